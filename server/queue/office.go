@@ -1,0 +1,228 @@
+package queue
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"sort"
+	"time"
+)
+
+// ServiceStats counts a service's day. Counts are of events: a ticket
+// reactivated after a no-show counts once in NoShows and once in Reactivated.
+type ServiceStats struct {
+	Issued      int            `json:"issued"`
+	Served      int            `json:"served"`
+	Resolved    int            `json:"resolved"`
+	Forwarded   int            `json:"forwarded"`
+	NoShows     int            `json:"noshows"`
+	Reactivated int            `json:"reactivated"`
+	Transferred int            `json:"transferred_in"`
+	Turnaways   int            `json:"turnaways"`
+	ByRule      map[string]int `json:"turnaways_by_rule,omitempty"`
+}
+
+// Office is the state of one business day: the live queues, counters and
+// numerators. It is not safe for concurrent use; the server serialises
+// commands and applies their events in order.
+type Office struct {
+	cfg *Config
+	// NewID makes ticket ids; it must be unguessable (the id is the key of
+	// the public ticket page).
+	NewID func() string
+
+	seq      uint64
+	day      string
+	tickets  map[string]*Ticket
+	byNumber map[string]*Ticket
+	issued   []*Ticket            // today's tickets in issue order
+	waiting  map[string][]*Ticket // per service, by QueuedAt then Seq
+	counters map[string]*Counter
+	locks    map[string]*Lock
+	stats    map[string]*ServiceStats
+	lastNum  map[string]int
+	idem     map[string]*Ticket
+	recent   map[string][]time.Duration // last service times per service
+	protocol map[int]int                // year -> last protocol sequence
+}
+
+// NewOffice returns an office with no day started yet; the first command
+// starts it with a day.rollover event.
+func NewOffice(cfg *Config) *Office {
+	o := &Office{cfg: cfg, NewID: randomID, protocol: map[int]int{}}
+	o.reset("")
+	return o
+}
+
+func randomID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("queue: no randomness: " + err.Error()) // crypto/rand never fails on supported systems
+	}
+	return hex.EncodeToString(b[:])
+}
+
+func (o *Office) reset(day string) {
+	o.day = day
+	o.tickets = map[string]*Ticket{}
+	o.byNumber = map[string]*Ticket{}
+	o.issued = nil
+	o.waiting = map[string][]*Ticket{}
+	o.locks = map[string]*Lock{}
+	o.stats = map[string]*ServiceStats{}
+	o.lastNum = map[string]int{}
+	o.idem = map[string]*Ticket{}
+	o.recent = map[string][]time.Duration{}
+	o.counters = make(map[string]*Counter, len(o.cfg.Counters))
+	for _, k := range o.cfg.Counters {
+		o.counters[k.ID] = &Counter{ID: k.ID, Name: k.Name, Lane: k.Lane, State: CounterClosed}
+	}
+	for _, s := range o.cfg.Services {
+		o.stats[s.ID] = &ServiceStats{}
+	}
+}
+
+// Config returns the office's configuration.
+func (o *Office) Config() *Config { return o.cfg }
+
+// Seq is the sequence number of the last event applied.
+func (o *Office) Seq() uint64 { return o.seq }
+
+// Day is the business day the office is in ("" before the first event).
+func (o *Office) Day() string { return o.day }
+
+// SetProtocolSeq sets the last protocol number used in year; the server
+// loads it from storage because it outlives the business day.
+func (o *Office) SetProtocolSeq(year, seq int) { o.protocol[year] = seq }
+
+// Ticket returns today's ticket by id or by number, or nil. The result must
+// not be modified.
+func (o *Office) Ticket(ref string) *Ticket {
+	if t := o.tickets[ref]; t != nil {
+		return t
+	}
+	return o.byNumber[ref]
+}
+
+// Counter returns a counter's state, or nil. The result must not be modified.
+func (o *Office) Counter(id string) *Counter { return o.counters[id] }
+
+// Stats returns a service's counts for the day, or nil.
+func (o *Office) Stats(service string) *ServiceStats { return o.stats[service] }
+
+// Apply installs committed events in order. It trusts them: commands have
+// validated them, and replay feeds back what commands produced.
+func (o *Office) Apply(events ...Event) {
+	for i := range events {
+		o.apply(&events[i])
+	}
+}
+
+func (o *Office) apply(ev *Event) {
+	o.seq = ev.Seq
+	if ev.Type == EventDayRollover || o.day == "" {
+		o.reset(ev.Day)
+	}
+	switch ev.Type {
+	case EventServiceLocked:
+		o.locks[ev.Service] = ev.Lock
+	case EventServiceUnlocked:
+		delete(o.locks, ev.Service)
+	case EventServiceTurnaway:
+		if st := o.stats[ev.Service]; st != nil && ev.Refusal != nil {
+			st.Turnaways++
+			if st.ByRule == nil {
+				st.ByRule = map[string]int{}
+			}
+			st.ByRule[ev.Refusal.Rule]++
+		}
+	}
+	if ev.Ticket != nil {
+		o.putTicket(ev)
+	}
+	if ev.Counter != nil {
+		c := *ev.Counter
+		o.counters[c.ID] = &c
+	}
+	if ev.Protocol != nil && ev.Protocol.Seq > o.protocol[ev.Protocol.Year] {
+		o.protocol[ev.Protocol.Year] = ev.Protocol.Seq
+	}
+}
+
+func (o *Office) putTicket(ev *Event) {
+	t := *ev.Ticket
+	if old := o.tickets[t.ID]; old != nil {
+		if old.Status == StatusWaiting {
+			o.unqueue(old)
+		}
+		*old = t // keep the pointer held by issued and byNumber
+	} else {
+		nt := &t
+		o.tickets[t.ID] = nt
+		o.byNumber[t.Number] = nt
+		o.issued = append(o.issued, nt)
+	}
+	cur := o.tickets[t.ID]
+	if cur.Status == StatusWaiting {
+		o.enqueue(cur)
+	}
+	st := o.stats[t.Service]
+	if st == nil {
+		return // a service removed from the configuration since
+	}
+	switch ev.Type {
+	case EventTicketIssued:
+		st.Issued++
+		if t.Seq > o.lastNum[t.Service] {
+			o.lastNum[t.Service] = t.Seq
+		}
+		if t.IdempotencyKey != "" {
+			o.idem[t.IdempotencyKey] = cur
+		}
+	case EventTicketFinished:
+		st.Served++
+		if t.Outcome == OutcomeForwarded {
+			st.Forwarded++
+		} else {
+			st.Resolved++
+		}
+		if t.CalledAt != nil && t.FinishedAt != nil {
+			r := append(o.recent[t.Service], t.FinishedAt.Sub(*t.CalledAt))
+			if len(r) > recentServiceTimes {
+				r = r[len(r)-recentServiceTimes:]
+			}
+			o.recent[t.Service] = r
+		}
+	case EventTicketNoShow:
+		st.NoShows++
+	case EventTicketReactivated:
+		st.Reactivated++
+	case EventTicketTransferred:
+		st.Transferred++
+	}
+}
+
+func queuedBefore(a, b *Ticket) bool {
+	if !a.QueuedAt.Equal(b.QueuedAt) {
+		return a.QueuedAt.Before(b.QueuedAt)
+	}
+	return a.IssuedAt.Before(b.IssuedAt) || (a.IssuedAt.Equal(b.IssuedAt) && a.Number < b.Number)
+}
+
+func (o *Office) enqueue(t *Ticket) {
+	q := o.waiting[t.Service]
+	i := sort.Search(len(q), func(i int) bool { return queuedBefore(t, q[i]) })
+	q = append(q, nil)
+	copy(q[i+1:], q[i:])
+	q[i] = t
+	o.waiting[t.Service] = q
+}
+
+func (o *Office) unqueue(t *Ticket) {
+	q := o.waiting[t.Service]
+	for i, w := range q {
+		if w.ID == t.ID {
+			o.waiting[t.Service] = append(q[:i], q[i+1:]...)
+			return
+		}
+	}
+}

@@ -1,0 +1,91 @@
+package queue
+
+import "time"
+
+// Snapshot is the whole office at one event sequence number: what a screen
+// needs to start, before it follows the events.
+type Snapshot struct {
+	Seq      uint64        `json:"seq"`
+	Office   string        `json:"office"`
+	Day      string        `json:"day"`
+	At       time.Time     `json:"at"`
+	Services []ServiceView `json:"services"`
+	Counters []Counter     `json:"counters"`
+	Tickets  []TicketView  `json:"tickets"`
+}
+
+// ServiceView is a service's configuration, numerator state and day counts.
+type ServiceView struct {
+	ID           string  `json:"id"`
+	NameIT       string  `json:"name_it"`
+	NameEN       string  `json:"name_en"`
+	Prefix       string  `json:"prefix"`
+	Lane         Lane    `json:"lane"`
+	TargetWait   Seconds `json:"target_wait_s"`
+	ServiceTime  Seconds `json:"service_time_s"` // measured, or expected until measured
+	Appointments bool    `json:"appointments"`
+	Info         string  `json:"info"`
+	ServiceStatus
+	Stats ServiceStats `json:"stats"`
+}
+
+// TicketView is a ticket with its place in the queue when waiting.
+type TicketView struct {
+	Ticket
+	*Position
+}
+
+// Snapshot returns the office's state at now. Tickets are today's, in issue
+// order; waiting ones carry their position and estimated wait.
+func (o *Office) Snapshot(now time.Time) Snapshot {
+	snap := Snapshot{Seq: o.seq, Office: o.cfg.Name, Day: o.day, At: now}
+	for i := range o.cfg.Services {
+		snap.Services = append(snap.Services, o.ServiceView(now, o.cfg.Services[i].ID))
+	}
+	for _, k := range o.cfg.Counters {
+		snap.Counters = append(snap.Counters, *o.counters[k.ID])
+	}
+	pos := make(map[string]Position)
+	for _, s := range o.cfg.Services {
+		o.positions(s.ID, pos)
+	}
+	snap.Tickets = make([]TicketView, 0, len(o.issued))
+	for _, t := range o.issued {
+		v := TicketView{Ticket: *t}
+		if p, ok := pos[t.ID]; ok {
+			v.Position = &p
+		}
+		snap.Tickets = append(snap.Tickets, v)
+	}
+	return snap
+}
+
+// ServiceView returns one service's view at now; an unknown id gives an
+// empty view.
+func (o *Office) ServiceView(now time.Time, id string) ServiceView {
+	s := o.cfg.Service(id)
+	if s == nil {
+		return ServiceView{ID: id}
+	}
+	return ServiceView{
+		ID: s.ID, NameIT: s.NameIT, NameEN: s.NameEN, Prefix: s.Prefix, Lane: s.Lane,
+		TargetWait: Seconds(s.TargetWait), ServiceTime: Seconds(o.ServiceTime(id)), Appointments: s.Appointments, Info: s.Info,
+		ServiceStatus: o.ServiceStatus(now, id),
+		Stats:         *o.stats[id],
+	}
+}
+
+// positions fills pos with the place of every waiting ticket of a service in
+// one pass: priority tickets first, then walk-ins, each by arrival.
+func (o *Office) positions(service string, pos map[string]Position) {
+	q := o.waiting[service]
+	ahead := 0
+	for _, prio := range []bool{true, false} {
+		for _, t := range q {
+			if t.Priority == prio {
+				pos[t.ID] = Position{Ahead: ahead, EstimatedWait: Seconds(o.estimate(service, ahead))}
+				ahead++
+			}
+		}
+	}
+}

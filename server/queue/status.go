@@ -1,0 +1,187 @@
+package queue
+
+import (
+	"fmt"
+	"math"
+	"time"
+)
+
+// Service states shown to citizens and staff.
+const (
+	ServiceOpen   = "open"
+	ServiceCutoff = "cutoff" // open, but the numerator stopped (time, load or daily cap)
+	ServiceClosed = "closed"
+	ServiceLocked = "locked"
+)
+
+// ServiceStatus is a service's numerator at an instant.
+type ServiceStatus struct {
+	Service string `json:"service"`
+	Status  string `json:"status"`
+	// Refusal is why a ticket would be refused now; nil when open.
+	Refusal *Refusal `json:"refusal,omitempty"`
+	Waiting int      `json:"waiting"`
+	// EstimatedWait is the expected wait of a ticket issued now.
+	EstimatedWait Seconds `json:"estimated_wait_s"`
+	// CutoffAt is when the numerator stops by time in the current opening.
+	CutoffAt *time.Time `json:"cutoff_at,omitempty"`
+	// ClosesAt is the end of the current opening.
+	ClosesAt *time.Time `json:"closes_at,omitempty"`
+	// OldestWait is how long the first waiting ticket has waited.
+	OldestWait Seconds `json:"oldest_wait_s"`
+	Lock       *Lock   `json:"lock,omitempty"`
+}
+
+// ServiceStatus tells whether the service issues tickets at now, and if not,
+// by which rule, in this order: closed, locked, daily_cap, cutoff_time,
+// cutoff_load.
+func (o *Office) ServiceStatus(now time.Time, id string) ServiceStatus {
+	s := o.cfg.Service(id)
+	st := ServiceStatus{Service: id, Status: ServiceOpen, Waiting: len(o.waiting[id]), Lock: o.locks[id]}
+	if s == nil {
+		st.Status = ServiceClosed
+		return st
+	}
+	st.EstimatedWait = Seconds(o.estimate(id, st.Waiting))
+	if st.Waiting > 0 {
+		st.OldestWait = Seconds(now.Sub(o.oldest(id)))
+	}
+	refuse := func(status, rule string, reopens *time.Time, msg string) ServiceStatus {
+		st.Status = status
+		st.Refusal = &Refusal{Rule: rule, Service: id, ReopensAt: reopens, Appointment: s.Appointments, Message: msg}
+		return st
+	}
+	name := s.Name("en")
+	span, open := o.cfg.spanAt(s, now)
+	if !open {
+		next := o.cfg.NextOpening(s, now)
+		return refuse(ServiceClosed, RuleClosed, next, fmt.Sprintf("%s is closed%s.", name, o.reopens(now, next)))
+	}
+	cutoff := span.Close.Add(-s.CutoffBeforeClose)
+	st.CutoffAt, st.ClosesAt = &cutoff, &span.Close
+	if l := o.locks[id]; l != nil {
+		return refuse(ServiceLocked, RuleLocked, nil, fmt.Sprintf("Tickets for %s are suspended: %s.", name, l.Reason))
+	}
+	if s.DailyCap > 0 && o.stats[id].Issued >= s.DailyCap {
+		next := o.cfg.nextDayOpening(s, now)
+		return refuse(ServiceCutoff, RuleDailyCap, next, fmt.Sprintf("All %d tickets for %s today have been issued%s.", s.DailyCap, name, o.reopens(now, next)))
+	}
+	if !now.Before(cutoff) {
+		next := o.cfg.NextOpening(s, span.Close.Add(-time.Second))
+		return refuse(ServiceCutoff, RuleCutoffTime, next, fmt.Sprintf("Tickets for %s stop %s before closing at %s%s.",
+			name, s.CutoffBeforeClose, span.Close.In(o.cfg.Location).Format("15:04"), o.reopens(now, next)))
+	}
+	if s.CutoffOnLoad && now.Add(st.EstimatedWait.D()).After(cutoff) {
+		next := o.cfg.NextOpening(s, span.Close.Add(-time.Second))
+		return refuse(ServiceCutoff, RuleCutoffLoad, next, fmt.Sprintf("The people already waiting for %s fill the time until closing at %s%s.",
+			name, span.Close.In(o.cfg.Location).Format("15:04"), o.reopens(now, next)))
+	}
+	return st
+}
+
+func (o *Office) reopens(now time.Time, next *time.Time) string {
+	if next == nil {
+		return ""
+	}
+	local, today := next.In(o.cfg.Location), now.In(o.cfg.Location)
+	if local.YearDay() == today.YearDay() && local.Year() == today.Year() {
+		return ", it reopens at " + local.Format("15:04")
+	}
+	return ", it reopens on " + local.Format("Monday 2 January at 15:04")
+}
+
+// oldest is the arrival of the longest-waiting ticket; queues are ordered by
+// arrival whatever the priority.
+func (o *Office) oldest(service string) time.Time { return o.waiting[service][0].QueuedAt }
+
+// ServiceTime is the service's recent mean time a counter spends on a ticket
+// (from call to finish), or its configured expectation until measured.
+func (o *Office) ServiceTime(service string) time.Duration {
+	r := o.recent[service]
+	if len(r) == 0 {
+		if s := o.cfg.Service(service); s != nil {
+			return s.ServiceTime
+		}
+		return DefaultServiceTime
+	}
+	var sum time.Duration
+	for _, d := range r {
+		sum += d
+	}
+	return sum / time.Duration(len(r))
+}
+
+// capacity is how many counters' worth of work a service gets: each staffed
+// counter serving it (open or paused) gives an equal share to each of its
+// services that has someone waiting, with the service itself counted as
+// waiting. It also reports whether one of them is free to call right now.
+func (o *Office) capacity(service string) (capacity float64, idle bool) {
+	for _, k := range o.cfg.Counters {
+		c := o.counters[k.ID]
+		if c.State == CounterClosed || !contains(c.Services, service) {
+			continue
+		}
+		busy := 1
+		for _, other := range c.Services {
+			if other != service && len(o.waiting[other]) > 0 {
+				busy++
+			}
+		}
+		capacity += 1 / float64(busy)
+		if c.State == CounterOpen && c.Current == "" {
+			idle = true
+		}
+	}
+	return capacity, idle
+}
+
+// estimate is the expected wait of a ticket with ahead people before it in
+// its service: (ahead + r) x service time / capacity, where r = 1/2 (the
+// average rest of the tickets being served) when every counter for it is
+// busy. With no counter staffed it assumes one, free: an honest estimate
+// rather than an infinite one.
+func (o *Office) estimate(service string, ahead int) time.Duration {
+	capacity, idle := o.capacity(service)
+	work := float64(ahead)
+	if capacity == 0 {
+		capacity = 1
+	} else if !idle {
+		work += 0.5
+	}
+	d := time.Duration(math.Round(work * float64(o.ServiceTime(service)) / capacity))
+	return d.Round(time.Second)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Position is where a waiting ticket stands.
+type Position struct {
+	Ahead         int     `json:"ahead"`
+	EstimatedWait Seconds `json:"estimated_wait_s"`
+}
+
+// PositionOf returns how many tickets of its service will be called before a
+// waiting ticket (priority tickets first, then by arrival) and its expected
+// wait. ok is false when the ticket is not waiting.
+func (o *Office) PositionOf(t *Ticket) (Position, bool) {
+	if t == nil || t.Status != StatusWaiting {
+		return Position{}, false
+	}
+	ahead := 0
+	for _, q := range o.waiting[t.Service] {
+		if q.ID == t.ID {
+			continue
+		}
+		if (q.Priority && !t.Priority) || (q.Priority == t.Priority && queuedBefore(q, t)) {
+			ahead++
+		}
+	}
+	return Position{Ahead: ahead, EstimatedWait: Seconds(o.estimate(t.Service, ahead))}, true
+}
