@@ -135,18 +135,35 @@ func (o *Office) capacity(service string) (capacity float64, idle bool) {
 	return capacity, idle
 }
 
+// plannedCapacity is the capacity a service gets when nobody is staffed yet
+// (before the clerks log in, or over lunch): every counter configured for it,
+// each splitting its time equally among the services it may serve.
+func (o *Office) plannedCapacity(service string) float64 {
+	var capacity float64
+	for _, k := range o.cfg.Counters {
+		if contains(k.Services, service) {
+			capacity += 1 / float64(len(k.Services))
+		}
+	}
+	return capacity
+}
+
 // estimate is the expected wait of a ticket with ahead people before it in
 // its service: (ahead + r) x service time / capacity, where r = 1/2 (the
 // average rest of the tickets being served) when every counter for it is
-// busy. With no counter staffed it assumes one, free: an honest estimate
-// rather than an infinite one.
+// busy. With no counter staffed it assumes the counters configured for the
+// service will open, free: the morning queue that forms before the clerks log
+// in must not cut the numerator off as if nobody would ever serve it.
 func (o *Office) estimate(service string, ahead int) time.Duration {
 	capacity, idle := o.capacity(service)
 	work := float64(ahead)
 	if capacity == 0 {
-		capacity = 1
+		capacity = o.plannedCapacity(service)
 	} else if !idle {
 		work += 0.5
+	}
+	if capacity == 0 {
+		capacity = 1 // a service no counter may serve; Prepare refuses it
 	}
 	d := time.Duration(math.Round(work * float64(o.ServiceTime(service)) / capacity))
 	return d.Round(time.Second)

@@ -1,0 +1,407 @@
+// Package config reads the office's configuration file (TOML) into the
+// domain's queue.Config plus what only the server needs: users, device
+// tokens and session lifetime. With no file the server runs the embedded
+// demo office (assets/demo-office.toml).
+//
+// Errors name the file, the field as written in the file, and the problem,
+// so a bad configuration stops the server with a message an office manager
+// can act on.
+package config
+
+import (
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"golang.org/x/crypto/bcrypt"
+
+	"turno/assets"
+	"turno/server/queue"
+)
+
+// Role is what a token may do.
+type Role string
+
+// Roles.
+const (
+	RoleKiosk      Role = "kiosk"
+	RoleDisplay    Role = "display"
+	RoleClerk      Role = "clerk"
+	RoleFloor      Role = "floor"
+	RoleBackoffice Role = "backoffice"
+	RoleAdmin      Role = "admin"
+)
+
+// DefaultSessionTTL is how long a login lasts: a working day and then some.
+const DefaultSessionTTL = 12 * time.Hour
+
+// User is a person who logs in.
+type User struct {
+	Name         string
+	FullName     string
+	Role         Role
+	PasswordHash string
+	// demoPassword is shown at start-up for the embedded demo office only.
+	demoPassword string
+}
+
+// CheckPassword reports whether password matches the user's hash.
+func (u *User) CheckPassword(password string) bool {
+	return bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) == nil
+}
+
+// Device is a kiosk or a display, known by its configured token.
+type Device struct {
+	ID    string
+	Role  Role
+	Token string
+}
+
+// Config is the whole configuration.
+type Config struct {
+	Office     queue.Config
+	Users      []User
+	Devices    []Device
+	SessionTTL time.Duration
+	// Source says where the configuration came from (a path, or the demo).
+	Source string
+	users  map[string]*User
+}
+
+// User returns the user with name, or nil.
+func (c *Config) User(name string) *User { return c.users[name] }
+
+// DeviceByToken returns the device whose token is token, or nil. It compares
+// every token in constant time.
+func (c *Config) DeviceByToken(token string) *Device {
+	var found *Device
+	for i := range c.Devices {
+		if subtle.ConstantTimeCompare([]byte(c.Devices[i].Token), []byte(token)) == 1 {
+			found = &c.Devices[i]
+		}
+	}
+	return found
+}
+
+// HashPassword returns the bcrypt hash of a password for the configuration.
+func HashPassword(password string) (string, error) {
+	if password == "" {
+		return "", errors.New("the password is empty")
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	if err != nil {
+		return "", fmt.Errorf("hash password: %w", err)
+	}
+	return string(h), nil
+}
+
+// Load reads and validates a configuration file.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	cfg.Source = path
+	return cfg, nil
+}
+
+// DemoSource is the Source of the embedded demo office.
+const DemoSource = "embedded demo office"
+
+// Demo returns the embedded demo office.
+func Demo() (*Config, error) {
+	cfg, err := Parse(assets.DemoOffice)
+	if err != nil {
+		return nil, fmt.Errorf("assets/demo-office.toml: %w", err)
+	}
+	cfg.Source = DemoSource
+	return cfg, nil
+}
+
+// DemoCredentials lists the demo office's logins for the start-up banner; it
+// is empty for any other configuration.
+func DemoCredentials(c *Config) []string {
+	if c.Source != DemoSource {
+		return nil
+	}
+	var lines []string
+	for _, u := range c.Users {
+		if u.demoPassword != "" {
+			lines = append(lines, fmt.Sprintf("%-10s user %-8s password %s", u.Role, u.Name, u.demoPassword))
+		}
+	}
+	for _, d := range c.Devices {
+		lines = append(lines, fmt.Sprintf("%-10s token %s (device %s)", d.Role, d.Token, d.ID))
+	}
+	return lines
+}
+
+// Parse reads a configuration from TOML text.
+func Parse(data []byte) (*Config, error) {
+	var f file
+	md, err := toml.Decode(string(data), &f)
+	if err != nil {
+		var perr toml.ParseError
+		if errors.As(err, &perr) {
+			return nil, fmt.Errorf("line %d: %s", perr.Position.Line, perr.Message)
+		}
+		return nil, err
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = k.String()
+		}
+		return nil, fmt.Errorf("%s: unknown field", strings.Join(keys, ", "))
+	}
+	return f.build()
+}
+
+// file is the TOML document as written.
+type file struct {
+	Office struct {
+		Name       string    `toml:"name"`
+		Timezone   string    `toml:"timezone"`
+		Hours      weekFile  `toml:"hours"`
+		Closures   []string  `toml:"closures"`
+		SessionTTL *duration `toml:"session_ttl"`
+	} `toml:"office"`
+	Rules struct {
+		PriorityMaxInRow int       `toml:"priority_max_in_row"`
+		MaxRecalls       *int      `toml:"max_recalls"`
+		ReactivateWindow *duration `toml:"reactivate_window"`
+	} `toml:"rules"`
+	Services []serviceFile `toml:"services"`
+	Counters []counterFile `toml:"counters"`
+	Users    []userFile    `toml:"users"`
+	Devices  []deviceFile  `toml:"devices"`
+}
+
+type weekFile struct {
+	Mon []string `toml:"mon"`
+	Tue []string `toml:"tue"`
+	Wed []string `toml:"wed"`
+	Thu []string `toml:"thu"`
+	Fri []string `toml:"fri"`
+	Sat []string `toml:"sat"`
+	Sun []string `toml:"sun"`
+}
+
+type serviceFile struct {
+	ID   string `toml:"id"`
+	Name struct {
+		IT string `toml:"it"`
+		EN string `toml:"en"`
+	} `toml:"name"`
+	Prefix            string    `toml:"prefix"`
+	Lane              string    `toml:"lane"`
+	Hours             *weekFile `toml:"hours"`
+	CutoffBeforeClose *duration `toml:"cutoff_before_close"`
+	CutoffOnLoad      *bool     `toml:"cutoff_on_load"`
+	DailyCap          int       `toml:"daily_cap"`
+	TargetWait        *duration `toml:"target_wait"`
+	ServiceTime       *duration `toml:"service_time"`
+	Weight            float64   `toml:"weight"`
+	Appointments      bool      `toml:"appointments"`
+	Info              string    `toml:"info"`
+}
+
+type counterFile struct {
+	ID       string   `toml:"id"`
+	Name     string   `toml:"name"`
+	Lane     string   `toml:"lane"`
+	Services []string `toml:"services"`
+}
+
+type userFile struct {
+	Name         string `toml:"name"`
+	FullName     string `toml:"full_name"`
+	Role         string `toml:"role"`
+	PasswordHash string `toml:"password_hash"`
+	DemoPassword string `toml:"demo_password"`
+}
+
+type deviceFile struct {
+	ID    string `toml:"id"`
+	Role  string `toml:"role"`
+	Token string `toml:"token"`
+}
+
+// duration reads "30m", "1h30m", "45s".
+type duration struct{ time.Duration }
+
+func (d *duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("%q is not a duration like \"30m\" or \"1h30m\"", b)
+	}
+	if v < 0 {
+		return fmt.Errorf("%q is negative", b)
+	}
+	d.Duration = v
+	return nil
+}
+
+func (d *duration) or(def time.Duration) time.Duration {
+	if d == nil {
+		return def
+	}
+	return d.Duration
+}
+
+func (w weekFile) week(field string) (queue.Week, error) {
+	var week queue.Week
+	days := []struct {
+		name   string
+		day    time.Weekday
+		ranges []string
+	}{
+		{"mon", time.Monday, w.Mon}, {"tue", time.Tuesday, w.Tue}, {"wed", time.Wednesday, w.Wed},
+		{"thu", time.Thursday, w.Thu}, {"fri", time.Friday, w.Fri}, {"sat", time.Saturday, w.Sat},
+		{"sun", time.Sunday, w.Sun},
+	}
+	for _, d := range days {
+		for _, s := range d.ranges {
+			r, err := queue.ParseRange(s)
+			if err != nil {
+				return week, fmt.Errorf("%s.%s: %w", field, d.name, err)
+			}
+			week[d.day] = append(week[d.day], r)
+		}
+	}
+	if err := week.Validate(); err != nil {
+		return week, fmt.Errorf("%s: %w", field, err)
+	}
+	return week, nil
+}
+
+func (f *file) build() (*Config, error) {
+	c := &Config{users: map[string]*User{}}
+	o := &c.Office
+	o.Name = strings.TrimSpace(f.Office.Name)
+	if f.Office.Timezone == "" {
+		return nil, errors.New("office.timezone: is missing (e.g. \"Europe/Rome\")")
+	}
+	loc, err := time.LoadLocation(f.Office.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("office.timezone: %q is not a known time zone", f.Office.Timezone)
+	}
+	o.Location = loc
+	if o.Hours, err = f.Office.Hours.week("office.hours"); err != nil {
+		return nil, err
+	}
+	o.Closures = map[string]bool{}
+	for i, d := range f.Office.Closures {
+		if _, err := time.Parse(queue.DayLayout, d); err != nil {
+			return nil, fmt.Errorf("office.closures[%d]: %q is not a date YYYY-MM-DD", i, d)
+		}
+		o.Closures[d] = true
+	}
+	c.SessionTTL = f.Office.SessionTTL.or(DefaultSessionTTL)
+	if c.SessionTTL < time.Minute {
+		return nil, errors.New("office.session_ttl: must be at least 1m")
+	}
+	if f.Rules.PriorityMaxInRow < 0 {
+		return nil, errors.New("rules.priority_max_in_row: must not be negative")
+	}
+	o.Rules.PriorityMaxInRow = f.Rules.PriorityMaxInRow
+	o.Rules.MaxRecalls = queue.DefaultMaxRecalls
+	if f.Rules.MaxRecalls != nil {
+		o.Rules.MaxRecalls = *f.Rules.MaxRecalls
+	}
+	o.Rules.ReactivateWindow = f.Rules.ReactivateWindow.or(0)
+
+	for i, s := range f.Services {
+		field := fmt.Sprintf("services[%d]", i)
+		svc := queue.Service{
+			ID: s.ID, NameIT: s.Name.IT, NameEN: s.Name.EN, Prefix: s.Prefix, Lane: queue.Lane(s.Lane),
+			CutoffBeforeClose: s.CutoffBeforeClose.or(0), CutoffOnLoad: true,
+			DailyCap: s.DailyCap, TargetWait: s.TargetWait.or(0), ServiceTime: s.ServiceTime.or(0),
+			Weight: s.Weight, Appointments: s.Appointments, Info: strings.TrimSpace(s.Info),
+		}
+		if s.CutoffOnLoad != nil {
+			svc.CutoffOnLoad = *s.CutoffOnLoad
+		}
+		if s.CutoffBeforeClose != nil && s.CutoffBeforeClose.Duration == 0 {
+			return nil, fmt.Errorf("%s.cutoff_before_close: must be more than 0 (the office's agreement stops numerators before closing)", field)
+		}
+		if s.Hours != nil {
+			w, err := s.Hours.week(field + ".hours")
+			if err != nil {
+				return nil, err
+			}
+			svc.Hours = &w
+		}
+		o.Services = append(o.Services, svc)
+	}
+	for _, k := range f.Counters {
+		o.Counters = append(o.Counters, queue.CounterConfig{ID: k.ID, Name: k.Name, Lane: queue.Lane(k.Lane), Services: k.Services})
+	}
+	if err := o.Prepare(); err != nil {
+		return nil, err
+	}
+	if o.Hours.Empty() {
+		return nil, errors.New("office.hours: the office never opens")
+	}
+
+	roles := map[Role]bool{RoleKiosk: true, RoleDisplay: true, RoleClerk: true, RoleFloor: true, RoleBackoffice: true, RoleAdmin: true}
+	for i, u := range f.Users {
+		field := fmt.Sprintf("users[%d]", i)
+		if strings.TrimSpace(u.Name) == "" || len(u.Name) > 64 {
+			return nil, fmt.Errorf("%s.name: must be 1 to 64 characters", field)
+		}
+		if c.users[u.Name] != nil {
+			return nil, fmt.Errorf("%s.name: %q is used twice", field, u.Name)
+		}
+		role := Role(u.Role)
+		if !roles[role] || role == RoleKiosk || role == RoleDisplay {
+			return nil, fmt.Errorf("%s.role: %q must be clerk, floor, backoffice or admin (kiosks and displays are devices)", field, u.Role)
+		}
+		if _, err := bcrypt.Cost([]byte(u.PasswordHash)); err != nil {
+			return nil, fmt.Errorf("%s.password_hash: not a bcrypt hash (make one with: turno-server -hash-password)", field)
+		}
+		full := u.FullName
+		if full == "" {
+			full = u.Name
+		}
+		c.Users = append(c.Users, User{Name: u.Name, FullName: full, Role: role, PasswordHash: u.PasswordHash, demoPassword: u.DemoPassword})
+	}
+	for i := range c.Users {
+		c.users[c.Users[i].Name] = &c.Users[i]
+	}
+	ids := map[string]bool{}
+	tokens := map[string]bool{}
+	for i, d := range f.Devices {
+		field := fmt.Sprintf("devices[%d]", i)
+		if strings.TrimSpace(d.ID) == "" || ids[d.ID] {
+			return nil, fmt.Errorf("%s.id: %q is empty or used twice", field, d.ID)
+		}
+		ids[d.ID] = true
+		role := Role(d.Role)
+		if role != RoleKiosk && role != RoleDisplay {
+			return nil, fmt.Errorf("%s.role: %q must be kiosk or display", field, d.Role)
+		}
+		if len(d.Token) < 16 || len(d.Token) > 512 {
+			return nil, fmt.Errorf("%s.token: must be 16 to 512 characters", field)
+		}
+		if tokens[d.Token] {
+			return nil, fmt.Errorf("%s.token: the same token is given to two devices", field)
+		}
+		tokens[d.Token] = true
+		c.Devices = append(c.Devices, Device{ID: d.ID, Role: role, Token: d.Token})
+	}
+	if len(c.Users) == 0 {
+		return nil, errors.New("users: nobody can log in; add at least an admin")
+	}
+	sort.SliceStable(c.Devices, func(i, j int) bool { return c.Devices[i].ID < c.Devices[j].ID })
+	return c, nil
+}

@@ -1,0 +1,274 @@
+// Package live runs the office: one writer over the domain state, group
+// commit of its events to the log, and publication after commit.
+//
+// A command runs under one mutex: it is validated against the in-memory
+// state, its events get the next sequence numbers and are applied at once,
+// and the caller then waits, without the lock, until a single committer
+// goroutine has written them to disk. The committer writes everything that
+// queued up during the previous write in one transaction, so concurrent
+// kiosks and counters share fsyncs (group commit), and batches commit in
+// sequence order, so a crash can lose only unacknowledged events and never
+// leaves a gap. bbolt's db.Batch also shares commits, but it may run a
+// function twice and does not order one batch after another, which an
+// ordered, gapless event log needs.
+//
+// Reads wait for the commit of every event they saw, so nobody is shown a
+// state that a crash could take back. If a write fails, every event not yet
+// on disk is refused to its caller and the state is rebuilt from the log.
+package live
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"turno/server/queue"
+)
+
+// Log is the durable event log (package store).
+type Log interface {
+	Append(events []queue.Event) error
+	LastSeq() (uint64, error)
+	LatestDay() (day string, events []queue.Event, err error)
+	ProtocolSeq(year int) (int, error)
+}
+
+// ErrClosed is returned once the office has been closed.
+var ErrClosed = errors.New("live: office closed")
+
+// Options are the office's collaborators; all are optional.
+type Options struct {
+	Now func() time.Time
+	// Publish receives every committed batch of events, in order, from one
+	// goroutine. It must not block.
+	Publish func([]queue.Event)
+	// NewID makes ticket ids (tests make them predictable).
+	NewID  func() string
+	Logger *slog.Logger
+}
+
+// Office is the running office.
+type Office struct {
+	cfg     *queue.Config
+	log     Log
+	now     func() time.Time
+	publish func([]queue.Event)
+	newID   func() string
+	logger  *slog.Logger
+
+	mu        sync.Mutex
+	state     *queue.Office
+	lastSeq   uint64 // assigned
+	committed uint64 // on disk
+	pending   []*waiter
+	closed    bool
+	broken    error // the day could not be reloaded after a failed commit
+
+	kick chan struct{}
+	stop chan struct{}
+	done chan struct{}
+}
+
+type waiter struct {
+	events []queue.Event
+	done   chan error
+}
+
+// Open rebuilds the office's day from the log and starts the committer.
+func Open(cfg *queue.Config, log Log, opt Options) (*Office, error) {
+	o := &Office{
+		cfg: cfg, log: log, now: opt.Now, publish: opt.Publish, newID: opt.NewID, logger: opt.Logger,
+		kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
+	}
+	if o.now == nil {
+		o.now = time.Now
+	}
+	if o.publish == nil {
+		o.publish = func([]queue.Event) {}
+	}
+	if o.logger == nil {
+		o.logger = slog.Default()
+	}
+	if err := o.rebuild(); err != nil {
+		return nil, err
+	}
+	go o.commitLoop()
+	return o, nil
+}
+
+// rebuild replaces the state with the log's latest day. Callers hold mu or
+// run before the committer starts.
+func (o *Office) rebuild() error {
+	st := queue.NewOffice(o.cfg)
+	if o.newID != nil {
+		st.NewID = o.newID
+	}
+	year := o.now().In(o.cfg.Location).Year()
+	for _, y := range []int{year - 1, year, year + 1} { // the clock may sit near New Year
+		seq, err := o.log.ProtocolSeq(y)
+		if err != nil {
+			return fmt.Errorf("live: load protocol numbers: %w", err)
+		}
+		st.SetProtocolSeq(y, seq)
+	}
+	_, events, err := o.log.LatestDay()
+	if err != nil {
+		return fmt.Errorf("live: load the day: %w", err)
+	}
+	st.Apply(events...)
+	last, err := o.log.LastSeq()
+	if err != nil {
+		return fmt.Errorf("live: load the sequence: %w", err)
+	}
+	o.state, o.lastSeq, o.committed = st, last, last
+	return nil
+}
+
+// Command computes a command's events from the state at now without changing
+// it (the queue package's commands).
+type Command func(now time.Time, st *queue.Office) ([]queue.Event, error)
+
+// View reads the state after a command's events are applied, under the lock;
+// it must copy what it keeps.
+type View func(now time.Time, st *queue.Office)
+
+// Do runs cmd (which may be nil, for a read), applies its events, then view,
+// and returns once those events and every earlier one are on disk. A day
+// change is handled first. The command's error is returned after the commit
+// of the events it still produced (a refusal's turn-away).
+func (o *Office) Do(ctx context.Context, cmd Command, view View) ([]queue.Event, error) {
+	o.mu.Lock()
+	if o.closed || o.broken != nil {
+		err := ErrClosed
+		if o.broken != nil {
+			err = o.broken
+		}
+		o.mu.Unlock()
+		return nil, err
+	}
+	now := o.now()
+	staged := o.stage(o.state.Rollover(now))
+	var events []queue.Event
+	var cmdErr error
+	if cmd != nil {
+		events, cmdErr = cmd(now, o.state)
+		events = o.stage(events)
+		staged = append(staged, events...)
+	}
+	if view != nil {
+		view(now, o.state)
+	}
+	var w *waiter
+	if len(staged) > 0 || o.committed < o.lastSeq {
+		w = &waiter{events: staged, done: make(chan error, 1)}
+		o.pending = append(o.pending, w)
+		select {
+		case o.kick <- struct{}{}:
+		default:
+		}
+	}
+	o.mu.Unlock()
+	if w != nil {
+		// Not cancellable by ctx: the events are applied and will be
+		// committed; the caller must learn whether they were.
+		if err := <-w.done; err != nil {
+			return nil, err
+		}
+	}
+	return events, cmdErr
+}
+
+// stage numbers events and applies them. Callers hold mu.
+func (o *Office) stage(events []queue.Event) []queue.Event {
+	for i := range events {
+		o.lastSeq++
+		events[i].Seq = o.lastSeq
+		o.state.Apply(events[i])
+	}
+	return events
+}
+
+// Tick handles the day change when no command comes; the server calls it on
+// a timer so screens see the new day at midnight.
+func (o *Office) Tick(ctx context.Context) error {
+	_, err := o.Do(ctx, nil, nil)
+	return err
+}
+
+func (o *Office) commitLoop() {
+	defer close(o.done)
+	for {
+		select {
+		case <-o.kick:
+		case <-o.stop:
+			o.commitPending() // what was staged before Close
+			return
+		}
+		o.commitPending()
+	}
+}
+
+func (o *Office) commitPending() {
+	o.mu.Lock()
+	batch := o.pending
+	o.pending = nil
+	o.mu.Unlock()
+	if len(batch) == 0 {
+		return
+	}
+	var all []queue.Event
+	for _, w := range batch {
+		all = append(all, w.events...)
+	}
+	err := o.log.Append(all)
+	if err != nil {
+		err = fmt.Errorf("live: commit events %d-%d: %w", all[0].Seq, all[len(all)-1].Seq, err)
+		o.logger.Error("commit failed; refusing uncommitted changes and reloading the day", "err", err)
+		batch = append(batch, o.abandon()...)
+	} else if len(all) > 0 {
+		o.mu.Lock()
+		o.committed = all[len(all)-1].Seq
+		o.mu.Unlock()
+	}
+	for _, w := range batch {
+		w.done <- err
+	}
+	if err == nil && len(all) > 0 {
+		o.publish(all)
+	}
+}
+
+// abandon drops every staged event after a failed commit and rebuilds the
+// state from the log; it returns the waiters queued meanwhile.
+func (o *Office) abandon() []*waiter {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	rest := o.pending
+	o.pending = nil
+	if err := o.rebuild(); err != nil {
+		o.logger.Error("cannot reload the day after a failed commit; refusing all changes", "err", err)
+		o.broken = fmt.Errorf("live: storage failed and the day could not be reloaded: %w", err)
+	}
+	return rest
+}
+
+// Close stops accepting commands, commits what was staged and stops the
+// committer.
+func (o *Office) Close() {
+	o.mu.Lock()
+	if o.closed {
+		o.mu.Unlock()
+		<-o.done
+		return
+	}
+	o.closed = true
+	o.mu.Unlock()
+	close(o.stop)
+	<-o.done
+}
+
+// Config returns the office's configuration.
+func (o *Office) Config() *queue.Config { return o.cfg }

@@ -1,0 +1,165 @@
+// Command server runs Turno's server: the office's queues in bbolt, the HTTP
+// API and, with no configuration file, an embedded demo office.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+	_ "time/tzdata" // the office's zone must load on a machine without tzdata
+
+	"turno/server/config"
+	"turno/server/live"
+	"turno/server/store"
+	"turno/server/web"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run is the whole server; main only gives it the process's context,
+// arguments, environment and streams, so tests can run it in-process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("server", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", envOr(getenv, "TURNO_ADDR", "127.0.0.1:8080"), "listen address (env TURNO_ADDR)")
+	dataDir := fs.String("data", envOr(getenv, "TURNO_DATA", "data"), "directory of the database file turno.db (env TURNO_DATA)")
+	configPath := fs.String("config", getenv("TURNO_CONFIG"), "office configuration file, TOML; empty runs the embedded demo office (env TURNO_CONFIG)")
+	hashPassword := fs.Bool("hash-password", false, "read a password from standard input, print its bcrypt hash for the configuration, and exit")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+
+	if *hashPassword {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			fmt.Fprintln(stderr, "server: read password:", err)
+			return 1
+		}
+		hash, err := config.HashPassword(strings.TrimRight(line, "\r\n"))
+		if err != nil {
+			fmt.Fprintln(stderr, "server:", err)
+			return 1
+		}
+		fmt.Fprintln(stdout, hash)
+		return 0
+	}
+
+	cfg, err := loadConfig(*configPath)
+	if err != nil {
+		fmt.Fprintln(stderr, "server: configuration:", err)
+		return 1
+	}
+	if err := serve(ctx, cfg, *addr, *dataDir, logger, stdout); err != nil {
+		fmt.Fprintln(stderr, "server:", err)
+		return 1
+	}
+	return 0
+}
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func loadConfig(path string) (*config.Config, error) {
+	if path == "" {
+		return config.Demo()
+	}
+	return config.Load(path)
+}
+
+func serve(ctx context.Context, cfg *config.Config, addr, dataDir string, logger *slog.Logger, stdout io.Writer) error {
+	db, err := store.Open(filepath.Join(dataDir, "turno.db"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	office, err := live.Open(&cfg.Office, db, live.Options{Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer office.Close()
+	api, err := web.New(web.Options{Config: cfg, Office: office, Store: db, Logger: logger})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{
+		Handler:           api,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	go housekeeping(ctx, office, db, logger)
+	printBanner(stdout, cfg, "http://"+ln.Addr().String())
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}
+
+// housekeeping starts the new business day at midnight without waiting for
+// a request, and forgets expired login sessions.
+func housekeeping(ctx context.Context, office *live.Office, db *store.Store, logger *slog.Logger) {
+	tick := time.NewTicker(15 * time.Second)
+	defer tick.Stop()
+	var lastSweep time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-tick.C:
+			if err := office.Tick(ctx); err != nil && !errors.Is(err, live.ErrClosed) {
+				logger.Error("day change failed", "err", err)
+			}
+			if now.Sub(lastSweep) > time.Hour {
+				lastSweep = now
+				if _, err := db.DeleteExpiredSessions(now); err != nil {
+					logger.Warn("cannot delete expired sessions", "err", err)
+				}
+			}
+		}
+	}
+}
+
+func printBanner(w io.Writer, cfg *config.Config, url string) {
+	fmt.Fprintf(w, "Turno: %s (%s)\n", cfg.Office.Name, cfg.Source)
+	fmt.Fprintf(w, "Listening on %s  (API under %s/api/v1, health %s/healthz)\n", url, url, url)
+	if creds := config.DemoCredentials(cfg); len(creds) > 0 {
+		fmt.Fprintln(w, "Demo credentials:")
+		for _, c := range creds {
+			fmt.Fprintln(w, "  "+c)
+		}
+	}
+}

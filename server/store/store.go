@@ -1,0 +1,352 @@
+// Package store keeps Turno's state in one bbolt file: the event log is the
+// source of truth, and every other bucket is written in the same transaction
+// as the events it derives from.
+//
+// Schema (version 1):
+//
+//	meta/
+//	    schema_version       -> uint64, 8-byte big-endian
+//	events/
+//	    <seq uint64 BE>      -> JSON queue.Event; gapless, from 1
+//	days/
+//	    <"2006-01-02">       -> uint64 BE: the first sequence of that business day
+//	tickets/
+//	    <ticket id>          -> JSON queue.Ticket, its latest version (any day)
+//	protocol/
+//	    <year uint32 BE>     -> uint64 BE: the last protocol sequence of that year
+//	sessions/
+//	    <sha256(token) hex>  -> JSON Session
+//
+// Start-up reads the last key of days/ and replays events from there: its
+// cost is today's events, never the history. Migrations are kept in order in
+// the migrations slice; the file records how many have run.
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"turno/server/queue"
+)
+
+// Bucket names.
+var (
+	bucketMeta     = []byte("meta")
+	bucketEvents   = []byte("events")
+	bucketDays     = []byte("days")
+	bucketTickets  = []byte("tickets")
+	bucketProtocol = []byte("protocol")
+	bucketSessions = []byte("sessions")
+	keySchema      = []byte("schema_version")
+)
+
+// ErrNotFound is returned when a key does not exist.
+var ErrNotFound = errors.New("store: not found")
+
+// ErrNewerSchema is returned when the file was written by a newer Turno.
+var ErrNewerSchema = errors.New("store: the database was written by a newer version of Turno")
+
+// ErrSequence is returned when appended events do not follow the log.
+var ErrSequence = errors.New("store: events out of sequence")
+
+// migrations bring a file from version i to i+1; their count is the current
+// schema version. Append only: never change one that has shipped.
+var migrations = []func(tx *bolt.Tx) error{
+	// 1: the initial schema.
+	func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketEvents, bucketDays, bucketTickets, bucketProtocol, bucketSessions} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+}
+
+// SchemaVersion is the schema this code writes.
+func SchemaVersion() uint64 { return uint64(len(migrations)) }
+
+// Store is the bbolt file.
+type Store struct {
+	db *bolt.DB
+}
+
+// Open opens or creates the database at path and brings its schema up to
+// date. It fails after a second if another process holds the file.
+func Open(path string) (*Store, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("store: %s is in use by another process (is another server running?)", path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	if err := migrate(db, migrations); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: %s: %w", path, err)
+	}
+	return &Store{db: db}, nil
+}
+
+// migrate runs the migrations the file has not seen, each in its own
+// transaction together with the new version number.
+func migrate(db *bolt.DB, steps []func(*bolt.Tx) error) error {
+	return db.Update(func(tx *bolt.Tx) error {
+		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+		if err != nil {
+			return err
+		}
+		var version uint64
+		if v := meta.Get(keySchema); v != nil {
+			version = binary.BigEndian.Uint64(v)
+		}
+		if version > uint64(len(steps)) {
+			return fmt.Errorf("%w (schema %d, this server knows %d)", ErrNewerSchema, version, len(steps))
+		}
+		for ; version < uint64(len(steps)); version++ {
+			if err := steps[version](tx); err != nil {
+				return fmt.Errorf("migration %d: %w", version+1, err)
+			}
+		}
+		return meta.Put(keySchema, u64(version))
+	})
+}
+
+// Close closes the file.
+func (s *Store) Close() error { return s.db.Close() }
+
+func u64(v uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, v)
+	return b
+}
+
+func yearKey(year int) []byte {
+	b := make([]byte, 4)
+	binary.BigEndian.PutUint32(b, uint32(year))
+	return b
+}
+
+// Append writes events, which must continue the log without a gap, in one
+// transaction with the tickets, day index and protocol counters they change.
+// It returns once the transaction is on disk.
+func (s *Store) Append(events []queue.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		evb, days, tickets, protocol := tx.Bucket(bucketEvents), tx.Bucket(bucketDays), tx.Bucket(bucketTickets), tx.Bucket(bucketProtocol)
+		var last uint64
+		if k, _ := evb.Cursor().Last(); k != nil {
+			last = binary.BigEndian.Uint64(k)
+		}
+		for i := range events {
+			ev := &events[i]
+			if ev.Seq != last+1 {
+				return fmt.Errorf("%w: got %d after %d", ErrSequence, ev.Seq, last)
+			}
+			last = ev.Seq
+			data, err := json.Marshal(ev)
+			if err != nil {
+				return fmt.Errorf("encode event %d: %w", ev.Seq, err)
+			}
+			if err := evb.Put(u64(ev.Seq), data); err != nil {
+				return err
+			}
+			if ev.Day != "" && days.Get([]byte(ev.Day)) == nil {
+				if err := days.Put([]byte(ev.Day), u64(ev.Seq)); err != nil {
+					return err
+				}
+			}
+			if ev.Ticket != nil {
+				data, err := json.Marshal(ev.Ticket)
+				if err != nil {
+					return fmt.Errorf("encode ticket: %w", err)
+				}
+				if err := tickets.Put([]byte(ev.Ticket.ID), data); err != nil {
+					return err
+				}
+			}
+			if p := ev.Protocol; p != nil {
+				key := yearKey(p.Year)
+				if cur := protocol.Get(key); cur == nil || binary.BigEndian.Uint64(cur) < uint64(p.Seq) {
+					if err := protocol.Put(key, u64(uint64(p.Seq))); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// LastSeq returns the sequence of the last event, 0 for an empty log.
+func (s *Store) LastSeq() (uint64, error) {
+	var last uint64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if k, _ := tx.Bucket(bucketEvents).Cursor().Last(); k != nil {
+			last = binary.BigEndian.Uint64(k)
+		}
+		return nil
+	})
+	return last, err
+}
+
+// LatestDay returns the last business day in the log and its events, found
+// through the day index without scanning the history. An empty log returns
+// "" and no events.
+func (s *Store) LatestDay() (string, []queue.Event, error) {
+	var day string
+	var events []queue.Event
+	err := s.db.View(func(tx *bolt.Tx) error {
+		k, v := tx.Bucket(bucketDays).Cursor().Last()
+		if k == nil {
+			return nil
+		}
+		day = string(k)
+		var err error
+		events, err = readEvents(tx, binary.BigEndian.Uint64(v), 0)
+		return err
+	})
+	return day, events, err
+}
+
+// EventsSince returns up to limit events after seq, in order (limit <= 0:
+// all of them).
+func (s *Store) EventsSince(seq uint64, limit int) ([]queue.Event, error) {
+	var events []queue.Event
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		events, err = readEvents(tx, seq+1, limit)
+		return err
+	})
+	return events, err
+}
+
+func readEvents(tx *bolt.Tx, from uint64, limit int) ([]queue.Event, error) {
+	var events []queue.Event
+	c := tx.Bucket(bucketEvents).Cursor()
+	for k, v := c.Seek(u64(from)); k != nil; k, v = c.Next() {
+		var ev queue.Event
+		if err := json.Unmarshal(v, &ev); err != nil {
+			return nil, fmt.Errorf("store: event %d: %w", binary.BigEndian.Uint64(k), err)
+		}
+		events = append(events, ev)
+		if limit > 0 && len(events) == limit {
+			break
+		}
+	}
+	return events, nil
+}
+
+// ProtocolSeq returns the last protocol sequence used in year.
+func (s *Store) ProtocolSeq(year int) (int, error) {
+	var seq int
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bucketProtocol).Get(yearKey(year)); v != nil {
+			seq = int(binary.BigEndian.Uint64(v))
+		}
+		return nil
+	})
+	return seq, err
+}
+
+// Ticket returns the latest version of a ticket of any day.
+func (s *Store) Ticket(id string) (*queue.Ticket, error) {
+	var t *queue.Ticket
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketTickets).Get([]byte(id))
+		if v == nil {
+			return ErrNotFound
+		}
+		t = new(queue.Ticket)
+		return json.Unmarshal(v, t)
+	})
+	return t, err
+}
+
+// Backup writes a consistent copy of the whole database to w while the
+// server keeps running (a read transaction sees one committed state).
+func (s *Store) Backup(w io.Writer) (int64, error) {
+	var n int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	return n, err
+}
+
+// Session is a login.
+type Session struct {
+	User    string    `json:"user"`
+	Role    string    `json:"role"`
+	Expires time.Time `json:"expires"`
+}
+
+// PutSession stores a session under key (a hash of its token, never the
+// token itself: a stolen backup must not log anyone in).
+func (s *Store) PutSession(key string, sess Session) error {
+	data, err := json.Marshal(sess)
+	if err != nil {
+		return err
+	}
+	return s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketSessions).Put([]byte(key), data) })
+}
+
+// Session returns the session under key.
+func (s *Store) Session(key string) (Session, error) {
+	var sess Session
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketSessions).Get([]byte(key))
+		if v == nil {
+			return ErrNotFound
+		}
+		return json.Unmarshal(v, &sess)
+	})
+	return sess, err
+}
+
+// DeleteSession removes the session under key.
+func (s *Store) DeleteSession(key string) error {
+	return s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketSessions).Delete([]byte(key)) })
+}
+
+// DeleteExpiredSessions removes sessions expired at now and says how many.
+func (s *Store) DeleteExpiredSessions(now time.Time) (int, error) {
+	n := 0
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSessions)
+		var expired [][]byte
+		err := b.ForEach(func(k, v []byte) error {
+			var sess Session
+			if json.Unmarshal(v, &sess) != nil || !now.Before(sess.Expires) {
+				expired = append(expired, bytes.Clone(k))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range expired {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		n = len(expired)
+		return nil
+	})
+	return n, err
+}

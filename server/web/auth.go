@@ -1,0 +1,117 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"turno/server/config"
+	"turno/server/store"
+)
+
+// principal is who is calling: a logged-in user or a configured device.
+type principal struct {
+	Name string
+	Role config.Role
+}
+
+// supervisor roles may act on counters opened by others.
+func (p *principal) supervisor() bool {
+	return p.Role == config.RoleFloor || p.Role == config.RoleAdmin
+}
+
+// Sessions keeps login sessions (package store), so that clerks stay logged
+// in across a server restart.
+type Sessions interface {
+	PutSession(key string, s store.Session) error
+	Session(key string) (store.Session, error)
+	DeleteSession(key string) error
+}
+
+func sessionKey(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func bearer(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "Bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+// authenticate resolves the request's token to a principal.
+func (s *Server) authenticate(r *http.Request) (*principal, error) {
+	token := bearer(r)
+	if token == "" || len(token) > 512 {
+		return nil, errUnauthorized
+	}
+	if d := s.cfg.DeviceByToken(token); d != nil {
+		return &principal{Name: d.ID, Role: d.Role}, nil
+	}
+	sess, err := s.sessions.Session(sessionKey(token))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errUnauthorized
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !s.now().Before(sess.Expires) {
+		_ = s.sessions.DeleteSession(sessionKey(token))
+		return nil, errorf(http.StatusUnauthorized, "session_expired", "the session has expired: log in again")
+	}
+	return &principal{Name: sess.User, Role: config.Role(sess.Role)}, nil
+}
+
+type loginRequest struct {
+	User     string `json:"user"`
+	Password string `json:"password"`
+}
+
+type loginResponse struct {
+	Token     string      `json:"token"`
+	User      string      `json:"user"`
+	FullName  string      `json:"full_name"`
+	Role      config.Role `json:"role"`
+	ExpiresAt time.Time   `json:"expires_at"`
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	var req loginRequest
+	if err := decode(w, r, &req, false); err != nil {
+		return err
+	}
+	u := s.cfg.User(req.User)
+	if u == nil {
+		s.dummyUser.CheckPassword(req.Password) // as slow as a wrong password
+		return errBadLogin
+	}
+	if !u.CheckPassword(req.Password) {
+		return errBadLogin
+	}
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return err
+	}
+	token := base64.RawURLEncoding.EncodeToString(b[:])
+	expires := s.now().Add(s.cfg.SessionTTL)
+	if err := s.sessions.PutSession(sessionKey(token), store.Session{User: u.Name, Role: string(u.Role), Expires: expires}); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, loginResponse{Token: token, User: u.Name, FullName: u.FullName, Role: u.Role, ExpiresAt: expires})
+	return nil
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request, _ *principal) error {
+	if err := s.sessions.DeleteSession(sessionKey(bearer(r))); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,116 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"turno/server/live"
+	"turno/server/queue"
+)
+
+// apiError is an error the API answers with its own status and code.
+type apiError struct {
+	Status  int
+	Code    string
+	Message string
+}
+
+func (e *apiError) Error() string { return e.Message }
+
+func errorf(status int, code, format string, args ...any) *apiError {
+	return &apiError{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Errors of the transport itself; the domain's come from queue.
+var (
+	errUnauthorized = &apiError{http.StatusUnauthorized, "unauthorized", "a valid Bearer token is required"}
+	errBadLogin     = &apiError{http.StatusUnauthorized, "bad_credentials", "unknown user or wrong password"}
+	errNotFound     = &apiError{http.StatusNotFound, "not_found", "no such resource"}
+)
+
+// errorBody is the JSON of every error: {"error":{"code","message"}}, plus
+// the refusal's details when a numerator turns a ticket away.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code        string     `json:"code"`
+	Message     string     `json:"message"`
+	Service     string     `json:"service,omitempty"`
+	ReopensAt   *time.Time `json:"reopens_at,omitempty"`
+	Appointment *bool      `json:"appointment,omitempty"`
+}
+
+var kindStatus = map[queue.Kind]int{
+	queue.KindInvalid:   http.StatusBadRequest,
+	queue.KindNotFound:  http.StatusNotFound,
+	queue.KindConflict:  http.StatusConflict,
+	queue.KindForbidden: http.StatusForbidden,
+}
+
+// errorResponse maps any error to its status and body. Unknown errors are
+// internal: their text stays in the log, not in the response.
+func errorResponse(err error) (int, errorBody, bool) {
+	var (
+		ae  *apiError
+		qe  *queue.Error
+		ref *queue.Refusal
+	)
+	switch {
+	case errors.As(err, &ae):
+		return ae.Status, errorBody{errorDetail{Code: ae.Code, Message: ae.Message}}, false
+	case errors.As(err, &ref):
+		appt := ref.Appointment
+		return http.StatusConflict, errorBody{errorDetail{Code: ref.Rule, Message: ref.Message, Service: ref.Service, ReopensAt: ref.ReopensAt, Appointment: &appt}}, false
+	case errors.As(err, &qe):
+		status := kindStatus[qe.Kind]
+		if status == 0 {
+			status = http.StatusBadRequest
+		}
+		return status, errorBody{errorDetail{Code: qe.Code, Message: qe.Message}}, false
+	case errors.Is(err, live.ErrClosed):
+		return http.StatusServiceUnavailable, errorBody{errorDetail{Code: "unavailable", Message: "the server is shutting down"}}, false
+	default:
+		return http.StatusInternalServerError, errorBody{errorDetail{Code: "internal", Message: "internal error; the change was not saved"}}, true
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// maxBody bounds every request body: the API's bodies are a few fields.
+const maxBody = 16 << 10
+
+// decode reads one JSON object into dst, strictly: unknown fields, wrong
+// types, trailing data and oversized bodies are refused. An empty body is
+// accepted as {} when optional is true.
+func decode(w http.ResponseWriter, r *http.Request, dst any, optional bool) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return errorf(http.StatusUnsupportedMediaType, "unsupported_media_type", "send JSON with Content-Type: application/json, not %q", ct)
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		if errors.Is(err, errEOF) && optional {
+			return nil
+		}
+		return decodeError(err)
+	}
+	if err := dec.Decode(&struct{}{}); !errors.Is(err, errEOF) {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return decodeError(err)
+		}
+		return errorf(http.StatusBadRequest, "bad_json", "the body must hold one JSON object and nothing after it")
+	}
+	return nil
+}

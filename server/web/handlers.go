@@ -1,0 +1,390 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"time"
+
+	"turno/server/config"
+	"turno/server/queue"
+	"turno/server/store"
+)
+
+type servicesResponse struct {
+	At       time.Time           `json:"at"`
+	Services []queue.ServiceView `json:"services"`
+}
+
+func (s *Server) services(w http.ResponseWriter, r *http.Request, _ *principal) error {
+	var resp servicesResponse
+	err := s.read(r.Context(), func(now time.Time, st *queue.Office) {
+		resp.At = now
+		for _, svc := range st.Config().Services {
+			resp.Services = append(resp.Services, st.ServiceView(now, svc.ID))
+		}
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// staffTicket is a ticket as staff see it: everything but the caller's
+// idempotency key, with its place when waiting.
+func staffTicket(st *queue.Office, t *queue.Ticket) *queue.TicketView {
+	v := &queue.TicketView{Ticket: *t}
+	v.IdempotencyKey = ""
+	if p, ok := st.PositionOf(t); ok {
+		v.Position = &p
+	}
+	return v
+}
+
+// result is the answer to a command: the ticket and the counter it touched,
+// as they stand once the command is applied.
+type result struct {
+	Ticket  *queue.TicketView `json:"ticket,omitempty"`
+	Counter *queue.Counter    `json:"counter,omitempty"`
+}
+
+// ticketCommand is a domain command that yields a ticket.
+type ticketCommand func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error)
+
+// run executes a command and collects its result under the office's lock.
+func (s *Server) run(ctx context.Context, counterID string, cmd ticketCommand) (result, error) {
+	var res result
+	var ticketID string
+	_, err := s.office.Do(ctx, func(now time.Time, st *queue.Office) ([]queue.Event, error) {
+		events, t, err := cmd(now, st)
+		if t != nil {
+			ticketID = t.ID
+		}
+		return events, err
+	}, func(now time.Time, st *queue.Office) {
+		if t := st.Ticket(ticketID); ticketID != "" && t != nil {
+			res.Ticket = staffTicket(st, t)
+		}
+		if c := st.Counter(counterID); c != nil {
+			cc := *c
+			res.Counter = &cc
+		}
+	})
+	return res, err
+}
+
+type issueRequest struct {
+	Service        string `json:"service"`
+	Priority       bool   `json:"priority"`
+	IdempotencyKey string `json:"idempotency_key"`
+}
+
+func (s *Server) issue(w http.ResponseWriter, r *http.Request, p *principal) error {
+	var req issueRequest
+	if err := decode(w, r, &req, false); err != nil {
+		return err
+	}
+	if req.Service == "" {
+		return errorf(http.StatusBadRequest, "invalid", "field \"service\" is required")
+	}
+	key := ""
+	if req.IdempotencyKey != "" {
+		key = p.Name + "/" + req.IdempotencyKey // one device's keys never meet another's
+	}
+	replay := false
+	res, err := s.run(r.Context(), "", func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
+		events, t, err := st.Issue(now, queue.IssueRequest{Service: req.Service, Priority: req.Priority, Key: key, Channel: p.Name}, queue.Actor{Name: p.Name})
+		replay = err == nil && len(events) == 0
+		return events, t, err
+	})
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	if replay {
+		status = http.StatusOK
+	}
+	writeJSON(w, status, res.Ticket)
+	return nil
+}
+
+// ticketIDs are 128-bit random hex strings.
+var ticketID = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+// publicTicket is what the ticket's QR code shows anyone holding it: no
+// clerk, notes or case reference.
+type publicTicket struct {
+	ID            string         `json:"id"`
+	Number        string         `json:"number"`
+	Day           string         `json:"day"`
+	Service       string         `json:"service"`
+	ServiceNameIT string         `json:"service_name_it"`
+	ServiceNameEN string         `json:"service_name_en"`
+	Status        queue.Status   `json:"status"`
+	IssuedAt      time.Time      `json:"issued_at"`
+	CalledAt      *time.Time     `json:"called_at,omitempty"`
+	Counter       string         `json:"counter,omitempty"`
+	CounterName   string         `json:"counter_name,omitempty"`
+	Recalls       int            `json:"recalls,omitempty"`
+	Protocol      string         `json:"protocol,omitempty"`
+	Ahead         *int           `json:"ahead,omitempty"`
+	EstimatedWait *queue.Seconds `json:"estimated_wait_s,omitempty"`
+}
+
+func (s *Server) publicView(st *queue.Office, t *queue.Ticket) *publicTicket {
+	v := &publicTicket{ID: t.ID, Number: t.Number, Day: t.Day, Service: t.Service, Status: t.Status,
+		IssuedAt: t.IssuedAt, CalledAt: t.CalledAt, Recalls: t.Recalls, Protocol: t.Protocol}
+	if svc := s.cfg.Office.Service(t.Service); svc != nil {
+		v.ServiceNameIT, v.ServiceNameEN = svc.NameIT, svc.NameEN
+	}
+	if t.Status == queue.StatusCalled || t.Status == queue.StatusServing {
+		v.Counter = t.Counter
+		if k := s.cfg.Office.Counter(t.Counter); k != nil {
+			v.CounterName = k.Name
+		}
+	}
+	if st != nil {
+		if pos, ok := st.PositionOf(t); ok {
+			v.Ahead, v.EstimatedWait = &pos.Ahead, &pos.EstimatedWait
+		}
+	}
+	return v
+}
+
+func (s *Server) ticket(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	if !ticketID.MatchString(id) {
+		return errorf(http.StatusNotFound, "unknown_ticket", "no such ticket")
+	}
+	var v *publicTicket
+	err := s.read(r.Context(), func(_ time.Time, st *queue.Office) {
+		if t := st.Ticket(id); t != nil {
+			v = s.publicView(st, t)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if v == nil { // a past day's ticket
+		t, err := s.tickets.Ticket(id)
+		if errors.Is(err, store.ErrNotFound) {
+			return errorf(http.StatusNotFound, "unknown_ticket", "no such ticket")
+		}
+		if err != nil {
+			return err
+		}
+		v = s.publicView(nil, t)
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+type moveRequest struct {
+	Service string `json:"service"`
+}
+
+func (s *Server) move(w http.ResponseWriter, r *http.Request, p *principal) error {
+	var req moveRequest
+	if err := decode(w, r, &req, false); err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	res, err := s.run(r.Context(), "", func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
+		return st.Move(now, id, req.Service, p.actor())
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+func (p *principal) actor() queue.Actor { return queue.Actor{Name: p.Name, Supervisor: p.supervisor()} }
+
+func (s *Server) snapshot(w http.ResponseWriter, r *http.Request, p *principal) error {
+	var snap queue.Snapshot
+	err := s.read(r.Context(), func(now time.Time, st *queue.Office) { snap = st.Snapshot(now) })
+	if err != nil {
+		return err
+	}
+	public := p.Role == config.RoleDisplay
+	for i := range snap.Tickets {
+		t := &snap.Tickets[i]
+		t.IdempotencyKey = ""
+		if public { // a hall screen shows numbers, not case files
+			t.Note, t.CaseRef, t.Document = "", "", ""
+		}
+	}
+	writeJSON(w, http.StatusOK, snap)
+	return nil
+}
+
+// Bodies of the counter actions; actions without a body accept none or {}.
+type (
+	openRequest struct {
+		Services []string `json:"services"`
+	}
+	reactivateRequest struct {
+		Ticket string `json:"ticket"` // id or number
+	}
+	finishRequest struct {
+		Outcome queue.Outcome `json:"outcome"`
+		CaseRef string        `json:"case_ref"`
+		Note    string        `json:"note"`
+	}
+	transferRequest struct {
+		Service string `json:"service"`
+		ToBack  bool   `json:"to_back"`
+	}
+	registerRequest struct {
+		Document string `json:"document"`
+	}
+	closeRequest struct {
+		Force bool `json:"force"`
+	}
+	lockRequest struct {
+		Reason string `json:"reason"`
+	}
+	empty struct{}
+)
+
+// counterEvents adapts a command without a ticket.
+func counterEvents(events []queue.Event, err error) ([]queue.Event, *queue.Ticket, error) {
+	return events, nil, err
+}
+
+func (s *Server) counterAction(w http.ResponseWriter, r *http.Request, p *principal) error {
+	id, action := r.PathValue("id"), r.PathValue("action")
+	by := p.actor()
+	var cmd ticketCommand
+	switch action {
+	case "open":
+		var req openRequest
+		if err := decode(w, r, &req, false); err != nil {
+			return err
+		}
+		cmd = func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
+			return counterEvents(st.Open(now, id, req.Services, by))
+		}
+	case "next", "recall", "noshow", "start", "pause", "resume":
+		if err := decode(w, r, &empty{}, true); err != nil {
+			return err
+		}
+		cmd = map[string]ticketCommand{
+			"next": func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
+				return st.Next(now, id, by)
+			},
+			"recall": func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
+				return st.Recall(now, id, by)
+			},
+			"noshow": func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
+				return st.NoShow(now, id, by)
+			},
+			"start": func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
+				return st.Start(now, id, by)
+			},
+			"pause": func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
+				return counterEvents(st.Pause(now, id, by))
+			},
+			"resume": func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
+				return counterEvents(st.Resume(now, id, by))
+			},
+		}[action]
+	case "reactivate":
+		var req reactivateRequest
+		if err := decode(w, r, &req, false); err != nil {
+			return err
+		}
+		cmd = func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
+			return st.Reactivate(now, id, req.Ticket, by)
+		}
+	case "finish":
+		var req finishRequest
+		if err := decode(w, r, &req, false); err != nil {
+			return err
+		}
+		cmd = func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
+			return st.Finish(now, id, queue.FinishRequest{Outcome: req.Outcome, CaseRef: req.CaseRef, Note: req.Note}, by)
+		}
+	case "transfer":
+		var req transferRequest
+		if err := decode(w, r, &req, false); err != nil {
+			return err
+		}
+		cmd = func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
+			return st.Transfer(now, id, req.Service, req.ToBack, by)
+		}
+	case "register":
+		var req registerRequest
+		if err := decode(w, r, &req, false); err != nil {
+			return err
+		}
+		cmd = func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
+			return st.Register(now, id, req.Document, by)
+		}
+	case "close":
+		var req closeRequest
+		if err := decode(w, r, &req, true); err != nil {
+			return err
+		}
+		if req.Force && !p.supervisor() {
+			return errorf(http.StatusForbidden, "forbidden", "only the floor assistant or an administrator can force a counter closed")
+		}
+		cmd = func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
+			return counterEvents(st.Close(now, id, req.Force, by))
+		}
+	default:
+		return errorf(http.StatusNotFound, "unknown_action", "unknown counter action %q", action)
+	}
+	res, err := s.run(r.Context(), id, cmd)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+func (s *Server) serviceAction(w http.ResponseWriter, r *http.Request, p *principal) error {
+	id, action := r.PathValue("id"), r.PathValue("action")
+	var cmd queueCommand
+	switch action {
+	case "lock":
+		var req lockRequest
+		if err := decode(w, r, &req, false); err != nil {
+			return err
+		}
+		cmd = func(now time.Time, st *queue.Office) ([]queue.Event, error) {
+			return st.Lock(now, id, req.Reason, p.actor())
+		}
+	case "unlock":
+		if err := decode(w, r, &empty{}, true); err != nil {
+			return err
+		}
+		cmd = func(now time.Time, st *queue.Office) ([]queue.Event, error) { return st.Unlock(now, id, p.actor()) }
+	default:
+		return errorf(http.StatusNotFound, "unknown_action", "unknown service action %q", action)
+	}
+	var view queue.ServiceView
+	_, err := s.office.Do(r.Context(), cmd, func(now time.Time, st *queue.Office) { view = st.ServiceView(now, id) })
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, view)
+	return nil
+}
+
+type queueCommand = func(now time.Time, st *queue.Office) ([]queue.Event, error)
+
+func (s *Server) backup(w http.ResponseWriter, r *http.Request, _ *principal) error {
+	name := fmt.Sprintf("turno-%s.db", s.now().UTC().Format("20060102-150405"))
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	if _, err := s.backups.Backup(w); err != nil {
+		// Headers are gone; the client sees a truncated body and the log says why.
+		s.logger.Error("backup failed", "err", err)
+	}
+	return nil
+}

@@ -1,0 +1,168 @@
+// Package web is Turno's HTTP API: routes in one place, authentication by
+// Bearer token, strict JSON bodies, and one function that turns errors into
+// {"error":{"code","message"}} responses.
+package web
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"time"
+
+	"turno/server/config"
+	"turno/server/live"
+	"turno/server/queue"
+	"turno/server/store"
+)
+
+// Tickets finds tickets of past days (package store).
+type Tickets interface {
+	Ticket(id string) (*queue.Ticket, error)
+}
+
+// Backups streams a consistent copy of the database (package store).
+type Backups interface {
+	Backup(w io.Writer) (int64, error)
+}
+
+// Options are the server's collaborators.
+type Options struct {
+	Config *config.Config
+	Office *live.Office
+	Store  *store.Store
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// Server serves the API.
+type Server struct {
+	cfg       *config.Config
+	office    *live.Office
+	sessions  Sessions
+	tickets   Tickets
+	backups   Backups
+	now       func() time.Time
+	logger    *slog.Logger
+	mux       *http.ServeMux
+	dummyUser *config.User
+}
+
+// New builds the server and registers every route.
+func New(opt Options) (*Server, error) {
+	s := &Server{
+		cfg: opt.Config, office: opt.Office, sessions: opt.Store, tickets: opt.Store, backups: opt.Store,
+		now: opt.Now, logger: opt.Logger, mux: http.NewServeMux(),
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.logger == nil {
+		s.logger = slog.Default()
+	}
+	hash, err := config.HashPassword("not a password anyone has")
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	s.dummyUser = &config.User{PasswordHash: hash}
+	s.routes()
+	return s, nil
+}
+
+var (
+	anyRole   = []config.Role{config.RoleKiosk, config.RoleDisplay, config.RoleClerk, config.RoleFloor, config.RoleBackoffice, config.RoleAdmin}
+	staff     = []config.Role{config.RoleDisplay, config.RoleClerk, config.RoleFloor, config.RoleBackoffice, config.RoleAdmin}
+	issuers   = []config.Role{config.RoleKiosk, config.RoleFloor, config.RoleAdmin}
+	clerks    = []config.Role{config.RoleClerk, config.RoleFloor, config.RoleAdmin}
+	floor     = []config.Role{config.RoleFloor, config.RoleAdmin}
+	adminOnly = []config.Role{config.RoleAdmin}
+)
+
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /healthz", s.public(s.health))
+	s.mux.HandleFunc("POST /api/v1/login", s.public(s.login))
+	s.mux.HandleFunc("POST /api/v1/logout", s.auth(anyRole, s.logout))
+	s.mux.HandleFunc("GET /api/v1/services", s.auth(anyRole, s.services))
+	s.mux.HandleFunc("POST /api/v1/tickets", s.auth(issuers, s.issue))
+	s.mux.HandleFunc("GET /api/v1/tickets/{id}", s.public(s.ticket))
+	s.mux.HandleFunc("POST /api/v1/tickets/{id}/move", s.auth(floor, s.move))
+	s.mux.HandleFunc("GET /api/v1/snapshot", s.auth(staff, s.snapshot))
+	s.mux.HandleFunc("POST /api/v1/counters/{id}/{action}", s.auth(clerks, s.counterAction))
+	s.mux.HandleFunc("POST /api/v1/services/{id}/{action}", s.auth(floor, s.serviceAction))
+	s.mux.HandleFunc("GET /api/v1/backup", s.auth(adminOnly, s.backup))
+}
+
+// ServeHTTP answers unknown routes and methods in the API's JSON error form.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if _, pattern := s.mux.Handler(r); pattern == "" {
+		rec := &statusRecorder{header: http.Header{}}
+		s.mux.ServeHTTP(rec, r) // the mux knows whether it is 404 or 405
+		if allow := rec.header.Get("Allow"); allow != "" {
+			w.Header().Set("Allow", allow)
+		}
+		if rec.status == http.StatusMethodNotAllowed {
+			writeJSON(w, rec.status, errorBody{errorDetail{Code: "method_not_allowed", Message: r.Method + " is not allowed here"}})
+			return
+		}
+		writeJSON(w, http.StatusNotFound, errorBody{errorDetail{Code: "not_found", Message: "no such endpoint: " + r.URL.Path}})
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+type statusRecorder struct {
+	header http.Header
+	status int
+}
+
+func (r *statusRecorder) Header() http.Header         { return r.header }
+func (r *statusRecorder) Write(b []byte) (int, error) { return len(b), nil }
+func (r *statusRecorder) WriteHeader(status int)      { r.status = status }
+
+type handler func(w http.ResponseWriter, r *http.Request, p *principal) error
+
+func (s *Server) public(h func(w http.ResponseWriter, r *http.Request) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { s.finish(w, r, h(w, r)) }
+}
+
+func (s *Server) auth(roles []config.Role, h handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p, err := s.authenticate(r)
+		if err == nil && !slices.Contains(roles, p.Role) {
+			err = errorf(http.StatusForbidden, "forbidden", "the %s role may not do this", p.Role)
+		}
+		if err == nil {
+			err = h(w, r, p)
+		}
+		s.finish(w, r, err)
+	}
+}
+
+func (s *Server) finish(w http.ResponseWriter, r *http.Request, err error) {
+	if err == nil {
+		return
+	}
+	status, body, internal := errorResponse(err)
+	if internal {
+		s.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	writeJSON(w, status, body)
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
+	var seq uint64
+	var day string
+	if _, err := s.office.Do(r.Context(), nil, func(_ time.Time, st *queue.Office) { seq, day = st.Seq(), st.Day() }); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "seq": seq, "day": day})
+	return nil
+}
+
+// read runs view on the committed state.
+func (s *Server) read(ctx context.Context, view live.View) error {
+	_, err := s.office.Do(ctx, nil, view)
+	return err
+}
