@@ -44,19 +44,13 @@ func staffTicket(st *queue.Office, t *queue.Ticket) *queue.TicketView {
 	return v
 }
 
-// result is the answer to a command: the ticket and the counter it touched,
-// as they stand once the command is applied.
-type result struct {
-	Ticket  *queue.TicketView `json:"ticket,omitempty"`
-	Counter *queue.Counter    `json:"counter,omitempty"`
-}
 
 // ticketCommand is a domain command that yields a ticket.
 type ticketCommand func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error)
 
 // run executes a command and collects its result under the office's lock.
-func (s *Server) run(ctx context.Context, counterID string, cmd ticketCommand) (result, error) {
-	var res result
+func (s *Server) run(ctx context.Context, counterID string, cmd ticketCommand) (queue.Result, error) {
+	var res queue.Result
 	var ticketID string
 	_, err := s.office.Do(ctx, func(now time.Time, st *queue.Office) ([]queue.Event, error) {
 		events, t, err := cmd(now, st)
@@ -114,55 +108,16 @@ func (s *Server) issue(w http.ResponseWriter, r *http.Request, p *principal) err
 // ticketIDs are 128-bit random hex strings.
 var ticketID = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
-// publicTicket is what the ticket's QR code shows anyone holding it: no
-// clerk, notes or case reference.
-type publicTicket struct {
-	ID            string         `json:"id"`
-	Number        string         `json:"number"`
-	Day           string         `json:"day"`
-	Service       string         `json:"service"`
-	ServiceNameIT string         `json:"service_name_it"`
-	ServiceNameEN string         `json:"service_name_en"`
-	Status        queue.Status   `json:"status"`
-	IssuedAt      time.Time      `json:"issued_at"`
-	CalledAt      *time.Time     `json:"called_at,omitempty"`
-	Counter       string         `json:"counter,omitempty"`
-	CounterName   string         `json:"counter_name,omitempty"`
-	Recalls       int            `json:"recalls,omitempty"`
-	Protocol      string         `json:"protocol,omitempty"`
-	Ahead         *int           `json:"ahead,omitempty"`
-	EstimatedWait *queue.Seconds `json:"estimated_wait_s,omitempty"`
-}
-
-func (s *Server) publicView(st *queue.Office, t *queue.Ticket) *publicTicket {
-	v := &publicTicket{ID: t.ID, Number: t.Number, Day: t.Day, Service: t.Service, Status: t.Status,
-		IssuedAt: t.IssuedAt, CalledAt: t.CalledAt, Recalls: t.Recalls, Protocol: t.Protocol}
-	if svc := s.cfg.Office.Service(t.Service); svc != nil {
-		v.ServiceNameIT, v.ServiceNameEN = svc.NameIT, svc.NameEN
-	}
-	if t.Status == queue.StatusCalled || t.Status == queue.StatusServing {
-		v.Counter = t.Counter
-		if k := s.cfg.Office.Counter(t.Counter); k != nil {
-			v.CounterName = k.Name
-		}
-	}
-	if st != nil {
-		if pos, ok := st.PositionOf(t); ok {
-			v.Ahead, v.EstimatedWait = &pos.Ahead, &pos.EstimatedWait
-		}
-	}
-	return v
-}
-
 func (s *Server) ticket(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	if !ticketID.MatchString(id) {
 		return errorf(http.StatusNotFound, "unknown_ticket", "no such ticket")
 	}
-	var v *publicTicket
+	var v *queue.PublicTicket
 	err := s.read(r.Context(), func(_ time.Time, st *queue.Office) {
-		if t := st.Ticket(id); t != nil {
-			v = s.publicView(st, t)
+		if t := st.Ticket(id); t != nil && t.ID == id {
+			pv := queue.PublicView(&s.cfg.Office, st, t)
+			v = &pv
 		}
 	})
 	if err != nil {
@@ -176,7 +131,8 @@ func (s *Server) ticket(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		v = s.publicView(nil, t)
+		pv := queue.PublicView(&s.cfg.Office, nil, t)
+		v = &pv
 	}
 	writeJSON(w, http.StatusOK, v)
 	return nil
