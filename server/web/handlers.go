@@ -44,7 +44,6 @@ func staffTicket(st *queue.Office, t *queue.Ticket) *queue.TicketView {
 	return v
 }
 
-
 // ticketCommand is a domain command that yields a ticket.
 type ticketCommand func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error)
 
