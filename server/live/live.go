@@ -158,6 +158,8 @@ func (o *Office) Do(ctx context.Context, cmd Command, view View) ([]queue.Event,
 		events = o.stage(events)
 		staged = append(staged, events...)
 	}
+	// Numerators that changed state, by the command or by the clock.
+	staged = append(staged, o.stage(o.state.StatusChanges(now))...)
 	if view != nil {
 		view(now, o.state)
 	}

@@ -43,6 +43,9 @@ type Office struct {
 	idem     map[string]*Ticket
 	recent   map[string][]time.Duration // last service times per service
 	protocol map[int]int                // year -> last protocol sequence
+	// announced is each numerator's state as last told by an event
+	// (open, cutoff or closed), so StatusChanges reports only changes.
+	announced map[string]string
 }
 
 // NewOffice returns an office with no day started yet; the first command
@@ -72,6 +75,7 @@ func (o *Office) reset(day string) {
 	o.lastNum = map[string]int{}
 	o.idem = map[string]*Ticket{}
 	o.recent = map[string][]time.Duration{}
+	o.announced = map[string]string{}
 	o.counters = make(map[string]*Counter, len(o.cfg.Counters))
 	for _, k := range o.cfg.Counters {
 		o.counters[k.ID] = &Counter{ID: k.ID, Name: k.Name, Lane: k.Lane, State: CounterClosed}
@@ -127,6 +131,12 @@ func (o *Office) apply(ev *Event) {
 		o.locks[ev.Service] = ev.Lock
 	case EventServiceUnlocked:
 		delete(o.locks, ev.Service)
+	case EventServiceCutoff:
+		o.announced[ev.Service] = ServiceCutoff
+	case EventServiceClosed:
+		o.announced[ev.Service] = ServiceClosed
+	case EventServiceReopened:
+		o.announced[ev.Service] = ServiceOpen
 	case EventServiceTurnaway:
 		if st := o.stats[ev.Service]; st != nil && ev.Refusal != nil {
 			st.Turnaways++

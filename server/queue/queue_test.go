@@ -2,6 +2,7 @@ package queue
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -497,5 +498,64 @@ func TestPositionsAndEstimates(t *testing.T) {
 	h.next(at(tue, "09:04"), "1", "mario")
 	if pos, _ := h.o.PositionOf(h.o.Ticket(a1.ID)); pos.Ahead != 0 || pos.EstimatedWait.D() != 5*time.Minute {
 		t.Fatalf("got %+v, want ahead 0 wait 5m", pos)
+	}
+}
+
+func TestNumeratorStateChangesAreAnnouncedOnce(t *testing.T) {
+	h := newHarness(t, testConfig(t))
+	type change struct{ typ, service, rule string }
+	step := func(hhmm string, want ...change) {
+		t.Helper()
+		now := at(tue, hhmm)
+		h.roll(now)
+		events := h.o.StatusChanges(now)
+		h.commit(now, events)
+		var got []change
+		for _, ev := range events {
+			c := change{typ: ev.Type, service: ev.Service}
+			if ev.Refusal != nil {
+				c.rule = ev.Refusal.Rule
+			}
+			got = append(got, c)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("at %s: got %v, want %v", hhmm, got, want)
+		}
+	}
+	step("08:00",
+		change{EventServiceClosed, "anagrafe", RuleClosed},
+		change{EventServiceClosed, "tributi", RuleClosed},
+		change{EventServiceClosed, "documenti", RuleClosed})
+	step("08:10") // nothing changed
+	step("08:30",
+		change{EventServiceReopened, "anagrafe", ""},
+		change{EventServiceReopened, "tributi", ""},
+		change{EventServiceReopened, "documenti", ""})
+	// A lock is announced by its own events; the state under it is not.
+	events, err := h.o.Lock(at(tue, "11:00"), "tributi", "sistema giù", Actor{Name: "anna"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.commit(at(tue, "11:00"), events)
+	step("12:00", change{EventServiceCutoff, "anagrafe", RuleCutoffTime})
+	step("12:15", change{EventServiceCutoff, "documenti", RuleCutoffTime})
+	events, err = h.o.Unlock(at(tue, "12:20"), "tributi", Actor{Name: "anna"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.commit(at(tue, "12:20"), events)
+	step("12:20", change{EventServiceCutoff, "tributi", RuleCutoffTime})
+	step("12:30",
+		change{EventServiceClosed, "anagrafe", RuleClosed},
+		change{EventServiceClosed, "tributi", RuleClosed},
+		change{EventServiceClosed, "documenti", RuleClosed})
+	step("15:00",
+		change{EventServiceReopened, "anagrafe", ""},
+		change{EventServiceReopened, "tributi", ""})
+	// Replay of the log rebuilds what was announced: nothing new to say.
+	replay := NewOffice(h.o.Config())
+	replay.Apply(h.log...)
+	if got := replay.StatusChanges(at(tue, "15:00")); len(got) != 0 {
+		t.Fatalf("after replay: got %d changes, want none", len(got))
 	}
 }

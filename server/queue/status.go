@@ -202,3 +202,29 @@ func (o *Office) PositionOf(t *Ticket) (Position, bool) {
 	}
 	return Position{Ahead: ahead, EstimatedWait: Seconds(o.estimate(t.Service, ahead))}, true
 }
+
+// StatusChanges returns an event for each numerator whose state at now
+// differs from the one last announced: service.closed at closing time,
+// service.cutoff when time, load or the daily cap stop it, service.reopened
+// when it issues again. A locked numerator is left alone: its lock events
+// say it all, and the change that follows the unlock is announced then. The
+// server calls it after every command and on a timer.
+func (o *Office) StatusChanges(now time.Time) []Event {
+	var events []Event
+	for i := range o.cfg.Services {
+		id := o.cfg.Services[i].ID
+		st := o.ServiceStatus(now, id)
+		if st.Status == ServiceLocked || st.Status == o.announced[id] {
+			continue
+		}
+		typ := map[string]string{ServiceOpen: EventServiceReopened, ServiceCutoff: EventServiceCutoff, ServiceClosed: EventServiceClosed}[st.Status]
+		if o.announced[id] == "" && st.Status == ServiceOpen {
+			typ = EventServiceReopened // the first word of the day about an open numerator
+		}
+		ev := o.event(now, typ, Actor{})
+		ev.Service = id
+		ev.Refusal = st.Refusal
+		events = append(events, ev)
+	}
+	return events
+}

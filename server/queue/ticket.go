@@ -119,6 +119,11 @@ const (
 	EventServiceLocked     = "service.locked"
 	EventServiceUnlocked   = "service.unlocked"
 	EventServiceTurnaway   = "service.turnaway" // a ticket refused by a rule
+	// The numerator's state changed by itself (time, load, daily cap):
+	// announced so that kiosks and displays follow without polling.
+	EventServiceCutoff   = "service.cutoff" // Refusal says which rule and when it reopens
+	EventServiceClosed   = "service.closed"
+	EventServiceReopened = "service.reopened"
 	EventDayRollover       = "day.rollover"
 )
 
