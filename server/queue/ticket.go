@@ -124,7 +124,7 @@ const (
 	EventServiceCutoff   = "service.cutoff" // Refusal says which rule and when it reopens
 	EventServiceClosed   = "service.closed"
 	EventServiceReopened = "service.reopened"
-	EventDayRollover       = "day.rollover"
+	EventDayRollover     = "day.rollover"
 )
 
 // Event is one committed change to the office. Seq is the office's global
