@@ -195,8 +195,8 @@ func (o *Office) putTicket(ev *Event) {
 		} else {
 			st.Resolved++
 		}
-		if t.CalledAt != nil && t.FinishedAt != nil {
-			r := append(o.recent[t.Service], t.FinishedAt.Sub(*t.CalledAt))
+		if d := serviceSample(&t); d > 0 {
+			r := append(o.recent[t.Service], d)
 			if len(r) > recentServiceTimes {
 				r = r[len(r)-recentServiceTimes:]
 			}
@@ -235,4 +235,21 @@ func (o *Office) unqueue(t *Ticket) {
 			return
 		}
 	}
+}
+
+// minServiceSample is the shortest time at a counter that counts as a real
+// service: shorter ones are mistaken calls closed at once, and would make
+// every estimate collapse towards zero.
+const minServiceSample = 30 * time.Second
+
+// serviceSample is the time a finished ticket spent at the counter, or 0
+// when it does not count.
+func serviceSample(t *Ticket) time.Duration {
+	if t.CalledAt == nil || t.FinishedAt == nil {
+		return 0
+	}
+	if d := t.FinishedAt.Sub(*t.CalledAt); d >= minServiceSample {
+		return d
+	}
+	return 0
 }

@@ -559,3 +559,20 @@ func TestNumeratorStateChangesAreAnnouncedOnce(t *testing.T) {
 		t.Fatalf("after replay: got %d changes, want none", len(got))
 	}
 }
+
+func TestMistakenCallsDoNotMeasureTheServiceTime(t *testing.T) {
+	h := newHarness(t, testConfig(t))
+	h.issue(at(tue, "09:00"), "anagrafe", false)
+	h.issue(at(tue, "09:00").Add(time.Second), "anagrafe", false)
+	h.open(at(tue, "09:00"), "1", "mario", "anagrafe")
+	h.next(at(tue, "09:01"), "1", "mario")
+	h.finish(at(tue, "09:01").Add(5*time.Second), "1", "mario") // closed at once: a misclick
+	if got := h.o.ServiceTime("anagrafe"); got != 10*time.Minute {
+		t.Fatalf("after a 5 s call: got %s, want the configured 10m", got)
+	}
+	h.next(at(tue, "09:02"), "1", "mario")
+	h.finish(at(tue, "09:06"), "1", "mario")
+	if got := h.o.ServiceTime("anagrafe"); got != 4*time.Minute {
+		t.Fatalf("after a 4 min service: got %s, want 4m", got)
+	}
+}
