@@ -36,6 +36,7 @@ type Office struct {
 	byNumber map[string]*Ticket
 	issued   []*Ticket            // today's tickets in issue order
 	waiting  map[string][]*Ticket // per service, by QueuedAt then Seq
+	priority map[string][]*Ticket // the priority ones among them, same order
 	counters map[string]*Counter
 	locks    map[string]*Lock
 	stats    map[string]*ServiceStats
@@ -70,6 +71,7 @@ func (o *Office) reset(day string) {
 	o.byNumber = map[string]*Ticket{}
 	o.issued = nil
 	o.waiting = map[string][]*Ticket{}
+	o.priority = map[string][]*Ticket{}
 	o.locks = map[string]*Lock{}
 	o.stats = map[string]*ServiceStats{}
 	o.lastNum = map[string]int{}
@@ -218,23 +220,42 @@ func queuedBefore(a, b *Ticket) bool {
 	return a.IssuedAt.Before(b.IssuedAt) || (a.IssuedAt.Equal(b.IssuedAt) && a.Number < b.Number)
 }
 
+// Queues are kept sorted by queuedBefore, so a ticket's place is a binary
+// search: an office with thousands waiting still answers in microseconds.
 func (o *Office) enqueue(t *Ticket) {
-	q := o.waiting[t.Service]
-	i := sort.Search(len(q), func(i int) bool { return queuedBefore(t, q[i]) })
-	q = append(q, nil)
-	copy(q[i+1:], q[i:])
-	q[i] = t
-	o.waiting[t.Service] = q
+	o.waiting[t.Service] = insertSorted(o.waiting[t.Service], t)
+	if t.Priority {
+		o.priority[t.Service] = insertSorted(o.priority[t.Service], t)
+	}
 }
 
 func (o *Office) unqueue(t *Ticket) {
-	q := o.waiting[t.Service]
-	for i, w := range q {
-		if w.ID == t.ID {
-			o.waiting[t.Service] = append(q[:i], q[i+1:]...)
-			return
+	o.waiting[t.Service] = removeSorted(o.waiting[t.Service], t)
+	if t.Priority {
+		o.priority[t.Service] = removeSorted(o.priority[t.Service], t)
+	}
+}
+
+// before is the number of tickets in q, sorted, that queue before t.
+func before(q []*Ticket, t *Ticket) int {
+	return sort.Search(len(q), func(i int) bool { return !queuedBefore(q[i], t) })
+}
+
+func insertSorted(q []*Ticket, t *Ticket) []*Ticket {
+	i := before(q, t)
+	q = append(q, nil)
+	copy(q[i+1:], q[i:])
+	q[i] = t
+	return q
+}
+
+func removeSorted(q []*Ticket, t *Ticket) []*Ticket {
+	for i := before(q, t); i < len(q); i++ {
+		if q[i].ID == t.ID {
+			return append(q[:i], q[i+1:]...)
 		}
 	}
+	return q
 }
 
 // minServiceSample is the shortest time at a counter that counts as a real

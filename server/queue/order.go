@@ -24,13 +24,12 @@ func (o *Office) pick(c *Counter, now time.Time) (t *Ticket, walkInsWaiting bool
 			continue
 		}
 		var p, w *Ticket
-		for _, q := range o.waiting[id] {
-			if q.Priority && p == nil {
-				p = q
-			} else if !q.Priority && w == nil {
+		if prio := o.priority[id]; len(prio) > 0 {
+			p = prio[0]
+		}
+		for _, q := range o.waiting[id] { // stops at the first walk-in
+			if !q.Priority {
 				w = q
-			}
-			if p != nil && w != nil {
 				break
 			}
 		}

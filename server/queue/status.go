@@ -191,14 +191,10 @@ func (o *Office) PositionOf(t *Ticket) (Position, bool) {
 	if t == nil || t.Status != StatusWaiting {
 		return Position{}, false
 	}
-	ahead := 0
-	for _, q := range o.waiting[t.Service] {
-		if q.ID == t.ID {
-			continue
-		}
-		if (q.Priority && !t.Priority) || (q.Priority == t.Priority && queuedBefore(q, t)) {
-			ahead++
-		}
+	prio := o.priority[t.Service]
+	ahead := before(prio, t)
+	if !t.Priority { // every priority ticket, and the walk-ins before it
+		ahead = len(prio) + before(o.waiting[t.Service], t) - ahead
 	}
 	return Position{Ahead: ahead, EstimatedWait: Seconds(o.estimate(t.Service, ahead))}, true
 }
