@@ -46,8 +46,9 @@ test: deps fmt-check vet ## gofmt check, go vet, and every test with the race de
 check: test ## test plus staticcheck
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
 
-bench: deps ## benchmarks (see docs/performance.md)
-	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./server/...
+bench: deps ## benchmarks, each beside its baseline (see docs/performance.md)
+	$(GO) test -run '^$$' -bench . -benchtime 20000x -count=1 ./server/loadtest
+	$(GO) test -run '^$$' -bench Restart -benchtime 5x -count=1 ./server/live
 
 clean: ## remove build output (not the data directory)
 	rm -rf $(BIN)
