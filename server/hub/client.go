@@ -1,0 +1,277 @@
+package hub
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"turno/server/queue"
+)
+
+// Close codes the server sends.
+const (
+	closeNormal    = websocket.CloseNormalClosure
+	closeGoingAway = websocket.CloseGoingAway     // the server stops
+	closeTooSlow   = websocket.CloseTryAgainLater // dropped: its queue was full
+	closeRefused   = websocket.ClosePolicyViolation
+)
+
+// client is one websocket subscriber. Deadlines use the real clock: they
+// are about the network, not the office's (injected) time.
+type client struct {
+	conn *websocket.Conn
+	view View
+	name string
+	// send carries encoded frames to writePump; only the hub closes it,
+	// after setting closeCode.
+	send      chan []byte
+	closeCode int
+
+	// Owned by the hub goroutine.
+	sent       uint64 // every event up to here is sent or covered
+	lastTicket []byte // a phone's last public view sent
+	service    string // a phone's ticket's service
+}
+
+// Resolver turns a client's subscribe message into its view (checking the
+// token and what it asks to follow), or refuses it.
+type Resolver func(ctx context.Context, sub queue.Subscribe) (View, *queue.WireError)
+
+type registration struct {
+	c      *client
+	since  uint64
+	snap   *queue.Snapshot     // taken for this client, or nil when resuming
+	ticket *queue.PublicTicket // a phone's ticket
+	cur    uint64              // the office's sequence when the views were read
+	reply  chan registered
+}
+
+type registered struct {
+	ok      bool // false: the ring no longer reaches back; take a snapshot
+	backlog [][]byte
+}
+
+// Serve runs one websocket connection until it ends: it reads the
+// subscribe message, asks resolve for the view, sends the starting frames
+// (a snapshot, the missed events, or a phone's ticket) and then the live
+// stream. It owns conn and closes it.
+func (h *Hub) Serve(conn *websocket.Conn, resolve Resolver) {
+	if !h.enter() {
+		refuse(conn, wireError(CodeUnavailable, "the server is shutting down"), closeGoingAway, h.opt.WriteWait)
+		return
+	}
+	defer h.conns.Done()
+	// Until the hub owns the client, closing the hub must end the handshake.
+	stop := context.AfterFunc(h.ctx, func() { conn.Close() })
+	c, backlog, werr := h.subscribe(conn, resolve)
+	stop()
+	if werr != nil {
+		code := closeRefused
+		if werr.Code == CodeUnavailable || werr.Code == CodeInternal {
+			code = websocket.CloseInternalServerErr
+		}
+		refuse(conn, werr, code, h.opt.WriteWait)
+		return
+	}
+	if c == nil { // gone before subscribing
+		conn.Close()
+		return
+	}
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		c.writePump(backlog, h.opt.PongWait*9/10, h.opt.WriteWait)
+	}()
+	c.readPump(h.opt.PongWait)
+	select {
+	case h.unregister <- c:
+	case <-h.done:
+	}
+	<-written
+}
+
+// subscribe reads and resolves the first message and registers the client.
+// A nil client with a nil error means the connection is already gone.
+func (h *Hub) subscribe(conn *websocket.Conn, resolve Resolver) (*client, [][]byte, *queue.WireError) {
+	conn.SetReadLimit(MaxMessage)
+	if err := conn.SetReadDeadline(time.Now().Add(h.opt.SubscribeWait)); err != nil {
+		return nil, nil, nil
+	}
+	_, data, err := conn.ReadMessage()
+	if err != nil {
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return nil, nil, wireError(CodeTimeout, "send the subscribe message within %s", h.opt.SubscribeWait)
+		}
+		if errors.Is(err, websocket.ErrReadLimit) {
+			return nil, nil, wireError(CodeBadSubscribe, "the subscribe message is larger than %d bytes", MaxMessage)
+		}
+		return nil, nil, nil
+	}
+	sub, werr := DecodeSubscribe(data)
+	if werr != nil {
+		return nil, nil, werr
+	}
+	view, werr := resolve(h.ctx, sub)
+	if werr != nil {
+		return nil, nil, werr
+	}
+	c := &client{conn: conn, view: view, name: conn.RemoteAddr().String(), send: make(chan []byte, h.opt.SendQueue)}
+	backlog, werr := h.attach(c, sub.Since)
+	if werr != nil {
+		return nil, nil, werr
+	}
+	return c, backlog, nil
+}
+
+// attach reads the starting views from the office (on the connection's
+// goroutine, never the committer's) and hands the client to the hub, which
+// adds the events it holds after them.
+func (h *Hub) attach(c *client, since uint64) ([][]byte, *queue.WireError) {
+	for range 3 { // a snapshot may need a retry if a burst pushed it out of the ring
+		r := &registration{c: c, since: since, reply: make(chan registered, 1)}
+		_, err := h.office.Do(h.ctx, nil, func(now time.Time, st *queue.Office) {
+			r.cur = st.Seq()
+			switch {
+			case c.view.Kind == KindPhone:
+				if t := st.Ticket(c.view.Ticket); t != nil && t.ID == c.view.Ticket {
+					r.ticket = ptr(queue.PublicView(h.cfg, st, t))
+				}
+			case since == 0 || since > r.cur: // new client, or a database newer than the client's
+				r.snap = ptr(c.view.snapshot(st.Snapshot(now)))
+			}
+		})
+		if err != nil {
+			return nil, wireError(CodeUnavailable, "the office cannot be read now; retry")
+		}
+		if c.view.Kind == KindPhone && r.ticket == nil {
+			if r.ticket = c.view.Past; r.ticket == nil {
+				return nil, wireError("unknown_ticket", "no such ticket")
+			}
+		}
+		select {
+		case h.register <- r:
+		case <-h.ctx.Done():
+			return nil, wireError(CodeUnavailable, "the server is shutting down")
+		}
+		if got := <-r.reply; got.ok {
+			return got.backlog, nil
+		}
+		since = 0
+	}
+	return nil, wireError(CodeUnavailable, "the office is too busy to start the stream; retry")
+}
+
+// join adds a registered client on the hub goroutine: its starting frames,
+// then every event the ring holds after them, so the live events that
+// follow continue from exactly there.
+func (h *Hub) join(r *registration) {
+	c := r.c
+	var backlog [][]byte
+	var from uint64
+	switch {
+	case c.view.Kind == KindPhone:
+		c.sent = max(r.cur, h.ring.last)
+		c.lastTicket, _ = json.Marshal(r.ticket)
+		c.service = r.ticket.Service
+		backlog = append(backlog, marshalFrame(queue.Frame{Type: queue.FrameTicket, Seq: c.sent, Ticket: r.ticket}))
+		h.clients[c] = struct{}{}
+		r.reply <- registered{ok: true, backlog: backlog}
+		return
+	case r.snap != nil:
+		from = r.snap.Seq
+		if from+1 < h.ring.first() { // the events after it are gone
+			r.reply <- registered{}
+			return
+		}
+		backlog = append(backlog, marshalFrame(queue.Frame{Type: queue.FrameSnapshot, Seq: from, Snapshot: r.snap}))
+	default:
+		from = r.since
+		if from+1 < h.ring.first() { // the events after it are gone
+			r.reply <- registered{}
+			return
+		}
+	}
+	h.ring.after(from, func(ev *queue.Event) {
+		if c.view.sees(ev) {
+			backlog = append(backlog, (&encoded{ev: ev}).frame(&c.view))
+		}
+	})
+	c.sent = max(from, h.ring.last)
+	h.clients[c] = struct{}{}
+	r.reply <- registered{ok: true, backlog: backlog}
+}
+
+// readPump reads until the client goes away. Clients send nothing after
+// subscribing; reading is how pongs and the close handshake arrive.
+func (c *client) readPump(pongWait time.Duration) {
+	_ = c.conn.SetReadDeadline(time.Now().Add(pongWait))
+	c.conn.SetPongHandler(func(string) error {
+		return c.conn.SetReadDeadline(time.Now().Add(pongWait))
+	})
+	for {
+		if _, _, err := c.conn.ReadMessage(); err != nil {
+			return
+		}
+	}
+}
+
+// writePump is the connection's only writer: the starting frames, then
+// the hub's frames one per message, pings on a ticker; when the hub closes
+// the queue it sends the close frame and closes the connection.
+func (c *client) writePump(backlog [][]byte, pingEvery, writeWait time.Duration) {
+	ping := time.NewTicker(pingEvery)
+	defer func() {
+		ping.Stop()
+		c.conn.Close()
+	}()
+	write := func(typ int, data []byte) error {
+		if err := c.conn.SetWriteDeadline(time.Now().Add(writeWait)); err != nil {
+			return err
+		}
+		return c.conn.WriteMessage(typ, data)
+	}
+	for _, f := range backlog {
+		if write(websocket.TextMessage, f) != nil {
+			return
+		}
+	}
+	for {
+		select {
+		case f, ok := <-c.send:
+			if !ok {
+				reason := map[int]string{closeGoingAway: "server shutting down", closeTooSlow: "too slow: resume with since"}[c.closeCode]
+				_ = write(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, reason))
+				return
+			}
+			if write(websocket.TextMessage, f) != nil {
+				return
+			}
+		case <-ping.C:
+			if write(websocket.PingMessage, nil) != nil {
+				return
+			}
+		}
+	}
+}
+
+// refuse sends an error frame and closes the connection.
+func refuse(conn *websocket.Conn, werr *queue.WireError, code int, writeWait time.Duration) {
+	defer conn.Close()
+	if conn.SetWriteDeadline(time.Now().Add(writeWait)) != nil {
+		return
+	}
+	if conn.WriteMessage(websocket.TextMessage, marshalFrame(queue.Frame{Type: queue.FrameError, Error: werr})) != nil {
+		return
+	}
+	msg := werr.Message
+	for len(msg) > 120 { // a close frame's reason must fit in 123 bytes
+		r := []rune(msg)
+		msg = string(r[:len(r)-1])
+	}
+	_ = conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(code, msg))
+}

@@ -1,0 +1,419 @@
+// Package hub fans the office's committed events out to websocket clients:
+// kiosks, hall displays, counters, supervisors and citizens' phones.
+//
+// It follows the shape of gorilla/websocket's chat example. One hub
+// goroutine owns the set of clients; each client has a reader (readPump:
+// read limit, deadline extended on pong) and a writer (writePump: the only
+// writer, pings on a ticker, a deadline on every write). The hub hands each
+// client its frames through a bounded queue and drops a client whose queue
+// is full, so a slow phone never slows a counter; only the hub closes that
+// queue. Every frame is one JSON object in one websocket message.
+//
+// Events reach the hub through Publish, which live calls from its committer
+// goroutine after every commit: Publish only queues them, because the hub
+// computes views (snapshots, stats, phone positions) through the office's
+// Do, which may wait for that very goroutine. A ring of recent events lets a
+// client that reconnects receive exactly what it missed; when the ring no
+// longer reaches back that far it gets a fresh snapshot instead.
+//
+// The order guarantee: a client's frames carry Seq, and every event up to
+// Seq that its view may see has been sent before. The hub keeps, per
+// client, the last sequence it has accounted for (sent, or covered by the
+// snapshot it started from) and sends only later events, so a snapshot and
+// the live stream join with no gap and no duplicate.
+package hub
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"sync"
+	"time"
+
+	"turno/server/live"
+	"turno/server/queue"
+)
+
+// Defaults of Options.
+const (
+	DefaultRingSize      = 10000
+	DefaultSendQueue     = 512
+	DefaultStatsEvery    = 20 * time.Second
+	DefaultPongWait      = 60 * time.Second
+	DefaultWriteWait     = 10 * time.Second
+	DefaultSubscribeWait = 10 * time.Second
+)
+
+// Office is the running office, read through Do with no command.
+type Office interface {
+	Do(ctx context.Context, cmd live.Command, view live.View) ([]queue.Event, error)
+}
+
+// Options configure a hub; only Config is required.
+type Options struct {
+	Config *queue.Config
+	// Last is the sequence of the last committed event when the hub is
+	// built, before the office opens; History may hold the events that end
+	// at Last (the ring starts with them, so clients can resume across a
+	// server restart).
+	Last    uint64
+	History []queue.Event
+	// RingSize is how many recent events are kept for resuming.
+	RingSize int
+	// SendQueue is how many frames may wait for a client before it is
+	// dropped as too slow.
+	SendQueue int
+	// StatsEvery is how often every service's view is sent again: waits
+	// and cut-offs drift with time even when nothing happens.
+	StatsEvery time.Duration
+	// PongWait is how long a silent client is kept; pings go out at 9/10
+	// of it. WriteWait bounds one write, SubscribeWait the first message.
+	PongWait, WriteWait, SubscribeWait time.Duration
+	Logger                             *slog.Logger
+}
+
+// Hub is the stream's fan-out.
+type Hub struct {
+	cfg    *queue.Config
+	opt    Options
+	logger *slog.Logger
+	office Office
+
+	inMu  sync.Mutex
+	inbox [][]queue.Event
+	kick  chan struct{}
+
+	register   chan *registration
+	unregister chan *client
+	ctx        context.Context // canceled by Close
+	cancel     context.CancelFunc
+	done       chan struct{} // the hub goroutine has returned
+
+	// Connections being served, so that Close can wait for them.
+	connMu  sync.Mutex
+	closing bool
+	started bool
+	conns   sync.WaitGroup
+
+	// Owned by the hub goroutine.
+	ring    *ring
+	clients map[*client]struct{}
+}
+
+// New builds a hub; Start runs it once the office is open.
+func New(opt Options) *Hub {
+	if opt.RingSize <= 0 {
+		opt.RingSize = DefaultRingSize
+	}
+	if opt.SendQueue <= 0 {
+		opt.SendQueue = DefaultSendQueue
+	}
+	if opt.StatsEvery <= 0 {
+		opt.StatsEvery = DefaultStatsEvery
+	}
+	if opt.PongWait <= 0 {
+		opt.PongWait = DefaultPongWait
+	}
+	if opt.WriteWait <= 0 {
+		opt.WriteWait = DefaultWriteWait
+	}
+	if opt.SubscribeWait <= 0 {
+		opt.SubscribeWait = DefaultSubscribeWait
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h := &Hub{
+		cfg: opt.Config, opt: opt, logger: opt.Logger,
+		kick: make(chan struct{}, 1), register: make(chan *registration), unregister: make(chan *client),
+		ctx: ctx, cancel: cancel, done: make(chan struct{}),
+		ring: newRing(opt.RingSize, opt.Last), clients: map[*client]struct{}{},
+	}
+	h.preload(opt.History)
+	return h
+}
+
+// preload fills the ring with the history if it is gapless and ends at Last;
+// otherwise the ring starts empty at Last and older resumes get snapshots.
+func (h *Hub) preload(history []queue.Event) {
+	if len(history) > h.opt.RingSize {
+		history = history[len(history)-h.opt.RingSize:]
+	}
+	if len(history) == 0 || history[len(history)-1].Seq != h.opt.Last {
+		return
+	}
+	for i := 1; i < len(history); i++ {
+		if history[i].Seq != history[i-1].Seq+1 {
+			return
+		}
+	}
+	h.ring.reset(history[0].Seq - 1)
+	for _, ev := range history {
+		h.ring.push(ev)
+	}
+}
+
+// Start runs the hub over the open office.
+func (h *Hub) Start(office Office) {
+	h.connMu.Lock()
+	defer h.connMu.Unlock()
+	if h.started || h.closing {
+		return
+	}
+	h.office, h.started = office, true
+	go h.run()
+}
+
+// Publish queues a committed batch of events. It never blocks: live calls
+// it from its committer goroutine, which the hub itself may be waiting for.
+func (h *Hub) Publish(events []queue.Event) {
+	if len(events) == 0 {
+		return
+	}
+	h.inMu.Lock()
+	if h.ctx.Err() == nil {
+		h.inbox = append(h.inbox, events)
+	}
+	h.inMu.Unlock()
+	select {
+	case h.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Close disconnects every client and stops the hub; it returns once every
+// connection's goroutines have ended.
+func (h *Hub) Close() {
+	h.connMu.Lock()
+	already := h.closing
+	h.closing = true
+	started := h.started
+	h.connMu.Unlock()
+	h.cancel()
+	if !already && started {
+		<-h.done
+	}
+	h.conns.Wait()
+}
+
+// enter counts a connection in, unless the hub is closing.
+func (h *Hub) enter() bool {
+	h.connMu.Lock()
+	defer h.connMu.Unlock()
+	if h.closing || !h.started {
+		return false
+	}
+	h.conns.Add(1)
+	return true
+}
+
+func (h *Hub) run() {
+	defer close(h.done)
+	tick := time.NewTicker(h.opt.StatsEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-h.kick:
+			h.inMu.Lock()
+			batches := h.inbox
+			h.inbox = nil
+			h.inMu.Unlock()
+			h.deliver(batches)
+		case r := <-h.register:
+			h.join(r)
+		case c := <-h.unregister:
+			h.drop(c, closeNormal)
+		case <-tick.C:
+			h.refresh(nil, true)
+		case <-h.ctx.Done():
+			for c := range h.clients {
+				h.drop(c, closeGoingAway)
+			}
+			return
+		}
+	}
+}
+
+// drop removes a client and closes its queue; its writer says goodbye.
+func (h *Hub) drop(c *client, code int) {
+	if _, ok := h.clients[c]; !ok {
+		return
+	}
+	delete(h.clients, c)
+	c.closeCode = code
+	close(c.send)
+}
+
+// send queues a frame for a client, or drops the client if its queue is
+// full: the others must not wait for it.
+func (h *Hub) send(c *client, frame []byte) {
+	if _, ok := h.clients[c]; !ok {
+		return
+	}
+	select {
+	case c.send <- frame:
+	default:
+		h.logger.Info("stream client too slow; dropped", "client", c.name)
+		h.drop(c, closeTooSlow)
+	}
+}
+
+// encoded caches one event's frame at each level: every view at a level
+// shares the same bytes.
+type encoded struct {
+	ev    *queue.Event
+	bytes [2][]byte
+}
+
+func (e *encoded) frame(v *View) []byte {
+	if v.Kind == KindClerk && e.ev.Counter != nil && e.ev.Counter.ID != v.Counter {
+		return marshalFrame(queue.Frame{Type: queue.FrameEvent, Seq: e.ev.Seq, Event: ptr(v.event(*e.ev))})
+	}
+	lv := v.level()
+	if e.bytes[lv] == nil {
+		e.bytes[lv] = marshalFrame(queue.Frame{Type: queue.FrameEvent, Seq: e.ev.Seq, Event: ptr(strip(*e.ev, lv))})
+	}
+	return e.bytes[lv]
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// marshalFrame encodes a frame; the wire types always encode.
+func marshalFrame(f queue.Frame) []byte {
+	data, err := json.Marshal(f)
+	if err != nil {
+		// Unreachable with the queue types; an empty object keeps the
+		// stream's framing rather than crashing the hub.
+		return []byte("{}")
+	}
+	return data
+}
+
+// deliver appends committed batches to the ring and fans them out, then
+// sends fresh views of what they touched.
+func (h *Hub) deliver(batches [][]queue.Event) {
+	var fresh []*encoded
+	for _, batch := range batches {
+		for i := range batch {
+			ev := &batch[i]
+			switch {
+			case ev.Seq <= h.ring.last:
+				continue // already preloaded from the log
+			case ev.Seq > h.ring.last+1:
+				// Cannot happen with live's ordered commits; if it does, the
+				// ring must not pretend to be gapless.
+				h.logger.Warn("stream: gap in published events; clients resuming before it get a snapshot", "after", h.ring.last, "got", ev.Seq)
+				h.ring.reset(ev.Seq - 1)
+			}
+			h.ring.push(*ev)
+			fresh = append(fresh, &encoded{ev: ev})
+		}
+	}
+	if len(fresh) == 0 {
+		return
+	}
+	for c := range h.clients {
+		if c.view.Kind == KindPhone { // phones get their ticket in refresh
+			c.sent = max(c.sent, fresh[len(fresh)-1].ev.Seq)
+			continue
+		}
+		for _, e := range fresh {
+			if e.ev.Seq <= c.sent {
+				continue // covered by the snapshot or the resume it started from
+			}
+			c.sent = e.ev.Seq
+			if c.view.sees(e.ev) {
+				h.send(c, e.frame(&c.view))
+			}
+		}
+	}
+	h.refresh(fresh, false)
+}
+
+// refresh sends fresh views after events (or, with all, on the timer):
+// stats of the services the events touched, and the ticket of every phone
+// whose ticket or service they touched, if its public view changed. One
+// read of the office serves every client.
+func (h *Hub) refresh(fresh []*encoded, all bool) {
+	if len(h.clients) == 0 {
+		return
+	}
+	touched := map[string]bool{}
+	latest := map[string]*queue.Ticket{} // this batch's tickets, by id
+	for _, e := range fresh {
+		touches(h.cfg, e.ev, func(s string) { touched[s] = true })
+		if t := e.ev.Ticket; t != nil {
+			latest[t.ID] = t
+		}
+	}
+	var services []string
+	for _, s := range h.cfg.Services {
+		if all || touched[s.ID] {
+			services = append(services, s.ID)
+		}
+	}
+	var phones []*client
+	wantStats := false
+	for c := range h.clients {
+		switch {
+		case c.view.Kind == KindPhone:
+			if all || touched[c.service] || latest[c.view.Ticket] != nil {
+				phones = append(phones, c)
+			}
+		case c.view.wantsStats():
+			wantStats = true
+		}
+	}
+	if !wantStats {
+		services = nil
+	}
+	if len(services) == 0 && len(phones) == 0 {
+		return
+	}
+	var views []queue.ServiceView
+	tickets := make([]*queue.PublicTicket, len(phones))
+	_, err := h.office.Do(h.ctx, nil, func(now time.Time, st *queue.Office) {
+		for _, id := range services {
+			views = append(views, st.ServiceView(now, id))
+		}
+		for i, c := range phones {
+			if t := st.Ticket(c.view.Ticket); t != nil && t.ID == c.view.Ticket {
+				tickets[i] = ptr(queue.PublicView(h.cfg, st, t))
+			}
+		}
+	})
+	if err != nil {
+		h.logger.Debug("stream: cannot read the office for fresh views", "err", err)
+		return
+	}
+	if len(views) > 0 {
+		frame := marshalFrame(queue.Frame{Type: queue.FrameStats, Seq: h.ring.last, Services: views})
+		for c := range h.clients {
+			if c.view.wantsStats() {
+				h.send(c, frame)
+			}
+		}
+	}
+	for i, c := range phones {
+		pt := tickets[i]
+		if pt == nil { // gone from today's state: a new day expired it
+			t := latest[c.view.Ticket]
+			if t == nil {
+				continue
+			}
+			pt = ptr(queue.PublicView(h.cfg, nil, t))
+		}
+		h.sendTicket(c, pt, c.sent)
+	}
+}
+
+// sendTicket sends a phone its ticket if its public view changed.
+func (h *Hub) sendTicket(c *client, pt *queue.PublicTicket, seq uint64) {
+	body, err := json.Marshal(pt)
+	if err != nil || string(body) == string(c.lastTicket) {
+		return
+	}
+	c.lastTicket, c.service = body, pt.Service
+	h.send(c, marshalFrame(queue.Frame{Type: queue.FrameTicket, Seq: seq, Ticket: pt}))
+}

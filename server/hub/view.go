@@ -1,0 +1,198 @@
+package hub
+
+import (
+	"slices"
+	"strings"
+
+	"turno/server/queue"
+)
+
+// Kind is what a subscriber may see, by role.
+type Kind int
+
+// Kinds of view. The zero value sees nothing, so a forgotten assignment
+// leaks nothing.
+const (
+	KindNone    Kind = iota
+	KindAll          // floor, admin, back office: every event
+	KindClerk        // one counter: its services' tickets, its own counter
+	KindDisplay      // hall screen: tickets and counters without private fields
+	KindKiosk        // numerators only: service and day events, stats
+	KindPhone        // one ticket's public view, nothing else
+)
+
+// View is one subscriber's filter over the office's events.
+type View struct {
+	Kind Kind
+	// Counter and Services are a clerk's counter and the services it may
+	// serve (from the configuration, not only those chosen at opening, so
+	// the clerk sees the queues it could pick).
+	Counter  string
+	Services []string
+	// Ticket is a phone's ticket id; Past is its public view when the ticket
+	// belongs to a past day and so never changes.
+	Ticket string
+	Past   *queue.PublicTicket
+}
+
+// level is how much of an event a view may read; each level has its own
+// cached encoding of an event.
+type level int
+
+const (
+	levelStaff  level = iota // everything but idempotency keys
+	levelPublic              // no notes, case references, documents, clerks or actors
+)
+
+func (v *View) level() level {
+	if v.Kind == KindDisplay || v.Kind == KindKiosk {
+		return levelPublic
+	}
+	return levelStaff
+}
+
+// wantsStats says whether the view receives stats frames: every view but the
+// phone's, whose ticket frame already carries its estimate.
+func (v *View) wantsStats() bool { return v.Kind != KindPhone && v.Kind != KindNone }
+
+func family(typ string) string {
+	if i := strings.IndexByte(typ, '.'); i > 0 {
+		return typ[:i]
+	}
+	return typ
+}
+
+// sees reports whether the view may receive ev.
+func (v *View) sees(ev *queue.Event) bool {
+	fam := family(ev.Type)
+	switch v.Kind {
+	case KindAll:
+		return true
+	case KindDisplay:
+		return fam == "ticket" || fam == "counter" || fam == "service" || fam == "day"
+	case KindKiosk:
+		return fam == "service" || fam == "day"
+	case KindClerk:
+		switch fam {
+		case "service", "day":
+			return true
+		case "counter":
+			return ev.Counter != nil && ev.Counter.ID == v.Counter
+		case "ticket":
+			return v.clerkTicket(ev)
+		}
+	}
+	return false
+}
+
+// clerkTicket: a ticket event concerns a clerk when the ticket is, or just
+// was, in one of the counter's services, or when it happened at the counter.
+func (v *View) clerkTicket(ev *queue.Event) bool {
+	if ev.Counter != nil && ev.Counter.ID == v.Counter {
+		return true
+	}
+	t := ev.Ticket
+	if t == nil {
+		return false
+	}
+	if slices.Contains(v.Services, t.Service) {
+		return true
+	}
+	// A transfer out of the clerk's queue must reach the clerk, or the
+	// ticket would stay in its copy of the queue.
+	if ev.Type == queue.EventTicketTransferred && len(t.FromServices) > 0 {
+		return slices.Contains(v.Services, t.FromServices[len(t.FromServices)-1])
+	}
+	return false
+}
+
+// event returns ev as the view may read it. ev is shared between views and
+// is never modified: what is stripped is stripped from copies.
+func (v *View) event(ev queue.Event) queue.Event {
+	if v.Kind == KindClerk && ev.Counter != nil && ev.Counter.ID != v.Counter {
+		ev.Counter = nil // another counter's state is not the clerk's view
+	}
+	return strip(ev, v.level())
+}
+
+func strip(ev queue.Event, lv level) queue.Event {
+	if ev.Ticket != nil {
+		t := stripTicket(*ev.Ticket, lv)
+		ev.Ticket = &t
+	}
+	if lv == levelPublic {
+		ev.Actor = ""
+		if ev.Counter != nil {
+			c := *ev.Counter
+			c.Clerk = ""
+			ev.Counter = &c
+		}
+		if ev.Lock != nil {
+			l := *ev.Lock
+			l.By = ""
+			ev.Lock = &l
+		}
+	}
+	return ev
+}
+
+func stripTicket(t queue.Ticket, lv level) queue.Ticket {
+	t.IdempotencyKey = ""
+	if lv == levelPublic { // a hall screen shows numbers, not case files
+		t.Note, t.CaseRef, t.Document, t.Clerk = "", "", "", ""
+	}
+	return t
+}
+
+// snapshot cuts the office's snapshot down to the view, with the same
+// stripping as its events.
+func (v *View) snapshot(s queue.Snapshot) queue.Snapshot {
+	lv := v.level()
+	out := s
+	out.Tickets = make([]queue.TicketView, 0, len(s.Tickets))
+	out.Counters = make([]queue.Counter, 0, len(s.Counters))
+	if v.Kind == KindKiosk {
+		return out
+	}
+	for _, t := range s.Tickets {
+		if v.Kind == KindClerk && !slices.Contains(v.Services, t.Service) && t.Counter != v.Counter {
+			continue
+		}
+		t.Ticket = stripTicket(t.Ticket, lv)
+		out.Tickets = append(out.Tickets, t)
+	}
+	for _, c := range s.Counters {
+		if v.Kind == KindClerk && c.ID != v.Counter {
+			continue
+		}
+		if lv == levelPublic {
+			c.Clerk = ""
+		}
+		out.Counters = append(out.Counters, c)
+	}
+	return out
+}
+
+// touches reports the services whose queue or estimates ev may change.
+func touches(cfg *queue.Config, ev *queue.Event, add func(service string)) {
+	if ev.Type == queue.EventDayRollover {
+		for _, s := range cfg.Services {
+			add(s.ID)
+		}
+		return
+	}
+	if ev.Service != "" {
+		add(ev.Service)
+	}
+	if t := ev.Ticket; t != nil {
+		add(t.Service)
+		if n := len(t.FromServices); n > 0 {
+			add(t.FromServices[n-1])
+		}
+	}
+	if c := ev.Counter; c != nil { // staffing changes the capacity of its services
+		for _, s := range c.Services {
+			add(s)
+		}
+	}
+}
