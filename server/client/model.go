@@ -1,0 +1,406 @@
+package client
+
+import (
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"time"
+
+	"turno/server/queue"
+)
+
+// Model is the office as the stream has shown it: the last snapshot with
+// every later event applied. Stream.Model returns a copy the caller owns.
+type Model struct {
+	// Snapshot holds Seq (the highest sequence received), the office, the
+	// business day, At (the time of the last change), the services, the
+	// counters and today's tickets in issue order; waiting tickets carry
+	// their position.
+	queue.Snapshot
+	// Ticket is the followed ticket's public view, when the stream follows
+	// one (StreamOptions.Ticket).
+	Ticket *queue.PublicTicket
+}
+
+// Service returns a service's view, or nil.
+func (m *Model) Service(id string) *queue.ServiceView {
+	for i := range m.Services {
+		if m.Services[i].ID == id {
+			return &m.Services[i]
+		}
+	}
+	return nil
+}
+
+// Counter returns a counter, or nil.
+func (m *Model) Counter(id string) *queue.Counter {
+	for i := range m.Counters {
+		if m.Counters[i].ID == id {
+			return &m.Counters[i]
+		}
+	}
+	return nil
+}
+
+// FindTicket returns today's ticket by id or number, or nil.
+func (m *Model) FindTicket(ref string) *queue.TicketView {
+	for i := range m.Tickets {
+		if m.Tickets[i].ID == ref || m.Tickets[i].Number == ref {
+			return &m.Tickets[i]
+		}
+	}
+	return nil
+}
+
+// Waiting returns the waiting tickets of a service in call order: priority
+// first, then by arrival.
+func (m *Model) Waiting(service string) []queue.TicketView {
+	var w []queue.TicketView
+	for _, t := range m.Tickets {
+		if t.Status == queue.StatusWaiting && t.Service == service {
+			w = append(w, t)
+		}
+	}
+	slices.SortStableFunc(w, func(a, b queue.TicketView) int { return callOrder(&a.Ticket, &b.Ticket) })
+	return w
+}
+
+// clone returns a deep copy: the stream keeps changing its own model while
+// the app reads the copy from another goroutine. Pointers to values that
+// the model replaces rather than modifies (times, locks, refusals) are shared.
+func (m *Model) clone() Model {
+	c := *m
+	c.Services = slices.Clone(m.Services)
+	for i := range c.Services {
+		c.Services[i].Stats.ByRule = maps.Clone(c.Services[i].Stats.ByRule)
+	}
+	c.Counters = slices.Clone(m.Counters)
+	for i := range c.Counters {
+		c.Counters[i].Services = slices.Clone(c.Counters[i].Services)
+	}
+	c.Tickets = slices.Clone(m.Tickets)
+	for i := range c.Tickets {
+		if p := c.Tickets[i].Position; p != nil {
+			pp := *p
+			c.Tickets[i].Position = &pp
+		}
+		c.Tickets[i].FromServices = slices.Clone(c.Tickets[i].FromServices)
+	}
+	if m.Ticket != nil {
+		t := *m.Ticket
+		c.Ticket = &t
+	}
+	return c
+}
+
+// model is the stream's working copy with its indexes.
+type model struct {
+	Model
+	synced bool // a snapshot has been received
+	// clerk is set for a counter's view, which holds only that counter
+	// and its services' tickets; full is set when the view holds every
+	// counter and ticket (not a clerk's, nor a kiosk's, which holds none).
+	clerk, full bool
+	index       map[string]int // ticket id -> index in Tickets
+	// announced is each numerator's state as last told by the server
+	// (snapshot, stats or service events), to restore it when a lock ends.
+	announced map[string]announcement
+	// planned is each service's capacity when no counter is staffed, as
+	// derived from the server's own estimate (the configuration it comes
+	// from is the server's).
+	planned map[string]float64
+}
+
+type announcement struct {
+	status  string
+	refusal *queue.Refusal
+}
+
+func newModel() *model {
+	return &model{index: map[string]int{}, announced: map[string]announcement{}, planned: map[string]float64{}}
+}
+
+// apply installs one frame and returns the events it applied. Frames older
+// than what the model holds (a resumed stream repeating itself) change
+// nothing.
+func (m *model) apply(f *queue.Frame) (applied []queue.Event, changed bool) {
+	switch f.Type {
+	case queue.FrameSnapshot:
+		if f.Snapshot == nil {
+			return nil, false
+		}
+		m.reset(f.Snapshot)
+		m.Seq = max(f.Seq, f.Snapshot.Seq)
+		return nil, true
+	case queue.FrameEvent:
+		if f.Event == nil || !m.synced || f.Event.Seq <= m.Seq {
+			m.Seq = max(m.Seq, f.Seq)
+			return nil, false
+		}
+		m.event(f.Event)
+		m.Seq = max(f.Seq, f.Event.Seq)
+		m.positions()
+		return []queue.Event{*f.Event}, true
+	case queue.FrameStats:
+		for _, v := range f.Services {
+			m.serviceView(v)
+		}
+		m.Seq = max(m.Seq, f.Seq)
+		m.positions()
+		return nil, len(f.Services) > 0
+	case queue.FrameTicket:
+		if f.Ticket == nil {
+			return nil, false
+		}
+		t := *f.Ticket
+		m.Ticket = &t
+		m.Seq = max(m.Seq, f.Seq)
+		return nil, true
+	}
+	return nil, false
+}
+
+func (m *model) reset(s *queue.Snapshot) {
+	ticket := m.Ticket
+	m.Model = Model{Snapshot: *s, Ticket: ticket}
+	m.synced = true
+	m.full = !m.clerk && len(s.Counters) > 0
+	m.index = make(map[string]int, len(s.Tickets))
+	for i, t := range s.Tickets {
+		m.index[t.ID] = i
+	}
+	m.announced = map[string]announcement{}
+	for _, v := range s.Services {
+		m.learn(v)
+	}
+}
+
+// serviceView replaces a service's view with a fresh one from the server.
+func (m *model) serviceView(v queue.ServiceView) {
+	m.learn(v)
+	for i := range m.Services {
+		if m.Services[i].ID == v.ID {
+			m.Services[i] = v
+			return
+		}
+	}
+	m.Services = append(m.Services, v)
+}
+
+// learn records what a server's view of a service tells beyond itself.
+func (m *model) learn(v queue.ServiceView) {
+	if v.Status != queue.ServiceLocked {
+		m.announced[v.ID] = announcement{v.Status, v.Refusal}
+	}
+	if capacity, _ := m.capacity(v.ID); capacity == 0 && v.Waiting > 0 && v.EstimatedWait > 0 {
+		m.planned[v.ID] = float64(v.Waiting) * float64(v.ServiceTime) / float64(v.EstimatedWait)
+	}
+}
+
+func (m *model) event(ev *queue.Event) {
+	m.At = ev.At
+	if ev.Type == queue.EventDayRollover {
+		m.rollover(ev.Day)
+	}
+	sv := m.Service(ev.Service)
+	switch ev.Type {
+	case queue.EventServiceLocked:
+		if sv != nil && ev.Lock != nil {
+			sv.Lock, sv.Status = ev.Lock, queue.ServiceLocked
+			sv.Refusal = &queue.Refusal{Rule: queue.RuleLocked, Service: sv.ID, Appointment: sv.Appointments,
+				Message: fmt.Sprintf("Tickets for %s are suspended: %s.", sv.NameEN, ev.Lock.Reason)}
+		}
+	case queue.EventServiceUnlocked:
+		if sv != nil {
+			a, ok := m.announced[sv.ID]
+			if !ok {
+				a.status = queue.ServiceOpen
+			}
+			sv.Lock, sv.Status, sv.Refusal = nil, a.status, a.refusal
+		}
+	case queue.EventServiceCutoff, queue.EventServiceClosed, queue.EventServiceReopened:
+		status := map[string]string{queue.EventServiceCutoff: queue.ServiceCutoff, queue.EventServiceClosed: queue.ServiceClosed, queue.EventServiceReopened: queue.ServiceOpen}[ev.Type]
+		m.announced[ev.Service] = announcement{status, ev.Refusal}
+		if sv != nil && sv.Status != queue.ServiceLocked {
+			sv.Status, sv.Refusal = status, ev.Refusal
+		}
+	case queue.EventServiceTurnaway:
+		if sv != nil && ev.Refusal != nil {
+			sv.Stats.Turnaways++
+			byRule := maps.Clone(sv.Stats.ByRule)
+			if byRule == nil {
+				byRule = map[string]int{}
+			}
+			byRule[ev.Refusal.Rule]++
+			sv.Stats.ByRule = byRule
+		}
+	}
+	if ev.Ticket != nil {
+		m.ticket(ev)
+	}
+	if ev.Counter != nil {
+		c := *ev.Counter
+		if old := m.Counter(c.ID); old != nil {
+			*old = c
+		} else {
+			m.Counters = append(m.Counters, c)
+		}
+	}
+}
+
+// rollover starts a new business day: no tickets, every counter closed,
+// numerators unlocked, counts at zero.
+func (m *model) rollover(day string) {
+	m.Day = day
+	m.Tickets = nil
+	m.index = map[string]int{}
+	for i, c := range m.Counters {
+		m.Counters[i] = queue.Counter{ID: c.ID, Name: c.Name, Lane: c.Lane, State: queue.CounterClosed}
+	}
+	for i := range m.Services {
+		sv := &m.Services[i]
+		sv.Waiting, sv.OldestWait, sv.Stats = 0, 0, queue.ServiceStats{}
+		if sv.Lock != nil {
+			sv.Lock, sv.Status, sv.Refusal = nil, queue.ServiceOpen, nil
+		}
+	}
+}
+
+// ticket replaces a ticket by the version the event carries, and counts
+// the event as the server does.
+func (m *model) ticket(ev *queue.Event) {
+	t := *ev.Ticket
+	if i, ok := m.index[t.ID]; ok {
+		m.Tickets[i] = queue.TicketView{Ticket: t}
+	} else {
+		m.index[t.ID] = len(m.Tickets)
+		m.Tickets = append(m.Tickets, queue.TicketView{Ticket: t})
+	}
+	sv := m.Service(t.Service)
+	if sv == nil {
+		return
+	}
+	st := &sv.Stats
+	switch ev.Type {
+	case queue.EventTicketIssued:
+		st.Issued++
+	case queue.EventTicketFinished:
+		st.Served++
+		if t.Outcome == queue.OutcomeForwarded {
+			st.Forwarded++
+		} else {
+			st.Resolved++
+		}
+	case queue.EventTicketNoShow:
+		st.NoShows++
+	case queue.EventTicketReactivated:
+		st.Reactivated++
+	case queue.EventTicketTransferred:
+		st.Transferred++
+	}
+}
+
+// callOrder orders waiting tickets as the server calls them within a
+// service: priority first, then by arrival, then by number.
+func callOrder(a, b *queue.Ticket) int {
+	switch {
+	case a.Priority != b.Priority:
+		if a.Priority {
+			return -1
+		}
+		return 1
+	case !a.QueuedAt.Equal(b.QueuedAt):
+		return a.QueuedAt.Compare(b.QueuedAt)
+	case !a.IssuedAt.Equal(b.IssuedAt):
+		return a.IssuedAt.Compare(b.IssuedAt)
+	}
+	return cmpString(a.Number, b.Number)
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// positions recomputes every waiting ticket's place with the server's
+// estimate: (ahead + r) x service time / capacity (docs/architecture.md,
+// "Wait estimate"), with the service time of the last service view the
+// server sent. A full view also recomputes each service's waiting count and
+// estimate, which the next stats frame confirms; a partial view (a clerk's,
+// a kiosk's) waits for that frame, since it does not hold every ticket.
+// In a clerk's view, which sees only its own counter, the tickets'
+// estimates count only that counter's capacity: the order is exact, the
+// minutes are an upper bound.
+func (m *model) positions() {
+	waiting := map[string][]int{}
+	for i := range m.Tickets {
+		t := &m.Tickets[i]
+		t.Position = nil
+		if t.Status == queue.StatusWaiting {
+			waiting[t.Service] = append(waiting[t.Service], i)
+		}
+	}
+	for i := range m.Services {
+		sv := &m.Services[i]
+		q := waiting[sv.ID]
+		slices.SortStableFunc(q, func(a, b int) int { return callOrder(&m.Tickets[a].Ticket, &m.Tickets[b].Ticket) })
+		for ahead, idx := range q {
+			m.Tickets[idx].Position = &queue.Position{Ahead: ahead, EstimatedWait: m.estimate(sv, ahead, waiting)}
+		}
+		if m.full {
+			sv.Waiting = len(q)
+			sv.EstimatedWait = m.estimate(sv, len(q), waiting)
+		}
+	}
+}
+
+func (m *model) estimate(sv *queue.ServiceView, ahead int, waiting map[string][]int) queue.Seconds {
+	capacity, idle := m.capacityWith(sv.ID, func(s string) int { return len(waiting[s]) })
+	work := float64(ahead)
+	if capacity == 0 {
+		capacity = m.planned[sv.ID]
+	} else if !idle {
+		work += 0.5
+	}
+	if capacity == 0 {
+		capacity = 1
+	}
+	d := time.Duration(math.Round(work * float64(sv.ServiceTime) / capacity))
+	return queue.Seconds(d.Round(time.Second))
+}
+
+func (m *model) capacity(service string) (float64, bool) {
+	return m.capacityWith(service, func(s string) int {
+		if v := m.Service(s); v != nil {
+			return v.Waiting
+		}
+		return 0
+	})
+}
+
+// capacityWith is the server's capacity of a service: each staffed counter
+// serving it splits its time among its services with people waiting.
+func (m *model) capacityWith(service string, waiting func(string) int) (capacity float64, idle bool) {
+	for _, c := range m.Counters {
+		if c.State == queue.CounterClosed || !slices.Contains(c.Services, service) {
+			continue
+		}
+		busy := 1
+		for _, other := range c.Services {
+			if other != service && waiting(other) > 0 {
+				busy++
+			}
+		}
+		capacity += 1 / float64(busy)
+		if c.State == queue.CounterOpen && c.Current == "" {
+			idle = true
+		}
+	}
+	return capacity, idle
+}
