@@ -35,6 +35,9 @@ type Options struct {
 	Store  *store.Store
 	Now    func() time.Time
 	Logger *slog.Logger
+	// PublicURL is the server's address as citizens' phones reach it, e.g.
+	// http://192.168.1.10:8080, for the QR codes; empty: the request's.
+	PublicURL string
 }
 
 // Server serves the API.
@@ -48,6 +51,7 @@ type Server struct {
 	logger    *slog.Logger
 	mux       *http.ServeMux
 	dummyUser *config.User
+	publicURL string
 }
 
 // New builds the server and registers every route.
@@ -55,6 +59,7 @@ func New(opt Options) (*Server, error) {
 	s := &Server{
 		cfg: opt.Config, office: opt.Office, sessions: opt.Store, tickets: opt.Store, backups: opt.Store,
 		now: opt.Now, logger: opt.Logger, mux: http.NewServeMux(),
+		publicURL: opt.PublicURL,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -87,6 +92,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/v1/services", s.auth(anyRole, s.services))
 	s.mux.HandleFunc("POST /api/v1/tickets", s.auth(issuers, s.issue))
 	s.mux.HandleFunc("GET /api/v1/tickets/{id}", s.public(s.ticket))
+	s.mux.HandleFunc("GET /api/v1/tickets/{id}/ticket.pdf", s.public(s.ticketPDF))
+	s.mux.HandleFunc("GET /api/v1/tickets/{id}/receipt.pdf", s.public(s.receiptPDF))
 	s.mux.HandleFunc("POST /api/v1/tickets/{id}/move", s.auth(floor, s.move))
 	s.mux.HandleFunc("GET /api/v1/snapshot", s.auth(staff, s.snapshot))
 	s.mux.HandleFunc("POST /api/v1/counters/{id}/{action}", s.auth(clerks, s.counterAction))
