@@ -97,10 +97,11 @@ func (p *page) big(style string, maxSize float64, s string) {
 		size *= (contentWidth - 2) / w
 		p.pdf.SetFont(font, style, size)
 	}
-	// fpdf centres the baseline in the cell; a cell of one font size holds
-	// capitals and digits without the empty descender band below them.
+	// fpdf puts the baseline 0.3 font sizes below the cell's middle, so a
+	// cell of 0.85 font sizes just holds capitals and digits (0.72 high),
+	// without the empty band a descender would need.
 	p.pdf.SetX(margin)
-	p.pdf.CellFormat(contentWidth, size*ptToMM, s, "", 1, "C", false, 0, "")
+	p.pdf.CellFormat(contentWidth, 0.85*size*ptToMM, s, "", 1, "C", false, 0, "")
 }
 
 // banner prints s in white on a black band, the way a thermal printer

@@ -69,9 +69,9 @@ func Ticket(w io.Writer, d TicketData) error {
 			p.gap(1)
 		}
 		p.text("", 8, "C", "Il suo numero · Your number")
-		p.gap(1)
+		p.gap(2)
 		p.big("B", 110, t.Number)
-		p.gap(1)
+		p.gap(2)
 		p.text("B", 12, "C", t.ServiceNameIT)
 		if t.ServiceNameEN != t.ServiceNameIT {
 			p.text("I", 9, "C", t.ServiceNameEN)
@@ -117,9 +117,9 @@ func Receipt(w io.Writer, d ReceiptData) error {
 		p.text("I", 9, "C", "Registration receipt")
 		p.gap(3)
 		p.text("", 8, "C", "Numero di protocollo · Protocol number")
-		p.gap(1)
+		p.gap(2)
 		p.big("B", 40, d.Protocol)
-		p.gap(1)
+		p.gap(2)
 		p.text("", 9, "C", dateTime(d.At, d.Location))
 		p.rule()
 		p.text("", 8, "L", "Documento · Document")
