@@ -20,6 +20,8 @@ const (
 	maxDocument = 200
 	maxReason   = 200
 	maxKey      = 200
+	maxMessage  = 280
+	maxTopic    = 200
 )
 
 func (o *Office) event(now time.Time, typ string, by Actor) Event {
@@ -563,5 +565,34 @@ func (o *Office) Unlock(now time.Time, service string, by Actor) ([]Event, error
 	}
 	ev := o.event(now, EventServiceUnlocked, by)
 	ev.Service = service
+	return []Event{ev}, nil
+}
+
+// SetHallMessage shows text on the hall displays; an empty text clears it.
+func (o *Office) SetHallMessage(now time.Time, text string, by Actor) ([]Event, error) {
+	text = strings.TrimSpace(text)
+	if len(text) > maxMessage {
+		return nil, ErrInvalid.withf("the hall message is longer than %d characters", maxMessage)
+	}
+	if text == o.message {
+		return nil, nil // already shown: nothing changes
+	}
+	ev := o.event(now, EventHallMessage, by)
+	ev.Message = text
+	return []Event{ev}, nil
+}
+
+// LogContact records a simple-information contact handled without a ticket
+// (a question answered, a form handed out), about a service or none.
+func (o *Office) LogContact(now time.Time, service, topic string, by Actor) ([]Event, error) {
+	if service != "" && o.cfg.Service(service) == nil {
+		return nil, ErrUnknownService.withf("unknown service %q", service)
+	}
+	topic = strings.TrimSpace(topic)
+	if len(topic) > maxTopic {
+		return nil, ErrInvalid.withf("the topic is longer than %d characters", maxTopic)
+	}
+	ev := o.event(now, EventContactLogged, by)
+	ev.Service, ev.Message = service, topic
 	return []Event{ev}, nil
 }

@@ -18,6 +18,7 @@ type ServiceStats struct {
 	Reactivated int            `json:"reactivated"`
 	Transferred int            `json:"transferred_in"`
 	Turnaways   int            `json:"turnaways"`
+	Contacts    int            `json:"contacts"` // simple-information contacts about it
 	ByRule      map[string]int `json:"turnaways_by_rule,omitempty"`
 }
 
@@ -47,6 +48,8 @@ type Office struct {
 	// announced is each numerator's state as last told by an event
 	// (open, cutoff or closed), so StatusChanges reports only changes.
 	announced map[string]string
+	message   string // the hall message, until cleared or the day ends
+	contacts  int    // simple-information contacts today, any service or none
 }
 
 // NewOffice returns an office with no day started yet; the first command
@@ -78,6 +81,7 @@ func (o *Office) reset(day string) {
 	o.idem = map[string]*Ticket{}
 	o.recent = map[string][]time.Duration{}
 	o.announced = map[string]string{}
+	o.message, o.contacts = "", 0
 	o.counters = make(map[string]*Counter, len(o.cfg.Counters))
 	for _, k := range o.cfg.Counters {
 		o.counters[k.ID] = &Counter{ID: k.ID, Name: k.Name, Lane: k.Lane, State: CounterClosed}
@@ -112,6 +116,12 @@ func (o *Office) Ticket(ref string) *Ticket {
 // Counter returns a counter's state, or nil. The result must not be modified.
 func (o *Office) Counter(id string) *Counter { return o.counters[id] }
 
+// HallMessage is the message the hall displays show, or "".
+func (o *Office) HallMessage() string { return o.message }
+
+// Contacts is the number of simple-information contacts logged today.
+func (o *Office) Contacts() int { return o.contacts }
+
 // Stats returns a service's counts for the day, or nil.
 func (o *Office) Stats(service string) *ServiceStats { return o.stats[service] }
 
@@ -133,6 +143,13 @@ func (o *Office) apply(ev *Event) {
 		o.locks[ev.Service] = ev.Lock
 	case EventServiceUnlocked:
 		delete(o.locks, ev.Service)
+	case EventHallMessage:
+		o.message = ev.Message
+	case EventContactLogged:
+		o.contacts++
+		if st := o.stats[ev.Service]; st != nil {
+			st.Contacts++
+		}
 	case EventServiceCutoff:
 		o.announced[ev.Service] = ServiceCutoff
 	case EventServiceClosed:

@@ -2,8 +2,10 @@ package queue
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -574,5 +576,47 @@ func TestMistakenCallsDoNotMeasureTheServiceTime(t *testing.T) {
 	h.finish(at(tue, "09:06"), "1", "mario")
 	if got := h.o.ServiceTime("anagrafe"); got != 4*time.Minute {
 		t.Fatalf("after a 4 min service: got %s, want 4m", got)
+	}
+}
+
+func TestHallMessageAndContacts(t *testing.T) {
+	h := newHarness(t, testConfig(t))
+	now := at(tue, "09:00")
+	h.roll(now)
+	anna := Actor{Name: "anna", Supervisor: true}
+	events, err := h.o.SetHallMessage(now, "  Sportello 2 chiuso fino alle 10  ", anna)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.commit(now, events)
+	if got := h.o.HallMessage(); got != "Sportello 2 chiuso fino alle 10" {
+		t.Fatalf("got %q", got)
+	}
+	if events, _ := h.o.SetHallMessage(now, "Sportello 2 chiuso fino alle 10", anna); len(events) != 0 {
+		t.Fatalf("the same message again gave %d events", len(events))
+	}
+	for _, svc := range []string{"anagrafe", "", "anagrafe"} {
+		events, err := h.o.LogContact(now, svc, "modulo ISEE", anna)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.commit(now, events)
+	}
+	if _, err := h.o.LogContact(now, "nope", "", anna); !errors.Is(err, ErrUnknownService) {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := h.o.SetHallMessage(now, strings.Repeat("x", 281), anna); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("got %v", err)
+	}
+	snap := h.o.Snapshot(now)
+	if snap.Contacts != 3 || snap.Services[0].Stats.Contacts != 2 || snap.HallMessage == "" {
+		t.Fatalf("got contacts %d, anagrafe %d, message %q", snap.Contacts, snap.Services[0].Stats.Contacts, snap.HallMessage)
+	}
+	events, _ = h.o.SetHallMessage(now, "", anna)
+	h.commit(now, events)
+	// The next day starts with no message and no contacts.
+	h.roll(at("2026-11-25", "08:00"))
+	if h.o.HallMessage() != "" || h.o.Contacts() != 0 {
+		t.Fatalf("a new day kept %q and %d contacts", h.o.HallMessage(), h.o.Contacts())
 	}
 }

@@ -12,6 +12,11 @@ type Snapshot struct {
 	Services []ServiceView `json:"services"`
 	Counters []Counter     `json:"counters"`
 	Tickets  []TicketView  `json:"tickets"`
+	// HallMessage is the floor assistant's message for the hall displays.
+	HallMessage string `json:"hall_message,omitempty"`
+	// Contacts counts today's simple-information contacts (per service in
+	// each service's stats; this total includes those about no service).
+	Contacts int `json:"contacts"`
 }
 
 // ServiceView is a service's configuration, numerator state and day counts.
@@ -38,7 +43,7 @@ type TicketView struct {
 // Snapshot returns the office's state at now. Tickets are today's, in issue
 // order; waiting ones carry their position and estimated wait.
 func (o *Office) Snapshot(now time.Time) Snapshot {
-	snap := Snapshot{Seq: o.seq, Office: o.cfg.Name, Day: o.day, At: now}
+	snap := Snapshot{Seq: o.seq, Office: o.cfg.Name, Day: o.day, At: now, HallMessage: o.message, Contacts: o.contacts}
 	for i := range o.cfg.Services {
 		snap.Services = append(snap.Services, o.ServiceView(now, o.cfg.Services[i].ID))
 	}

@@ -125,6 +125,11 @@ const (
 	EventServiceClosed   = "service.closed"
 	EventServiceReopened = "service.reopened"
 	EventDayRollover     = "day.rollover"
+	// The floor assistant's work: the hall display's message, and the
+	// simple-information contacts that never become a ticket but are the
+	// front desk's work all the same.
+	EventHallMessage   = "hall.message" // Message is the new text; "" clears it
+	EventContactLogged = "contact.logged"
 )
 
 // Event is one committed change to the office. Seq is the office's global
@@ -142,6 +147,9 @@ type Event struct {
 	Refusal *Refusal  `json:"refusal,omitempty"`
 	// Protocol is set on ticket.registered: the year and its sequence.
 	Protocol *ProtocolNumber `json:"protocol,omitempty"`
+	// Message is the hall message (hall.message) or a contact's topic
+	// (contact.logged).
+	Message string `json:"message,omitempty"`
 }
 
 // ProtocolNumber is a document's registration number, sequential per year.

@@ -99,6 +99,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /api/v1/counters/{id}/{action}", s.auth(clerks, s.counterAction))
 	s.mux.HandleFunc("POST /api/v1/services/{id}/{action}", s.auth(floor, s.serviceAction))
 	s.mux.HandleFunc("GET /api/v1/backup", s.auth(adminOnly, s.backup))
+	s.mux.HandleFunc("POST /api/v1/hall/message", s.auth(floor, s.hallMessage))
+	s.mux.HandleFunc("POST /api/v1/contacts", s.auth(clerks, s.contact))
 }
 
 // ServeHTTP answers unknown routes and methods in the API's JSON error form.

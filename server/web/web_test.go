@@ -567,3 +567,42 @@ func TestHealth(t *testing.T) {
 		t.Fatalf("got %+v", h)
 	}
 }
+
+func TestHallMessageAndContactsOverHTTP(t *testing.T) {
+	o := newOffice(t, tuesday("09:00"))
+	anna := o.token("anna")
+	var msg struct {
+		HallMessage string `json:"hall_message"`
+	}
+	o.mustDo(anna, "POST", "/api/v1/hall/message", map[string]string{"text": "Sportello 2 chiuso fino alle 10"}, 200, &msg)
+	if msg.HallMessage != "Sportello 2 chiuso fino alle 10" {
+		t.Fatalf("got %+v", msg)
+	}
+	var c struct{ Contacts int }
+	o.mustDo(anna, "POST", "/api/v1/contacts", map[string]string{"service": "tributi", "topic": "modulo TARI"}, 201, &c)
+	o.mustDo(o.token("mario"), "POST", "/api/v1/contacts", nil, 201, &c)
+	if c.Contacts != 2 {
+		t.Fatalf("got %d contacts, want 2", c.Contacts)
+	}
+	var snap queue.Snapshot
+	o.mustDo(o.token("admin"), "GET", "/api/v1/snapshot", nil, 200, &snap)
+	if snap.HallMessage != msg.HallMessage || snap.Contacts != 2 || snap.Services[1].Stats.Contacts != 1 {
+		t.Fatalf("got message %q, contacts %d, tributi %d", snap.HallMessage, snap.Contacts, snap.Services[1].Stats.Contacts)
+	}
+	for _, tc := range []struct {
+		token, path string
+		body        any
+		status      int
+		code        string
+	}{
+		{o.token("mario"), "/api/v1/hall/message", map[string]string{"text": "x"}, 403, "forbidden"},
+		{kioskToken, "/api/v1/contacts", nil, 403, "forbidden"},
+		{anna, "/api/v1/contacts", map[string]string{"service": "nope"}, 404, "unknown_service"},
+		{anna, "/api/v1/hall/message", `{"text":1}`, 400, "wrong_type"},
+	} {
+		status, data := o.do(tc.token, "POST", tc.path, tc.body)
+		if status != tc.status || errorCode(t, data) != tc.code {
+			t.Fatalf("%s: got %d %s, want %d %s", tc.path, status, data, tc.status, tc.code)
+		}
+	}
+}
