@@ -469,6 +469,7 @@ func (o *Office) Register(now time.Time, counterID, document string, by Actor) (
 	nt := *t
 	nt.Protocol = fmt.Sprintf("%d/%06d", p.Year, p.Seq)
 	nt.Document = document
+	nt.RegisteredAt = &now
 	ev := o.event(now, EventTicketRegistered, by)
 	ev.Ticket, ev.Protocol = &nt, p
 	return []Event{ev}, &nt, nil

@@ -53,9 +53,10 @@ type Ticket struct {
 	CaseRef    string     `json:"case_ref,omitempty"`
 	Note       string     `json:"note,omitempty"`
 	// FromServices lists the services it was transferred from, oldest first.
-	FromServices []string `json:"from_services,omitempty"`
-	Protocol     string   `json:"protocol,omitempty"` // e.g. 2026/000123
-	Document     string   `json:"document,omitempty"`
+	FromServices []string   `json:"from_services,omitempty"`
+	Protocol     string     `json:"protocol,omitempty"` // e.g. 2026/000123
+	Document     string     `json:"document,omitempty"`
+	RegisteredAt *time.Time `json:"registered_at,omitempty"`
 	// IdempotencyKey is the issuing request's key, scoped by the caller.
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
 }

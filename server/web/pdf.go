@@ -65,11 +65,12 @@ func (s *Server) receiptPDF(w http.ResponseWriter, r *http.Request) error {
 	return writePDF(w, name, func(w io.Writer) error { return ticketpdf.Receipt(w, data) })
 }
 
-// registeredAround returns when the ticket's document was registered, as
-// near as the ticket tells: it records no registration time, and the
-// registration happens during the visit to the counter that began when the
-// ticket was called.
+// registeredAround returns when the ticket's document was registered; tickets
+// stored before RegisteredAt existed fall back to when they were called.
 func registeredAround(t *queue.Ticket) time.Time {
+	if t.RegisteredAt != nil {
+		return *t.RegisteredAt
+	}
 	if t.CalledAt != nil {
 		return *t.CalledAt
 	}
