@@ -2,6 +2,8 @@ package client_test
 
 import (
 	"context"
+	"log/slog"
+	"net"
 	"net/http/httptest"
 	"path/filepath"
 	"sync"
@@ -10,6 +12,7 @@ import (
 
 	"turno/server/client"
 	"turno/server/config"
+	"turno/server/hub"
 	"turno/server/live"
 	"turno/server/store"
 	"turno/server/web"
@@ -50,26 +53,76 @@ type office struct {
 	cfg   *config.Config
 	db    *store.Store
 	live  *live.Office
+	hub   *hub.Hub
 	http  *httptest.Server
 }
 
 func startOffice(t *testing.T, path string, clk *clock, cfg *config.Config) *office {
 	t.Helper()
+	return startOfficeAt(t, "", path, clk, cfg)
+}
+
+// startOfficeAt starts the office's server, listening on addr ("" for any
+// free port). The wiring is server/main.go's: the hub starts with the log's
+// recent events, so streams resume across a restart.
+func startOfficeAt(t *testing.T, addr, path string, clk *clock, cfg *config.Config) *office {
+	t.Helper()
 	db, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	lo, err := live.Open(&cfg.Office, db, live.Options{Now: clk.Now})
+	last, err := db.LastSeq()
 	if err != nil {
 		t.Fatal(err)
 	}
-	api, err := web.New(web.Options{Config: cfg, Office: lo, Store: db, Now: clk.Now})
+	history, err := db.EventsSince(last-min(last, hub.DefaultRingSize), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := &office{t: t, clock: clk, path: path, cfg: cfg, db: db, live: lo, http: httptest.NewServer(api)}
+	streams := hub.New(hub.Options{Config: &cfg.Office, Last: last, History: history, Logger: quiet})
+	lo, err := live.Open(&cfg.Office, db, live.Options{Now: clk.Now, Publish: streams.Publish, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	streams.Start(lo)
+	api, err := web.New(web.Options{Config: cfg, Office: lo, Store: db, Now: clk.Now, Hub: streams, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(api)
+	if addr != "" {
+		// The port was ours a moment ago; the system may take a moment to
+		// give it back.
+		var l net.Listener
+		for i := 0; ; i++ {
+			if l, err = net.Listen("tcp", addr); err == nil || i == 50 {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.Listener.Close()
+		srv.Listener = l
+	}
+	srv.Start()
+	o := &office{t: t, clock: clk, path: path, cfg: cfg, db: db, live: lo, hub: streams, http: srv}
 	t.Cleanup(o.stop)
 	return o
+}
+
+// quiet keeps the servers' logs out of the test output.
+var quiet = slog.New(slog.DiscardHandler)
+
+// restart stops the server and starts a new one on the same file and the
+// same address, as a restarted server would be found again.
+func (o *office) restart() *office {
+	o.t.Helper()
+	addr := o.http.Listener.Addr().String()
+	o.stop()
+	n := startOfficeAt(o.t, addr, o.path, o.clock, o.cfg)
+	return n
 }
 
 func newOffice(t *testing.T, now time.Time) *office {
@@ -85,6 +138,7 @@ func (o *office) stop() {
 	if o.http == nil {
 		return
 	}
+	o.hub.Close() // before the office: streams are told goodbye
 	o.http.CloseClientConnections()
 	o.http.Close()
 	o.live.Close()

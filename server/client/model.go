@@ -24,7 +24,7 @@ type Model struct {
 }
 
 // Service returns a service's view, or nil.
-func (m *Model) Service(id string) *queue.ServiceView {
+func (m Model) Service(id string) *queue.ServiceView {
 	for i := range m.Services {
 		if m.Services[i].ID == id {
 			return &m.Services[i]
@@ -34,7 +34,7 @@ func (m *Model) Service(id string) *queue.ServiceView {
 }
 
 // Counter returns a counter, or nil.
-func (m *Model) Counter(id string) *queue.Counter {
+func (m Model) Counter(id string) *queue.Counter {
 	for i := range m.Counters {
 		if m.Counters[i].ID == id {
 			return &m.Counters[i]
@@ -44,7 +44,7 @@ func (m *Model) Counter(id string) *queue.Counter {
 }
 
 // FindTicket returns today's ticket by id or number, or nil.
-func (m *Model) FindTicket(ref string) *queue.TicketView {
+func (m Model) FindTicket(ref string) *queue.TicketView {
 	for i := range m.Tickets {
 		if m.Tickets[i].ID == ref || m.Tickets[i].Number == ref {
 			return &m.Tickets[i]
@@ -55,7 +55,7 @@ func (m *Model) FindTicket(ref string) *queue.TicketView {
 
 // Waiting returns the waiting tickets of a service in call order: priority
 // first, then by arrival.
-func (m *Model) Waiting(service string) []queue.TicketView {
+func (m Model) Waiting(service string) []queue.TicketView {
 	var w []queue.TicketView
 	for _, t := range m.Tickets {
 		if t.Status == queue.StatusWaiting && t.Service == service {
