@@ -11,13 +11,17 @@ export LANG := en_US.UTF-8
 # The race detector needs cgo.
 export CGO_ENABLED := 1
 
-# Debian packages the build and the tests need (gcc for cgo and -race).
-DEBS := gcc
+# Debian packages the build and the tests need: gcc for cgo and -race; the
+# X11/GL headers Fyne builds against; chromium for the phone page's test.
+DEBS := gcc pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev \
+	libxinerama-dev libxi-dev libxxf86vm-dev chromium
+# The desktop apps that exist in this checkout.
+APPS := $(patsubst %/main.go,%,$(wildcard kiosk/main.go counter/main.go display/main.go))
 
-.PHONY: help deps build run test fmt-check vet check bench clean
+.PHONY: help deps build run test fmt-check vet check bench screenshots clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 deps: ## install the Debian packages that are missing
 	@missing=$$(for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -27,11 +31,17 @@ deps: ## install the Debian packages that are missing
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-build: deps ## build the server into bin/
+build: deps ## build the server and the apps into bin/
 	$(GO) build -o $(BIN)/turno-server ./server
+	@for app in $(APPS); do echo "$(GO) build -o $(BIN)/turno-$$app ./$$app"; $(GO) build -o $(BIN)/turno-$$app ./$$app || exit 1; done
 
-run: build ## run the server on the embedded demo office (ADDR, DATA, CONFIG)
-	$(BIN)/turno-server -addr $(ADDR) -data $(DATA) $(if $(CONFIG),-config $(CONFIG))
+run: build ## the server on the demo office (ADDR, DATA, CONFIG), and the apps where there is a display
+	@pids=""; trap 'kill $$pids 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/turno-server -addr $(ADDR) -data $(DATA) $(if $(CONFIG),-config $(CONFIG)) & pids="$$!"; \
+	if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		for app in $(APPS); do TURNO_SERVER=http://$(ADDR) $(BIN)/turno-$$app & pids="$$pids $$!"; done; \
+	else echo "no display: the server runs alone (the apps need X11 or Wayland)"; fi; \
+	wait $${pids%% *}
 
 fmt-check: ## fail if gofmt would change a file
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -49,6 +59,10 @@ check: test ## test plus staticcheck
 bench: deps ## benchmarks, each beside its baseline (see docs/performance.md)
 	$(GO) test -run '^$$' -bench . -benchtime 20000x -count=1 ./server/loadtest
 	$(GO) test -run '^$$' -bench Restart -benchtime 5x -count=1 ./server/live
+
+screenshots: deps ## render the apps' screens to docs/screenshots (Fyne's software driver, no X)
+	@if [ -z "$(APPS)" ]; then echo "no app to render yet"; exit 0; fi; \
+	TURNO_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run TestScreenshots $(addprefix ./,$(addsuffix /...,$(APPS)))
 
 clean: ## remove build output (not the data directory)
 	rm -rf $(BIN)
