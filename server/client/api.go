@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -277,3 +278,60 @@ type writeError struct{ err error }
 
 func (e *writeError) Error() string { return e.err.Error() }
 func (e *writeError) Unwrap() error { return e.err }
+
+// maxPDF bounds a ticket or receipt: a few tens of kilobytes in practice.
+const maxPDF = 4 << 20
+
+// TicketPDF returns the printable ticket (80 mm thermal paper) of a ticket.
+func (c *Client) TicketPDF(ctx context.Context, id string) ([]byte, error) {
+	return c.pdf(ctx, "/api/v1/tickets/"+url.PathEscape(id)+"/ticket.pdf")
+}
+
+// ReceiptPDF returns the protocol receipt of a document registered at a
+// fast-track counter; the error has code "not_registered" before that.
+func (c *Client) ReceiptPDF(ctx context.Context, id string) ([]byte, error) {
+	return c.pdf(ctx, "/api/v1/tickets/"+url.PathEscape(id)+"/receipt.pdf")
+}
+
+func (c *Client) pdf(ctx context.Context, path string) ([]byte, error) {
+	resp, cancel, err := c.send(ctx, "", http.MethodGet, path, nil, true)
+	if err != nil {
+		return nil, err
+	}
+	defer cancel()
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxPDF+1))
+	if err != nil {
+		return nil, c.transportError(ctx, http.MethodGet, path, err)
+	}
+	if len(data) > maxPDF || !bytes.HasPrefix(data, []byte("%PDF")) {
+		return nil, fmt.Errorf("client: GET %s: the answer is not a PDF of at most %d bytes", path, maxPDF)
+	}
+	return data, nil
+}
+
+// SetHallMessage shows a message on the hall displays; "" clears it (floor
+// assistant).
+func (c *Client) SetHallMessage(ctx context.Context, text string) error {
+	body := struct {
+		Text string `json:"text"`
+	}{text}
+	_, err := c.call(ctx, http.MethodPost, "/api/v1/hall/message", body, nil)
+	return err
+}
+
+// LogContact records a simple-information contact (a citizen helped without
+// a ticket), about a service or none, and returns today's total.
+func (c *Client) LogContact(ctx context.Context, service, topic string) (int, error) {
+	body := struct {
+		Service string `json:"service,omitempty"`
+		Topic   string `json:"topic,omitempty"`
+	}{service, topic}
+	var resp struct {
+		Contacts int `json:"contacts"`
+	}
+	if _, err := c.call(ctx, http.MethodPost, "/api/v1/contacts", body, &resp); err != nil {
+		return 0, err
+	}
+	return resp.Contacts, nil
+}

@@ -117,6 +117,16 @@ func TestEveryCallAgainstARealServer(t *testing.T) {
 	if res, err = luca.Register(ctx, "6", "Istanza cambio di residenza"); err != nil || res.Ticket.ID != d1.ID || res.Ticket.Protocol != "2026/000001" {
 		t.Fatalf("register: got %+v %v", res, err)
 	}
+	// The printed ticket and the receipt, public like the ticket's page.
+	public := o.client("")
+	for name, get := range map[string]func(context.Context, string) ([]byte, error){"ticket": public.TicketPDF, "receipt": public.ReceiptPDF} {
+		if pdf, err := get(ctx, d1.ID); err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) {
+			t.Fatalf("%s PDF: got %d bytes %v", name, len(pdf), err)
+		}
+	}
+	if _, err := public.ReceiptPDF(ctx, a1.ID); !client.IsCode(err, "not_registered") {
+		t.Fatalf("receipt of an unregistered ticket: got %v", err)
+	}
 
 	// The floor assistant: move a ticket, lock and unlock a numerator, force
 	// a counter closed with a ticket in progress.

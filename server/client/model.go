@@ -225,6 +225,13 @@ func (m *model) event(ev *queue.Event) {
 		if sv != nil && sv.Status != queue.ServiceLocked {
 			sv.Status, sv.Refusal = status, ev.Refusal
 		}
+	case queue.EventHallMessage:
+		m.HallMessage = ev.Message
+	case queue.EventContactLogged:
+		m.Contacts++
+		if sv != nil {
+			sv.Stats.Contacts++
+		}
 	case queue.EventServiceTurnaway:
 		if sv != nil && ev.Refusal != nil {
 			sv.Stats.Turnaways++
@@ -254,6 +261,7 @@ func (m *model) event(ev *queue.Event) {
 func (m *model) rollover(day string) {
 	m.Day = day
 	m.Tickets = nil
+	m.HallMessage, m.Contacts = "", 0
 	m.index = map[string]int{}
 	for i, c := range m.Counters {
 		m.Counters[i] = queue.Counter{ID: c.ID, Name: c.Name, Lane: c.Lane, State: queue.CounterClosed}

@@ -172,6 +172,13 @@ func TestStreamModelFollowsTheOffice(t *testing.T) {
 		t.Fatalf("sociali: got %+v, want locked", m.Service("sociali"))
 	}
 	must(anna.UnlockService(ctx, "sociali"))
+	must(nil, anna.SetHallMessage(ctx, "Sportello 2 in pausa fino alle 10"))
+	must(anna.LogContact(ctx, "tributi", "modulo TARI"))
+	must(mario.LogContact(ctx, "", ""))
+	waitSame(t, admin, s)
+	if m := s.Model(); m.HallMessage != "Sportello 2 in pausa fino alle 10" || m.Contacts != 2 || m.Service("tributi").Stats.Contacts != 1 {
+		t.Fatalf("got message %q, %d contacts", m.HallMessage, m.Contacts)
+	}
 	snap, err := admin.Snapshot(ctx)
 	must(nil, err)
 	var waiting string
