@@ -12,9 +12,10 @@ export LANG := en_US.UTF-8
 export CGO_ENABLED := 1
 
 # Debian packages the build and the tests need: gcc for cgo and -race; the
-# X11/GL headers Fyne builds against; chromium for the phone page's test.
+# X11/GL headers Fyne builds against; ALSA for the hall display's chime;
+# chromium for the phone page's test.
 DEBS := gcc pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev \
-	libxinerama-dev libxi-dev libxxf86vm-dev chromium
+	libxinerama-dev libxi-dev libxxf86vm-dev libasound2-dev chromium
 # The desktop apps that exist in this checkout.
 APPS := $(patsubst %/main.go,%,$(wildcard kiosk/main.go counter/main.go display/main.go))
 
