@@ -1,0 +1,229 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"time"
+
+	qrcode "github.com/skip2/go-qrcode"
+
+	"turno/server/client"
+	"turno/server/queue"
+)
+
+// after runs fn after d on Fyne's goroutine, unless the screen changed
+// meanwhile (the citizen moved on, or the next one arrived).
+func (k *Kiosk) after(d time.Duration, fn func()) {
+	gen := k.gen
+	t := time.AfterFunc(d, func() {
+		k.do(func() {
+			if k.gen == gen {
+				fn()
+			}
+		})
+	})
+	context.AfterFunc(k.ctx, func() { t.Stop() })
+}
+
+// armIdle brings the kiosk back to the start if nobody touches it.
+func (k *Kiosk) armIdle() {
+	k.gen++ // a newer touch pushes the deadline back
+	k.after(k.opt.IdleAfter, k.reset)
+}
+
+// keyFor returns the idempotency key of a tap: a fresh one, or the key of
+// an earlier tap for the same service that got no answer, so that if the
+// server did issue that ticket the citizen gets it now, and no second one.
+func (k *Kiosk) keyFor(service string, priority bool) string {
+	slot := fmt.Sprintf("%s/%t", service, priority)
+	now := k.opt.Now()
+	if p, ok := k.pending[slot]; ok && now.Sub(p.at) < keyReuse {
+		return p.key
+	}
+	key := k.opt.KioskID + "-" + randomKey()
+	k.pending[slot] = pendingKey{key: key, at: now}
+	return key
+}
+
+// take asks the server for a ticket. A tap while one is under way does
+// nothing: a double tap gives one ticket.
+func (k *Kiosk) take(service string) {
+	if k.busy || !k.online() {
+		return
+	}
+	k.busy = true
+	priority := k.priority
+	slot := fmt.Sprintf("%s/%t", service, priority)
+	key := k.keyFor(service, priority)
+	k.show(screenBusy)
+	go func() {
+		t, replay, err := k.issue(service, priority, key)
+		k.do(func() {
+			k.busy = false
+			k.issued(service, slot, t, replay, err)
+		})
+	}()
+}
+
+// issue sends the request, and sends it again with the same key while the
+// server does not answer, within IssueTimeout.
+func (k *Kiosk) issue(service string, priority bool, key string) (*queue.TicketView, bool, error) {
+	ctx, cancel := context.WithTimeout(k.ctx, k.opt.IssueTimeout)
+	defer cancel()
+	wait := 250 * time.Millisecond
+	for {
+		t, replay, err := k.opt.Client.Issue(ctx, service, priority, key)
+		if err == nil || !errors.Is(err, client.ErrUnreachable) || ctx.Err() != nil {
+			return t, replay, err
+		}
+		k.log.Warn("issue: server unreachable, retrying with the same key", "service", service, "key", key, "err", err)
+		select {
+		case <-ctx.Done():
+			return nil, false, err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 2*time.Second)
+	}
+}
+
+// issued shows the answer to a tap.
+func (k *Kiosk) issued(service, slot string, t *queue.TicketView, replay bool, err error) {
+	if err == nil {
+		delete(k.pending, slot) // answered: the next tap is a new request
+		k.log.Info("ticket issued", "number", t.Number, "id", t.ID, "service", t.Service, "priority", t.Priority, "replay", replay)
+		k.shown = t
+		k.fillTicket(t)
+		k.show(screenTicket)
+		k.after(k.opt.ReturnAfter, k.reset)
+		k.print(t)
+		return
+	}
+	var apiErr *client.Error
+	switch {
+	case errors.As(err, &apiErr) && apiErr.Refusal() != nil:
+		delete(k.pending, slot)
+		k.log.Info("ticket refused", "service", service, "rule", apiErr.Code, "msg", apiErr.Message)
+		state, todo := k.words.refusal(k.model.Service(service), apiErr.Refusal())
+		k.message(k.tr.L("refused.title"), state, todo)
+	case errors.Is(err, client.ErrUnreachable) || errors.Is(err, context.DeadlineExceeded):
+		// The key is kept: the server may have issued the ticket and lost
+		// the answer; the same tap again gets that very ticket.
+		k.log.Error("issue: no answer from the server", "service", service, "err", err)
+		k.message(k.tr.L("failed.title"), k.tr.L("failed.unreachable"), k.tr.L("failed.todo"))
+	default:
+		delete(k.pending, slot)
+		k.log.Error("issue: refused", "service", service, "err", err)
+		k.message(k.tr.L("failed.title"), k.tr.L("failed.other"), k.tr.L("failed.todo"))
+	}
+}
+
+// message shows a short message that goes away by itself.
+func (k *Kiosk) message(title, text, todo string) {
+	k.mTitle.SetText(title)
+	k.mText.SetText(text)
+	k.mTodo.SetText(todo)
+	k.mTodo.Hidden = todo == ""
+	k.show(screenMessage)
+	k.after(k.opt.ReturnAfter, k.reset)
+}
+
+// fillTicket writes the ticket screen.
+func (k *Kiosk) fillTicket(t *queue.TicketView) {
+	k.tNumber.Text = t.Number
+	k.tNumber.Refresh()
+	name := t.Service
+	if sv := k.model.Service(t.Service); sv != nil {
+		name = k.name(sv)
+	}
+	k.tService.SetText(name)
+	k.tPrio.SetText(k.tr.L("ticket.priority"))
+	k.tPrio.Hidden = !t.Priority
+	if t.Position != nil {
+		k.tAhead.SetText(k.words.aheadText(t.Ahead))
+		k.tWait.SetText(k.tr.L("ticket.wait", map[string]any{"Wait": k.words.waitText(t.EstimatedWait)}))
+	} else {
+		k.tAhead.SetText("")
+		k.tWait.SetText("")
+	}
+	k.tPrint.SetText(k.printNote(t))
+	img, err := qrImage(k.opt.PublicURL + "/t/" + t.ID)
+	if err != nil {
+		k.log.Error("qr code", "err", err)
+	}
+	k.tQR.Image = img
+	k.tQR.Hidden = img == nil
+	k.tQRText.Hidden = img == nil
+	k.tQR.Refresh()
+}
+
+func (k *Kiosk) printNote(t *queue.TicketView) string {
+	switch {
+	case k.opt.PDFs == nil || k.opt.Printer == nil:
+		return k.tr.L("ticket.noPrinter")
+	case k.printErr != "" && !k.printed[t.ID]:
+		return k.tr.L("ticket.printFailed")
+	}
+	return k.tr.L("ticket.printing")
+}
+
+// print sends a ticket to the printer once. A failure is logged and shown
+// on the staff line; the ticket is issued and on screen whatever happens
+// to the paper.
+func (k *Kiosk) print(t *queue.TicketView) {
+	if k.opt.PDFs == nil || k.opt.Printer == nil || k.printed[t.ID] {
+		return
+	}
+	k.printed[t.ID] = true
+	name := fmt.Sprintf("ticket-%s-%s.pdf", t.Number, t.ID)
+	id, number := t.ID, t.Number
+	go func() {
+		ctx, cancel := context.WithTimeout(k.ctx, printTimeout)
+		defer cancel()
+		where, err := k.printPDF(ctx, id, name)
+		k.do(func() {
+			if err != nil {
+				k.log.Error("ticket not printed", "number", number, "id", id, "err", err)
+				k.printErr = err.Error()
+				// Printed may be retried by staff later; a ticket is never
+				// printed twice by the kiosk on its own.
+				if k.shown != nil && k.shown.ID == id {
+					k.tPrint.SetText(k.tr.L("ticket.printFailed"))
+				}
+			} else {
+				k.log.Info("ticket printed", "number", number, "id", id, "to", where)
+				k.printErr = ""
+			}
+			k.staffLine()
+		})
+	}()
+}
+
+func (k *Kiosk) printPDF(ctx context.Context, id, name string) (string, error) {
+	var pdf []byte
+	var err error
+	for wait := 250 * time.Millisecond; ; wait *= 2 {
+		pdf, err = k.opt.PDFs.TicketPDF(ctx, id)
+		if err == nil || !errors.Is(err, client.ErrUnreachable) || ctx.Err() != nil {
+			break
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+		}
+	}
+	if err != nil {
+		return "", fmt.Errorf("fetch the ticket's PDF: %w", err)
+	}
+	return k.opt.Printer.Print(ctx, name, pdf)
+}
+
+// qrImage is the QR code of the ticket's phone page, with its quiet zone.
+func qrImage(url string) (image.Image, error) {
+	q, err := qrcode.New(url, qrcode.Medium)
+	if err != nil {
+		return nil, fmt.Errorf("qr code of %s: %w", url, err)
+	}
+	return q.Image(512), nil
+}

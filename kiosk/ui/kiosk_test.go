@@ -1,0 +1,516 @@
+package ui
+
+import (
+	"context"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"turno/kiosk/printer"
+	"turno/server/client"
+	"turno/server/officetest"
+	"turno/server/queue"
+)
+
+// harness is a kiosk on a test window, talking to a real office.
+type harness struct {
+	t   *testing.T
+	k   *Kiosk
+	c   *client.Client
+	win fyne.Window
+}
+
+func newHarness(t *testing.T, url string, now func() time.Time, edit func(*Options)) *harness {
+	t.Helper()
+	a := test.NewTempApp(t)
+	c, err := client.New(url, client.WithToken(officetest.KioskToken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := Options{App: a, Client: c, KioskID: "kiosk-1", Now: now, ReturnAfter: time.Minute, IssueTimeout: 3 * time.Second}
+	if edit != nil {
+		edit(&opt)
+	}
+	k, err := New(context.Background(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(k.Close)
+	h := &harness{t: t, k: k, c: c}
+	k.locked(func() {
+		h.win = test.NewTempWindow(t, k.Content())
+		h.win.Resize(fyne.NewSize(1080, 1920))
+	})
+	return h
+}
+
+// locked runs fn as the UI goroutine would: exclusive of the stream's
+// updates.
+func (k *Kiosk) locked(fn func()) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	fn()
+}
+
+// waitFor polls the kiosk until cond holds, or fails after a deadline.
+func (h *harness) waitFor(what string, cond func() bool) {
+	h.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		var ok bool
+		h.k.locked(func() { ok = cond() })
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			var state string
+			h.k.locked(func() { state = h.k.describe() })
+			h.t.Fatalf("timed out waiting for %s; kiosk: %s", what, state)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// describe is the kiosk's state in one line, for failures.
+func (k *Kiosk) describe() string {
+	var b strings.Builder
+	b.WriteString("screen=" + k.screen + " status=" + k.status.State.String() + " lang=" + k.tr.Language())
+	for _, sv := range k.model.Services {
+		if t := k.tiles[sv.ID]; t != nil {
+			b.WriteString(" | " + sv.ID + ": " + t.name.Text + " / " + strings.ReplaceAll(t.detail.Text, "\n", " ") + " disabled=" + boolText(t.disabled))
+		}
+	}
+	return b.String()
+}
+
+func boolText(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// tile waits for a service's button and returns it.
+func (h *harness) tile(id string) *tile {
+	h.t.Helper()
+	var t *tile
+	h.waitFor("the button of "+id, func() bool { t = h.k.tiles[id]; return t != nil && h.k.online() })
+	return t
+}
+
+func (h *harness) tap(o fyne.Tappable) {
+	h.k.locked(func() { test.Tap(o) })
+}
+
+// issued counts the tickets the server issued for a service today.
+func (h *harness) issued(service string) int {
+	h.t.Helper()
+	svcs, err := h.c.Services(context.Background())
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for _, s := range svcs {
+		if s.ID == service {
+			return s.Stats.Issued
+		}
+	}
+	h.t.Fatalf("no service %s", service)
+	return 0
+}
+
+func (h *harness) shownNumber() string {
+	var n string
+	h.k.locked(func() {
+		if h.k.screen == screenTicket {
+			n = h.k.tNumber.Text
+		}
+	})
+	return n
+}
+
+func TestTapShowsTheTicket(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("09:00"))
+	h := newHarness(t, o.URL, o.Clock.Now, func(opt *Options) { opt.ReturnAfter = 500 * time.Millisecond })
+
+	anagrafe := h.tile("anagrafe")
+	h.waitFor("anagrafe open and empty", func() bool {
+		return !anagrafe.Disabled() && anagrafe.detail.Text == "Nessuno in attesa" && anagrafe.name.Text == "Anagrafe e stato civile"
+	})
+	h.tap(anagrafe)
+	h.waitFor("the ticket screen", func() bool { return h.k.screen == screenTicket })
+	if got := h.shownNumber(); got != "A001" {
+		t.Errorf("number: got %q, want A001", got)
+	}
+	h.k.locked(func() {
+		if got := h.k.tService.Text; got != "Anagrafe e stato civile" {
+			t.Errorf("service: got %q", got)
+		}
+		if got := h.k.tAhead.Text; got != "Nessuno prima di lei" {
+			t.Errorf("ahead: got %q", got)
+		}
+		if h.k.tQR.Image == nil || h.k.tQR.Hidden {
+			t.Error("no QR code")
+		}
+	})
+
+	// Back to the start by itself, and the button counts the ticket.
+	h.waitFor("the start screen again", func() bool { return h.k.screen == screenStart })
+	h.waitFor("one person waiting", func() bool { return strings.HasPrefix(anagrafe.detail.Text, "1 persona in attesa") })
+
+	// The second citizen is second.
+	h.tap(anagrafe)
+	h.waitFor("the second ticket", func() bool { return h.k.screen == screenTicket })
+	h.k.locked(func() {
+		if got := h.k.tNumber.Text; got != "A002" {
+			t.Errorf("number: got %q, want A002", got)
+		}
+		if got := h.k.tAhead.Text; got != "1 persona prima di lei" {
+			t.Errorf("ahead: got %q", got)
+		}
+	})
+	if n := h.issued("anagrafe"); n != 2 {
+		t.Errorf("issued: got %d, want 2", n)
+	}
+}
+
+func TestCutoffButtonIsDisabledWithItsReason(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("12:10"))
+	h := newHarness(t, o.URL, o.Clock.Now, nil)
+
+	anagrafe := h.tile("anagrafe")
+	h.waitFor("anagrafe cut off", func() bool { return anagrafe.Disabled() })
+	h.k.locked(func() {
+		d := anagrafe.detail.Text
+		for _, want := range []string{"12:30", "oggi alle 15:00", "appuntamento"} {
+			if !strings.Contains(d, want) {
+				t.Errorf("reason %q lacks %q", d, want)
+			}
+		}
+		if !anagrafe.hint.Hidden {
+			t.Error("a disabled button invites a tap")
+		}
+	})
+	h.tap(anagrafe)
+	h.tap(anagrafe)
+	if h.k.screen != screenStart {
+		t.Errorf("screen: got %s, want start", h.k.screen)
+	}
+	if n := h.issued("anagrafe"); n != 0 {
+		t.Errorf("issued: got %d, want 0", n)
+	}
+	// The fast-track lane stops at 12:15: still open.
+	if h.tile("documenti").Disabled() {
+		t.Error("documenti is disabled at 12:10")
+	}
+}
+
+func TestLockedServiceFollowsLive(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("09:00"))
+	h := newHarness(t, o.URL, o.Clock.Now, nil)
+	sociali := h.tile("sociali")
+	h.waitFor("sociali open", func() bool { return !sociali.Disabled() })
+
+	floor, err := client.New(o.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := floor.Login(context.Background(), "anna", officetest.Password); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := floor.LockService(context.Background(), "sociali", "assistente sociale assente fino alle 11"); err != nil {
+		t.Fatal(err)
+	}
+	h.waitFor("sociali locked with the reason", func() bool {
+		return sociali.Disabled() && strings.Contains(sociali.detail.Text, "assistente sociale assente fino alle 11")
+	})
+	if _, err := floor.UnlockService(context.Background(), "sociali"); err != nil {
+		t.Fatal(err)
+	}
+	h.waitFor("sociali open again", func() bool { return !sociali.Disabled() })
+}
+
+func TestLanguageSwitch(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("12:10"))
+	h := newHarness(t, o.URL, o.Clock.Now, func(opt *Options) { opt.ReturnAfter = 300 * time.Millisecond })
+	anagrafe := h.tile("anagrafe")
+	h.waitFor("Italian", func() bool { return h.k.title.Text == "Prenda il suo numero" && anagrafe.Disabled() })
+
+	h.tap(h.k.langs["en"])
+	h.k.locked(func() {
+		if got := h.k.title.Text; got != "Take a number" {
+			t.Errorf("title: got %q", got)
+		}
+		if got := anagrafe.name.Text; got != "Registry office" {
+			t.Errorf("service: got %q", got)
+		}
+		if d := anagrafe.detail.Text; !strings.Contains(d, "today at 15:00") || !strings.Contains(d, "book an appointment") {
+			t.Errorf("reason: got %q", d)
+		}
+	})
+
+	// The next citizen starts in the kiosk's language.
+	documenti := h.tile("documenti") // the fast-track lane stops at 12:15
+	h.waitFor("documenti open", func() bool { return !documenti.Disabled() })
+	h.tap(documenti)
+	h.waitFor("the ticket in English", func() bool {
+		return h.k.screen == screenTicket && h.k.tYour.Text == "Your number" && h.k.tService.Text == "Document drop-off"
+	})
+	h.waitFor("back in Italian", func() bool { return h.k.screen == screenStart && h.k.title.Text == "Prenda il suo numero" })
+}
+
+func TestDoubleTapGivesOneTicket(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("09:00"))
+	h := newHarness(t, o.URL, o.Clock.Now, nil)
+	tributi := h.tile("tributi")
+	h.waitFor("tributi open", func() bool { return !tributi.Disabled() })
+	h.k.locked(func() {
+		test.Tap(tributi)
+		test.Tap(tributi)
+	})
+	h.tap(tributi) // and a third, while the answer is on its way
+	h.waitFor("the ticket", func() bool { return h.k.screen == screenTicket })
+	if got := h.shownNumber(); got != "T001" {
+		t.Errorf("number: got %q, want T001", got)
+	}
+	if n := h.issued("tributi"); n != 1 {
+		t.Errorf("issued: got %d, want 1", n)
+	}
+}
+
+// A tap whose answer was lost (the server issued the ticket, the kiosk
+// never heard) keeps its key: tapping again gets that ticket, not another.
+func TestRetriedTapGetsTheSameTicket(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("09:00"))
+	h := newHarness(t, o.URL, o.Clock.Now, nil)
+	anagrafe := h.tile("anagrafe")
+	var key string
+	h.k.locked(func() {
+		key = h.k.keyFor("anagrafe", false)
+		h.k.issued("anagrafe", "anagrafe/false", nil, false, client.ErrUnreachable)
+	})
+	first, _, err := h.c.Issue(context.Background(), "anagrafe", false, key) // the lost answer
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.k.locked(h.k.back)
+	h.tap(anagrafe)
+	h.waitFor("the ticket", func() bool { return h.k.screen == screenTicket })
+	if got := h.shownNumber(); got != first.Number {
+		t.Errorf("number: got %q, want %s (the first tap's)", got, first.Number)
+	}
+	if n := h.issued("anagrafe"); n != 1 {
+		t.Errorf("issued: got %d, want 1", n)
+	}
+	// Answered: the next tap is a new citizen.
+	h.k.locked(h.k.back)
+	h.tap(anagrafe)
+	h.waitFor("a second ticket", func() bool { return h.k.screen == screenTicket && h.k.tNumber.Text == "A002" })
+}
+
+func TestPriorityPath(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("09:00"))
+	h := newHarness(t, o.URL, o.Clock.Now, nil)
+	anagrafe := h.tile("anagrafe")
+	h.waitFor("anagrafe open", func() bool { return !anagrafe.Disabled() })
+	h.tap(h.k.prioB)
+	h.k.locked(func() {
+		if h.k.prioBar.Hidden || !anagrafe.priority {
+			t.Error("the priority path does not show")
+		}
+	})
+	h.tap(anagrafe)
+	h.waitFor("the priority ticket", func() bool { return h.k.screen == screenTicket && !h.k.tPrio.Hidden })
+	snap, err := h.c.Services(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = snap
+	h.k.locked(func() {
+		if h.k.shown == nil || !h.k.shown.Priority {
+			t.Error("the ticket is not a priority one")
+		}
+	})
+	h.tap(h.k.tDone)
+	h.k.locked(func() {
+		if h.k.priority || h.k.screen != screenStart {
+			t.Error("the next citizen inherits the priority path")
+		}
+	})
+}
+
+func TestInformationSheetBeforeTheTicket(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("09:00"))
+	h := newHarness(t, o.URL, o.Clock.Now, nil)
+	h.tile("anagrafe")
+	h.tap(h.k.infoBs["anagrafe"])
+	h.k.locked(func() {
+		if h.k.screen != screenInfo {
+			t.Fatalf("screen: got %s, want info", h.k.screen)
+		}
+		if txt := segmentsText(h.k.infoText.Segments); !strings.Contains(txt, "documento d'identità valido") {
+			t.Errorf("sheet: got %q", txt)
+		}
+	})
+	h.tap(h.k.infoTake)
+	h.waitFor("the ticket", func() bool { return h.k.screen == screenTicket && h.k.tNumber.Text == "A001" })
+}
+
+// relay forwards TCP connections to a target that can be swapped, so that
+// a kiosk keeps one address while the server behind it goes and comes.
+type relay struct {
+	l      net.Listener
+	mu     sync.Mutex
+	target string
+	conns  []net.Conn
+}
+
+func newRelay(t *testing.T, target string) *relay {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &relay{l: l, target: target}
+	t.Cleanup(func() { l.Close(); r.cut() })
+	go r.serve()
+	return r
+}
+
+func (r *relay) URL() string { return "http://" + r.l.Addr().String() }
+
+func (r *relay) serve() {
+	for {
+		in, err := r.l.Accept()
+		if err != nil {
+			return
+		}
+		r.mu.Lock()
+		target := r.target
+		r.mu.Unlock()
+		out, err := net.Dial("tcp", target)
+		if err != nil {
+			in.Close()
+			continue
+		}
+		r.mu.Lock()
+		r.conns = append(r.conns, in, out)
+		r.mu.Unlock()
+		go func() { _, _ = io.Copy(out, in); out.Close() }()
+		go func() { _, _ = io.Copy(in, out); in.Close() }()
+	}
+}
+
+func (r *relay) point(target string) {
+	r.mu.Lock()
+	r.target = target
+	r.mu.Unlock()
+}
+
+func (r *relay) cut() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, c := range r.conns {
+		c.Close()
+	}
+	r.conns = nil
+}
+
+func TestServerDownThenBack(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("09:00"))
+	r := newRelay(t, strings.TrimPrefix(o.URL, "http://"))
+	h := newHarness(t, r.URL(), o.Clock.Now, nil)
+	anagrafe := h.tile("anagrafe")
+	h.waitFor("anagrafe open", func() bool { return !anagrafe.Disabled() })
+
+	o.Stop()
+	r.cut()
+	h.waitFor("the server-down message", func() bool {
+		return !h.k.banner.Hidden && h.k.grid.Hidden && h.k.bannerT.Text == "Biglietti non disponibili"
+	})
+	h.tap(anagrafe) // hidden, and refused anyway
+	h.k.locked(func() {
+		if h.k.screen != screenStart || h.k.busy {
+			t.Errorf("a tap while the server is down did something: screen %s", h.k.screen)
+		}
+		if !anagrafe.Disabled() {
+			t.Error("the button is enabled while the server is down")
+		}
+	})
+
+	// The server comes back at the same address.
+	back := officetest.StartWith(t, o.Config, o.Clock)
+	r.point(strings.TrimPrefix(back.URL, "http://"))
+	h.waitFor("recovery", func() bool { return h.k.banner.Hidden && !h.k.grid.Hidden && !anagrafe.Disabled() })
+	h.tap(anagrafe)
+	h.waitFor("a ticket after recovery", func() bool { return h.k.screen == screenTicket && h.k.tNumber.Text == "A001" })
+}
+
+func TestPrintsOnceIntoTheFolder(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("09:00"))
+	dir := t.TempDir()
+	h := newHarness(t, o.URL, o.Clock.Now, nil)
+	h.k.locked(func() { h.k.opt.PDFs, h.k.opt.Printer = h.c, printer.Folder{Dir: dir} })
+	anagrafe := h.tile("anagrafe")
+	h.waitFor("anagrafe open", func() bool { return !anagrafe.Disabled() })
+	h.tap(anagrafe)
+	h.waitFor("the ticket", func() bool { return h.k.screen == screenTicket })
+	var tk *queue.TicketView
+	h.k.locked(func() { tk = h.k.shown })
+	want := dir + "/ticket-A001-" + tk.ID + ".pdf"
+	h.waitFor("the PDF in the folder", func() bool { return fileHasPDF(want) })
+	h.k.locked(func() {
+		h.k.print(tk) // a second time: nothing
+		if h.k.printErr != "" {
+			t.Errorf("print error: %s", h.k.printErr)
+		}
+	})
+}
+
+func TestPrintingFailureIsShownAndKeepsTheTicket(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("09:00"))
+	h := newHarness(t, o.URL, o.Clock.Now, nil)
+	h.k.locked(func() {
+		h.k.opt.PDFs, h.k.opt.Printer = h.c, printer.LP{Printer: "kiosk", Command: "/nonexistent/lp"}
+	})
+	anagrafe := h.tile("anagrafe")
+	h.waitFor("anagrafe open", func() bool { return !anagrafe.Disabled() })
+	h.tap(anagrafe)
+	h.waitFor("the printing failure", func() bool {
+		return h.k.screen == screenTicket && strings.Contains(h.k.staff.Text, "STAMPA NON RIUSCITA") &&
+			strings.Contains(h.k.tPrint.Text, "non è stato stampato")
+	})
+	if got := h.shownNumber(); got != "A001" {
+		t.Errorf("number: got %q, want A001", got)
+	}
+	if n := h.issued("anagrafe"); n != 1 {
+		t.Errorf("issued: got %d, want 1", n)
+	}
+}
+
+func fileHasPDF(path string) bool {
+	b, err := os.ReadFile(path)
+	return err == nil && strings.HasPrefix(string(b), "%PDF")
+}
+
+// segmentsText is the text of a rich text, lists included.
+func segmentsText(segs []widget.RichTextSegment) string {
+	var b strings.Builder
+	for _, s := range segs {
+		switch s := s.(type) {
+		case *widget.ListSegment:
+			b.WriteString(segmentsText(s.Items))
+		case *widget.ParagraphSegment:
+			b.WriteString(segmentsText(s.Texts))
+		default:
+			b.WriteString(s.Textual() + "\n")
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,141 @@
+package ui
+
+import (
+	"math"
+	"strconv"
+	"time"
+
+	"turno/server/queue"
+)
+
+// words turns the server's numbers into what a citizen reads, in the
+// kiosk's language. The server's own messages are in English for the logs;
+// the kiosk composes its own from the rule and the times.
+type words struct {
+	tr  *Translator
+	now func() time.Time
+}
+
+// waitText is an honest, rounded expected wait: exact minutes while short,
+// to five minutes when longer, never less than the estimate.
+func (w words) waitText(s queue.Seconds) string {
+	d := s.D()
+	if d < 30*time.Second {
+		return w.tr.L("wait.none")
+	}
+	m := int(math.Ceil(d.Minutes()))
+	if m > 10 {
+		m = (m + 4) / 5 * 5
+	}
+	if m < 60 {
+		return w.tr.N("wait.minutes", m, nil)
+	}
+	h, rest := m/60, m%60
+	if rest == 0 {
+		return w.tr.N("wait.hours", h, nil)
+	}
+	return w.tr.L("wait.hoursMinutes", map[string]any{"Hours": h, "Minutes": rest})
+}
+
+// waitingText says how many people wait.
+func (w words) waitingText(n int) string {
+	if n == 0 {
+		return w.tr.L("service.nobodyWaiting")
+	}
+	return w.tr.N("service.waiting", n, nil)
+}
+
+// aheadText says how many people will be called before the ticket.
+func (w words) aheadText(n int) string {
+	if n == 0 {
+		return w.tr.L("ticket.nobodyAhead")
+	}
+	return w.tr.N("ticket.ahead", n, nil)
+}
+
+// when says when a time comes, as seen from today at the office: "at
+// 15:00", "tomorrow at 08:30", "on Monday 30 November at 08:30". It shows
+// t in its own zone, which is the office's (the server sends local times).
+func (w words) when(t time.Time) string {
+	now := w.now().In(t.Location())
+	clock := t.Format("15:04")
+	y1, m1, d1 := now.Date()
+	y2, m2, d2 := t.Date()
+	today := time.Date(y1, m1, d1, 0, 0, 0, 0, t.Location())
+	day := time.Date(y2, m2, d2, 0, 0, 0, 0, t.Location())
+	switch days := int(math.Round(day.Sub(today).Hours() / 24)); days {
+	case 0:
+		return w.tr.L("when.today", map[string]any{"Time": clock})
+	case 1:
+		return w.tr.L("when.tomorrow", map[string]any{"Time": clock})
+	}
+	return w.tr.L("when.date", map[string]any{
+		"Weekday": w.tr.L("weekday." + strconv.Itoa(int(t.Weekday()))),
+		"Day":     t.Day(),
+		"Month":   w.tr.L("month." + strconv.Itoa(int(t.Month()))),
+		"Time":    clock,
+	})
+}
+
+// reason says why a service issues no ticket now and what to do: the
+// state in a few words, then when it reopens or that an appointment can be
+// booked. It returns "" for an open service.
+func (w words) reason(sv *queue.ServiceView) (state, todo string) {
+	if sv.Status == queue.ServiceOpen || sv.Refusal == nil && sv.Status == "" {
+		return "", ""
+	}
+	rule := sv.Status
+	var reopens *time.Time
+	appointment := sv.Appointments
+	if r := sv.Refusal; r != nil {
+		rule, reopens, appointment = r.Rule, r.ReopensAt, r.Appointment
+	}
+	closes := ""
+	if sv.ClosesAt != nil {
+		closes = sv.ClosesAt.Format("15:04")
+	}
+	switch rule {
+	case queue.RuleClosed: // the same word as the state
+		state = w.tr.L("reason.closed")
+	case queue.RuleLocked:
+		if sv.Lock != nil && sv.Lock.Reason != "" {
+			state = w.tr.L("reason.lockedWhy", map[string]any{"Reason": sv.Lock.Reason})
+		} else {
+			state = w.tr.L("reason.locked")
+		}
+	case queue.RuleDailyCap:
+		state = w.tr.L("reason.dailyCap")
+	case queue.RuleCutoffLoad:
+		state = w.tr.L("reason.cutoffLoad", map[string]any{"Closes": closes})
+	default: // cutoff_time, or a rule this kiosk does not know yet
+		if closes != "" {
+			state = w.tr.L("reason.cutoffTime", map[string]any{"Closes": closes})
+		} else {
+			state = w.tr.L("reason.cutoff")
+		}
+	}
+	switch {
+	case reopens != nil && appointment:
+		todo = w.tr.L("todo.reopensOrBook", map[string]any{"When": w.when(*reopens)})
+	case reopens != nil:
+		todo = w.tr.L("todo.reopens", map[string]any{"When": w.when(*reopens)})
+	case appointment:
+		todo = w.tr.L("todo.book")
+	case rule == queue.RuleLocked:
+		todo = w.tr.L("todo.askStaff")
+	}
+	return state, todo
+}
+
+// refusal is reason for a ticket the server refused at the tap.
+func (w words) refusal(sv *queue.ServiceView, r *queue.Refusal) (state, todo string) {
+	v := queue.ServiceView{Appointments: r.Appointment}
+	if sv != nil {
+		v = *sv
+	}
+	v.Status, v.Refusal = queue.ServiceCutoff, r
+	if r.Rule == queue.RuleClosed {
+		v.Status = queue.ServiceClosed
+	}
+	return w.reason(&v)
+}
