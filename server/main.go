@@ -21,6 +21,7 @@ import (
 	_ "time/tzdata" // the office's zone must load on a machine without tzdata
 
 	"turno/server/config"
+	"turno/server/hub"
 	"turno/server/live"
 	"turno/server/store"
 	"turno/server/web"
@@ -93,12 +94,18 @@ func serve(ctx context.Context, cfg *config.Config, addr, dataDir string, logger
 		return err
 	}
 	defer db.Close()
-	office, err := live.Open(&cfg.Office, db, live.Options{Logger: logger})
+	streams, err := openHub(cfg, db, logger)
+	if err != nil {
+		return err
+	}
+	office, err := live.Open(&cfg.Office, db, live.Options{Logger: logger, Publish: streams.Publish})
 	if err != nil {
 		return err
 	}
 	defer office.Close()
-	api, err := web.New(web.Options{Config: cfg, Office: office, Store: db, Logger: logger})
+	streams.Start(office)
+	defer streams.Close() // before the office closes: clients are told goodbye
+	api, err := web.New(web.Options{Config: cfg, Office: office, Store: db, Logger: logger, Hub: streams})
 	if err != nil {
 		return err
 	}
@@ -126,7 +133,23 @@ func serve(ctx context.Context, cfg *config.Config, addr, dataDir string, logger
 	logger.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	return srv.Shutdown(shutdownCtx)
+	err = srv.Shutdown(shutdownCtx) // hijacked websockets are not waited for...
+	streams.Close()                 // ...the hub closes them
+	return err
+}
+
+// openHub builds the stream's hub with the log's recent events, so clients
+// connected before a restart resume without a fresh snapshot.
+func openHub(cfg *config.Config, db *store.Store, logger *slog.Logger) (*hub.Hub, error) {
+	last, err := db.LastSeq()
+	if err != nil {
+		return nil, fmt.Errorf("stream: %w", err)
+	}
+	history, err := db.EventsSince(last-min(last, hub.DefaultRingSize), 0)
+	if err != nil {
+		return nil, fmt.Errorf("stream: %w", err)
+	}
+	return hub.New(hub.Options{Config: &cfg.Office, Last: last, History: history, Logger: logger}), nil
 }
 
 // housekeeping starts the new business day at midnight without waiting for

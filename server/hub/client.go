@@ -180,6 +180,7 @@ func (h *Hub) join(r *registration) {
 		c.service = r.ticket.Service
 		backlog = append(backlog, marshalFrame(queue.Frame{Type: queue.FrameTicket, Seq: c.sent, Ticket: r.ticket}))
 		h.clients[c] = struct{}{}
+		h.count.Store(int64(len(h.clients)))
 		r.reply <- registered{ok: true, backlog: backlog}
 		return
 	case r.snap != nil:
@@ -203,6 +204,7 @@ func (h *Hub) join(r *registration) {
 	})
 	c.sent = max(from, h.ring.last)
 	h.clients[c] = struct{}{}
+	h.count.Store(int64(len(h.clients)))
 	r.reply <- registered{ok: true, backlog: backlog}
 }
 

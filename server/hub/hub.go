@@ -28,6 +28,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"turno/server/live"
@@ -94,6 +95,8 @@ type Hub struct {
 	closing bool
 	started bool
 	conns   sync.WaitGroup
+
+	count atomic.Int64 // clients, for Clients
 
 	// Owned by the hub goroutine.
 	ring    *ring
@@ -197,6 +200,9 @@ func (h *Hub) Close() {
 	h.conns.Wait()
 }
 
+// Clients returns how many clients are subscribed.
+func (h *Hub) Clients() int { return int(h.count.Load()) }
+
 // enter counts a connection in, unless the hub is closing.
 func (h *Hub) enter() bool {
 	h.connMu.Lock()
@@ -241,6 +247,7 @@ func (h *Hub) drop(c *client, code int) {
 		return
 	}
 	delete(h.clients, c)
+	h.count.Store(int64(len(h.clients)))
 	c.closeCode = code
 	close(c.send)
 }

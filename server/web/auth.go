@@ -48,7 +48,13 @@ func bearer(r *http.Request) string {
 
 // authenticate resolves the request's token to a principal.
 func (s *Server) authenticate(r *http.Request) (*principal, error) {
-	token := bearer(r)
+	return s.authenticateToken(bearer(r))
+}
+
+// authenticateToken resolves a token, from a header or from the stream's
+// subscribe message (browsers cannot set headers on a websocket), to a
+// principal.
+func (s *Server) authenticateToken(token string) (*principal, error) {
 	if token == "" || len(token) > 512 {
 		return nil, errUnauthorized
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"turno/server/config"
+	"turno/server/hub"
 	"turno/server/live"
 	"turno/server/queue"
 	"turno/server/store"
@@ -35,6 +36,8 @@ type Options struct {
 	Store  *store.Store
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Hub runs the live stream (GET /api/v1/stream); nil: no stream.
+	Hub *hub.Hub
 	// PublicURL is the server's address as citizens' phones reach it, e.g.
 	// http://192.168.1.10:8080, for the QR codes; empty: the request's.
 	PublicURL string
@@ -51,6 +54,7 @@ type Server struct {
 	logger    *slog.Logger
 	mux       *http.ServeMux
 	dummyUser *config.User
+	hub       *hub.Hub
 	publicURL string
 }
 
@@ -59,6 +63,7 @@ func New(opt Options) (*Server, error) {
 	s := &Server{
 		cfg: opt.Config, office: opt.Office, sessions: opt.Store, tickets: opt.Store, backups: opt.Store,
 		now: opt.Now, logger: opt.Logger, mux: http.NewServeMux(),
+		hub:       opt.Hub,
 		publicURL: opt.PublicURL,
 	}
 	if s.now == nil {
@@ -101,6 +106,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/v1/backup", s.auth(adminOnly, s.backup))
 	s.mux.HandleFunc("POST /api/v1/hall/message", s.auth(floor, s.hallMessage))
 	s.mux.HandleFunc("POST /api/v1/contacts", s.auth(clerks, s.contact))
+	s.streamRoutes() // GET /api/v1/stream, the phone's page /t/{id} and its files
 }
 
 // ServeHTTP answers unknown routes and methods in the API's JSON error form.
