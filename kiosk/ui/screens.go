@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"turno/server/client"
@@ -81,7 +82,7 @@ func (k *Kiosk) refresh() {
 		for _, id := range ids {
 			if k.tiles[id] == nil {
 				k.tiles[id] = newTile(id, func() { k.take(id) })
-				k.infoBs[id] = &widget.Button{OnTapped: func() { k.openInfo(id) }}
+				k.infoBs[id] = &widget.Button{Icon: theme.InfoIcon(), OnTapped: func() { k.openInfo(id) }}
 			}
 			k.grid.Add(newCell(k.tiles[id], k.infoBs[id]))
 		}

@@ -58,17 +58,23 @@ func (t *kioskTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Col
 		switch n {
 		case theme.ColorNameBackground, colorTileOff, colorNumberBacker:
 			return black
-		case theme.ColorNameForeground, colorTileBorder:
+		case theme.ColorNameForeground:
 			return white
-		case theme.ColorNamePrimary, theme.ColorNameHyperlink, colorPriority, colorTileOffText:
+		case theme.ColorNamePrimary, theme.ColorNameHyperlink, colorPriority, colorTileBorder:
 			return yellow
+		case colorTileOffText:
+			return color.NRGBA{R: 0x80, G: 0x80, B: 0x80, A: 0xff}
 		case theme.ColorNameButton, colorTile:
 			return color.NRGBA{R: 0x1a, G: 0x1a, B: 0x1a, A: 0xff}
 		case theme.ColorNameDisabled, theme.ColorNamePlaceHolder:
-			return color.NRGBA{R: 0xc8, G: 0xc8, B: 0xc8, A: 0xff}
+			return color.NRGBA{R: 0x9a, G: 0x9a, B: 0x9a, A: 0xff}
 		case theme.ColorNameDisabledButton:
 			return color.NRGBA{R: 0x33, G: 0x33, B: 0x33, A: 0xff}
-		case theme.ColorNameError, theme.ColorNameWarning:
+		case theme.ColorNameError:
+			// A stopped service's reason: white, so that yellow means
+			// "tap here" and nothing else.
+			return white
+		case theme.ColorNameWarning:
 			return yellow
 		case theme.ColorNameForegroundOnPrimary, theme.ColorNameForegroundOnWarning, theme.ColorNameForegroundOnError:
 			return black
