@@ -1,0 +1,256 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"turno/display/chime"
+	"turno/server/officetest"
+)
+
+// newest returns what the newest call's box shows: "A001 → Sportello 1",
+// and whether it is highlighted.
+func (b *Board) newest() (string, bool) {
+	if !b.newestBox.Visible() {
+		return "", false
+	}
+	return b.newestNum.t.Text + " " + b.newestCounter.t.Text, b.newestBg.FillColor == boardYellow
+}
+
+func TestACallAppearsOnTheBoardHighlightedThenSettles(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("09:00"))
+	b, u, rec := newBoard(t, o)
+	issue(t, o, "anagrafe", "anagrafe")
+	mario := open(t, o, "mario", "1", "anagrafe")
+	eventually(t, u, "waiting before the call", func() (bool, string) {
+		r := b.serviceRows["anagrafe"]
+		return r != nil && r.waiting.t.Text == "2", fmt.Sprint(b.model.Service("anagrafe"))
+	})
+	if _, err := mario.Next(context.Background(), "1"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, u, "the call, highlighted", func() (bool, string) {
+		got, lit := b.newest()
+		return got == "A001 → Sportello 1" && lit, fmt.Sprintf("%q lit=%v", got, lit)
+	})
+	eventually(t, u, "one fewer waiting", func() (bool, string) {
+		got := b.serviceRows["anagrafe"].waiting.t.Text
+		return got == "1", got
+	})
+	if got := rec.list(); len(got) != 1 || got[0].Number != "A001" || got[0].Counter != "Sportello 1" {
+		t.Fatalf("got chimes %+v, want one for A001 at Sportello 1", got)
+	}
+	// A few seconds later the call stays, without the highlight.
+	o.Clock.Add(DefaultHighlight + time.Second)
+	eventually(t, u, "the highlight ends", func() (bool, string) {
+		got, lit := b.newest()
+		return got == "A001 → Sportello 1" && !lit, fmt.Sprintf("%q lit=%v", got, lit)
+	})
+	// Once finished, the call moves to the last calls, and the next one
+	// takes its place.
+	if _, err := mario.Finish(context.Background(), "1", "resolved", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mario.Next(context.Background(), "1"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, u, "A002 called, A001 in the last calls", func() (bool, string) {
+		got, lit := b.newest()
+		return got == "A002 → Sportello 1" && lit && strings.Contains(b.lastSig, "A001>Sportello 1"), got + " / " + b.lastSig
+	})
+}
+
+// player is a chime player that takes a while and notes overlaps.
+type player struct {
+	mu      sync.Mutex
+	playing int
+	overlap bool
+	played  []string
+}
+
+func (p *player) Play(ctx context.Context, a chime.Announcement) error {
+	p.mu.Lock()
+	p.playing++
+	p.overlap = p.overlap || p.playing > 1
+	p.mu.Unlock()
+	select {
+	case <-time.After(150 * time.Millisecond):
+	case <-ctx.Done():
+	}
+	p.mu.Lock()
+	p.playing--
+	p.played = append(p.played, a.Number+"@"+a.Counter)
+	p.mu.Unlock()
+	return nil
+}
+
+func TestTwoCallsTogetherQueueTheirChimes(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("09:00"))
+	p := &player{}
+	q := chime.NewQueue(p, chime.Options{Gap: 20 * time.Millisecond})
+	defer q.Close()
+	rec := &announcements{}
+	u := &ui{}
+	b := NewBoard(context.Background(), BoardOptions{Options: options(o, connect(t, o, officetest.DisplayToken), u), Chime: tee{q, rec}})
+	t.Cleanup(b.Close)
+	issue(t, o, "anagrafe", "tributi")
+	mario := open(t, o, "mario", "1", "anagrafe")
+	giulia := open(t, o, "giulia", "2", "tributi")
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); _, _ = mario.Next(context.Background(), "1") }()
+	go func() { defer wg.Done(); _, _ = giulia.Next(context.Background(), "2") }()
+	wg.Wait()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		p.mu.Lock()
+		played, overlap := append([]string(nil), p.played...), p.overlap
+		p.mu.Unlock()
+		if overlap {
+			t.Fatal("two chimes played on top of each other")
+		}
+		if len(played) == 2 {
+			got := rec.list()
+			if len(got) != 2 || played[0] != got[0].Number+"@"+got[0].Counter || played[1] != got[1].Number+"@"+got[1].Counter {
+				t.Fatalf("played %v, announced %+v: want both, in the order of the calls", played, got)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("got %v played, want A001 and T001", played)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	eventually(t, u, "both calls on the board", func() (bool, string) {
+		got, _ := b.newest()
+		return strings.Contains(b.currentSig, "Sportello") && got != "", got + " + " + b.currentSig
+	})
+}
+
+// tee announces to two announcers.
+type tee struct{ a, b Announcer }
+
+func (t tee) Announce(x chime.Announcement) { t.a.Announce(x); t.b.Announce(x) }
+
+func TestTheBannerShowsWhileDisconnectedAndTheBoardCatchesUp(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("09:00"))
+	u, rec := &ui{}, &announcements{}
+	opt := options(o, connect(t, o, officetest.DisplayToken), u)
+	// Long enough a reconnection delay for the test to see the banner.
+	opt.MinBackoff, opt.MaxBackoff = 3*time.Second, 3*time.Second
+	b := NewBoard(context.Background(), BoardOptions{Options: opt, Chime: rec})
+	t.Cleanup(b.Close)
+	issue(t, o, "anagrafe", "anagrafe")
+	eventually(t, u, "connected, no banner", func() (bool, string) {
+		r := b.serviceRows["anagrafe"]
+		return !b.banner.Visible() && r != nil && r.waiting.t.Text == "2", b.bannerText.t.Text
+	})
+	o.Clock.Set(officetest.Tuesday("09:12"))
+	o = o.Restart()
+	eventually(t, u, "the banner", func() (bool, string) {
+		return b.banner.Visible() && strings.Contains(b.bannerText.t.Text, "Connection lost since 09:12") &&
+			strings.Contains(b.bannerText.t.Text, "Connessione persa dalle 09:12"), fmt.Sprintf("visible=%v %q", b.banner.Visible(), b.bannerText.t.Text)
+	})
+	// While the board is away the office goes on.
+	mario := open(t, o, "mario", "1", "anagrafe")
+	if _, err := mario.Next(context.Background(), "1"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, u, "the banner clears and the call shows", func() (bool, string) {
+		got, lit := b.newest()
+		return !b.banner.Visible() && got == "A001 → Sportello 1" && lit && b.serviceRows["anagrafe"].waiting.t.Text == "1",
+			fmt.Sprintf("banner=%v %q lit=%v", b.banner.Visible(), got, lit)
+	})
+	if got := rec.list(); len(got) != 1 || got[0].Number != "A001" {
+		t.Fatalf("got chimes %+v, want the call made while away, announced once", got)
+	}
+}
+
+func TestOldCallsReplayedAfterAReconnectionAreNotAnnounced(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("09:00"))
+	u, rec := &ui{}, &announcements{}
+	opt := options(o, connect(t, o, officetest.DisplayToken), u)
+	opt.MinBackoff, opt.MaxBackoff = 2*time.Second, 2*time.Second
+	b := NewBoard(context.Background(), BoardOptions{Options: opt, Chime: rec})
+	t.Cleanup(b.Close)
+	issue(t, o, "anagrafe")
+	eventually(t, u, "connected", func() (bool, string) { return b.status.State == 1, b.status.State.String() })
+	o = o.Restart()
+	eventually(t, u, "the banner", func() (bool, string) { return b.banner.Visible(), b.bannerText.t.Text })
+	mario := open(t, o, "mario", "1", "anagrafe")
+	if _, err := mario.Next(context.Background(), "1"); err != nil {
+		t.Fatal(err)
+	}
+	// The board comes back a minute later: the call is shown, not chimed.
+	o.Clock.Add(time.Minute)
+	eventually(t, u, "the call, not highlighted", func() (bool, string) {
+		got, lit := b.newest()
+		return !b.banner.Visible() && got == "A001 → Sportello 1" && !lit, fmt.Sprintf("%q lit=%v", got, lit)
+	})
+	if got := rec.list(); len(got) != 0 {
+		t.Fatalf("got chimes %+v for a call a minute old, want none", got)
+	}
+}
+
+func TestTheBoardShowsEachServiceStateWithItsReason(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("12:05"))
+	b, u, _ := newBoard(t, o)
+	anna := login(t, o, "anna")
+	if _, err := anna.LockService(context.Background(), "sociali", "assistente sociale assente fino alle 11"); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{
+		// 12:05: the standard services stopped issuing at 12:00, the
+		// fast-track lane goes on until 12:15.
+		"anagrafe":  {"Numeri esauriti · No more tickets", "gli sportelli chiudono alle 12:30 · the counters close at 12:30", "riapre alle 15:00 · reopens at 15:00"},
+		"sociali":   {"Sospeso · Suspended", "assistente sociale assente fino alle 11"},
+		"documenti": {"Aperto · Open"},
+	}
+	eventually(t, u, "the services' states", func() (bool, string) {
+		var got []string
+		ok := true
+		for id, lines := range want {
+			r := b.serviceRows[id]
+			if r == nil {
+				return false, "no row for " + id
+			}
+			shown := r.state.t.Text + "\n" + r.reason.Text
+			got = append(got, id+": "+shown)
+			for _, l := range lines {
+				ok = ok && strings.Contains(shown, l)
+			}
+		}
+		return ok, strings.Join(got, " | ")
+	})
+	o.Clock.Set(officetest.Tuesday("12:31"))
+	// The server notices closing time on its next command (or its
+	// 15-second timer): a contact logged by the floor assistant will do.
+	if _, err := anna.LogContact(context.Background(), "", "orari"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, u, "closed after closing time", func() (bool, string) {
+		r := b.serviceRows["documenti"]
+		return r.state.t.Text == "Chiuso · Closed", r.state.t.Text + " " + r.reason.Text
+	})
+}
+
+func TestTheHallMessageShowsOnTheBoard(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("09:00"))
+	b, u, _ := newBoard(t, o)
+	anna := login(t, o, "anna")
+	eventually(t, u, "connected", func() (bool, string) { return b.model.Seq > 0, "" })
+	if err := anna.SetHallMessage(context.Background(), "Oggi lo sportello 4 chiude alle 11"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, u, "the message", func() (bool, string) {
+		return b.message.Visible() && b.messageText.Text == "Oggi lo sportello 4 chiude alle 11", fmt.Sprintf("%v %q", b.message.Visible(), b.messageText.Text)
+	})
+	if err := anna.SetHallMessage(context.Background(), ""); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, u, "the message cleared", func() (bool, string) { return !b.message.Visible(), b.messageText.Text })
+}

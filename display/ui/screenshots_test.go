@@ -1,0 +1,111 @@
+package ui
+
+import (
+	"context"
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"turno/server/client"
+	"turno/server/officetest"
+)
+
+// TestScreenshots renders the board and the flow view of a busy morning to
+// the directory named by TURNO_SCREENSHOTS (make screenshots).
+func TestScreenshots(t *testing.T) {
+	dir := os.Getenv("TURNO_SCREENSHOTS")
+	if dir == "" {
+		t.Skip("set TURNO_SCREENSHOTS to a directory to render the screenshots")
+	}
+	o := officetest.Start(t, officetest.Tuesday("10:20"))
+	busyMorning(t, o)
+
+	test.NewTempApp(t)
+	u := &ui{}
+	b := NewBoard(context.Background(), BoardOptions{Options: options(o, connect(t, o, officetest.DisplayToken), u)})
+	defer b.Close()
+	var w fyne.Window
+	u.do(func() {
+		w = test.NewTempWindow(t, b.Content())
+		w.SetPadded(false)
+		w.Resize(boardSize)
+	})
+	mario := login(t, o, "mario")
+	if _, err := mario.Next(context.Background(), "1"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, u, "the newest call", func() (bool, string) {
+		got, lit := b.newest()
+		return lit, got
+	})
+	capture(t, u, w, filepath.Join(dir, "display-board.png"))
+}
+
+func capture(t *testing.T, u *ui, w fyne.Window, path string) {
+	t.Helper()
+	var err error
+	u.do(func() {
+		var f *os.File
+		if f, err = os.Create(path); err != nil {
+			return
+		}
+		defer f.Close()
+		err = png.Encode(f, w.Canvas().Capture())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s", path)
+}
+
+// busyMorning fills the office: tickets in every queue, counters at work,
+// a numerator locked, an idle counter and a paused one, a hall message.
+func busyMorning(t *testing.T, o *officetest.Office) {
+	t.Helper()
+	ctx := context.Background()
+	start := o.Clock.Now()
+	o.Clock.Set(officetest.Tuesday("08:35"))
+	for i, s := range []string{"anagrafe", "tributi", "anagrafe", "sociali", "anagrafe", "tributi", "documenti", "anagrafe", "tributi", "anagrafe", "sociali", "anagrafe", "documenti", "tributi", "anagrafe", "anagrafe", "tributi", "anagrafe"} {
+		issue(t, o, s)
+		o.Clock.Add(time.Duration(2+i%3) * time.Minute)
+	}
+	mario := open(t, o, "mario", "1", "anagrafe", "tributi", "sociali")
+	giulia := open(t, o, "giulia", "2", "anagrafe", "tributi")
+	luca := open(t, o, "luca", "6", "documenti")
+	for range 2 {
+		for _, c := range []struct {
+			cl *client.Client
+			id string
+		}{{mario, "1"}, {giulia, "2"}, {luca, "6"}} {
+			if _, err := c.cl.Next(ctx, c.id); err != nil {
+				t.Fatal(err)
+			}
+			o.Clock.Add(3 * time.Minute)
+			if _, err := c.cl.Finish(ctx, c.id, "resolved", "", ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := giulia.Next(ctx, "2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := luca.Pause(ctx, "6"); err != nil {
+		t.Fatal(err)
+	}
+	anna := login(t, o, "anna")
+	if _, err := anna.LockService(ctx, "sociali", "assistente sociale assente fino alle 11"); err != nil {
+		t.Fatal(err)
+	}
+	if err := anna.SetHallMessage(ctx, "Sportello 4 chiuso oggi · Counter 4 closed today"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := anna.LogContact(ctx, "tributi", "modulo TARI"); err != nil {
+		t.Fatal(err)
+	}
+	o.Clock.Set(start)
+}
