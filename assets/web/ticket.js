@@ -1,0 +1,160 @@
+// The phone's ticket page: follows one ticket on the live stream
+// (docs/stream.md) and says plainly where it stands. No build step.
+"use strict";
+
+(function () {
+  const lang = (navigator.language || "it").toLowerCase().startsWith("it") ? "it" : "en";
+  const T = {
+    it: {
+      ahead: "Persone prima di te", eta: "Attesa stimata", min: "min", lessMin: "meno di 1 min",
+      turn: "È il tuo turno!", go: "Vai allo", calledAgain: "Ti stanno richiamando",
+      serving: "Sei allo sportello", done: "Servito. Grazie della visita.",
+      noshow: "Turno perso: non ti sei presentato quando sei stato chiamato. Chiedi all'accoglienza se può essere riattivato.",
+      expired: "Turno scaduto: la giornata dell'ufficio è finita. Prendi un nuovo biglietto.",
+      waiting: "Resta nei paraggi: questa pagina si aggiorna da sola e suona quando tocca a te.",
+      unknown: "Biglietto non trovato. Controlla il link o il QR code.",
+      failed: "Impossibile seguire questo biglietto.",
+      connecting: "Connessione…", live: "Aggiornato in tempo reale",
+      lost: "Connessione persa. Nuovo tentativo tra {s} s…",
+      sound: "Attiva il suono", soundOn: "Suono attivo ✓",
+      priority: "priorità",
+    },
+    en: {
+      ahead: "People ahead of you", eta: "Estimated wait", min: "min", lessMin: "under 1 min",
+      turn: "It's your turn!", go: "Go to", calledAgain: "You are being called again",
+      serving: "You are at the counter", done: "Served. Thank you for your visit.",
+      noshow: "Missed: you did not come when you were called. Ask at the information desk whether it can be reactivated.",
+      expired: "Expired: the office's day has ended. Please take a new ticket.",
+      waiting: "Stay nearby: this page updates by itself and rings when it is your turn.",
+      unknown: "Ticket not found. Check the link or the QR code.",
+      failed: "This ticket cannot be followed.",
+      connecting: "Connecting…", live: "Live updates",
+      lost: "Connection lost. Retrying in {s} s…",
+      sound: "Turn on sound", soundOn: "Sound on ✓",
+      priority: "priority",
+    },
+  }[lang];
+  document.documentElement.lang = lang;
+
+  const $ = (id) => document.getElementById(id);
+  const app = $("app");
+  const id = decodeURIComponent(location.pathname.split("/").pop() || "");
+  $("ahead-label").textContent = T.ahead;
+  $("eta-label").textContent = T.eta;
+
+  let audio = null;
+  let lastAlert = ""; // status and recall count of the last alert, so it rings once per call
+  const sound = $("sound");
+  sound.textContent = T.sound;
+  sound.hidden = !(window.AudioContext || window.webkitAudioContext);
+  // Phones only play sound after a tap: the button unlocks it.
+  sound.addEventListener("click", () => {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      audio.resume();
+      sound.textContent = T.soundOn;
+      beep(0.15);
+    } catch (e) { sound.hidden = true; }
+  });
+
+  function beep(seconds) {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      [0, 0.3].forEach((at) => {
+        const osc = audio.createOscillator();
+        const gain = audio.createGain();
+        osc.frequency.value = 880;
+        gain.gain.setValueAtTime(0.0001, audio.currentTime + at);
+        gain.gain.exponentialRampToValueAtTime(0.3, audio.currentTime + at + 0.02);
+        gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + at + seconds);
+        osc.connect(gain).connect(audio.destination);
+        osc.start(audio.currentTime + at);
+        osc.stop(audio.currentTime + at + seconds + 0.05);
+      });
+    } catch (e) { /* no sound on this browser: the screen still says it */ }
+  }
+
+  function alertTurn() {
+    if (navigator.vibrate) navigator.vibrate([300, 150, 300, 150, 600]);
+    beep(0.25);
+  }
+
+  function minutes(s) {
+    const m = Math.round(s / 60);
+    return m < 1 ? T.lessMin : "~" + m + " " + T.min;
+  }
+
+  function render(t) {
+    app.dataset.status = t.status;
+    $("number").textContent = t.number;
+    $("service").textContent = (lang === "it" ? t.service_name_it || t.service_name_en : t.service_name_en || t.service_name_it) +
+      (t.priority ? " · " + T.priority : "");
+    document.title = t.number + " · Turno";
+    const waiting = t.status === "waiting";
+    $("wait").hidden = !waiting;
+    if (waiting) {
+      $("ahead").textContent = t.ahead != null ? String(t.ahead) : "–";
+      $("eta").textContent = t.estimated_wait_s != null ? minutes(t.estimated_wait_s) : "–";
+    }
+    const atCounter = t.status === "called" || t.status === "serving";
+    $("turn").hidden = !atCounter;
+    if (atCounter) {
+      const where = t.counter_name || t.counter || "";
+      $("turn-title").textContent = t.status === "serving" ? T.serving : t.recalls ? T.calledAgain : T.turn;
+      $("turn-counter").textContent = t.status === "serving" ? where : T.go + " " + where;
+    }
+    $("message").textContent = { waiting: T.waiting, done: T.done, noshow: T.noshow, expired: T.expired }[t.status] || "";
+    const key = t.status + "/" + (t.recalls || 0);
+    if (t.status === "called" && key !== lastAlert) alertTurn();
+    lastAlert = key;
+  }
+
+  function fail(message) {
+    app.dataset.status = "error";
+    $("message").textContent = message;
+    $("wait").hidden = true;
+    $("turn").hidden = true;
+    $("conn").textContent = "";
+  }
+
+  // Reconnect with backoff (1 s doubling to 30 s, with jitter); a refusal
+  // that retrying cannot fix stops it.
+  let delay = 1000;
+  let stopped = false;
+  function connect() {
+    const conn = $("conn");
+    conn.className = "conn";
+    conn.textContent = T.connecting;
+    const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/api/v1/stream");
+    ws.onopen = () => ws.send(JSON.stringify({ ticket: id }));
+    ws.onmessage = (msg) => {
+      let f;
+      try { f = JSON.parse(msg.data); } catch (e) { return; }
+      if (f.type === "ticket" && f.ticket) {
+        delay = 1000;
+        conn.className = "conn";
+        conn.textContent = T.live;
+        render(f.ticket);
+      } else if (f.type === "error") {
+        const code = f.error && f.error.code;
+        if (code !== "unavailable" && code !== "internal" && code !== "subscribe_timeout") {
+          stopped = true;
+          fail(code === "unknown_ticket" ? T.unknown : T.failed);
+        }
+      }
+    };
+    ws.onclose = () => {
+      if (stopped) return;
+      const wait = delay / 2 + Math.random() * delay / 2;
+      delay = Math.min(delay * 2, 30000);
+      conn.className = "conn lost";
+      conn.textContent = T.lost.replace("{s}", Math.ceil(wait / 1000));
+      setTimeout(connect, wait);
+    };
+  }
+  if (!/^[0-9a-f]{32}$/.test(id)) {
+    fail(T.unknown);
+  } else {
+    connect();
+  }
+})();
