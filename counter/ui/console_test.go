@@ -1,0 +1,455 @@
+package ui
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"turno/server/client"
+	"turno/server/officetest"
+	"turno/server/queue"
+)
+
+func TestLogin(t *testing.T) {
+	d := newDesk(t, officetest.Tuesday("09:00"))
+	c := d.console(Options{Counter: "1"})
+
+	c.typeIn(c.login.user, "mario")
+	c.typeIn(c.login.password, "wrong")
+	c.tap(c.login.submit)
+	c.waitFor("the refusal in words", func() bool { return c.message() == "Wrong user name or password." })
+
+	c.logIn("mario", "1")
+	var names []string
+	c.d.do(func() {
+		names = slices.Sorted(func(yield func(string) bool) {
+			for id := range c.open.checks {
+				if !yield(id) {
+					return
+				}
+			}
+		})
+	})
+	// Counter 1 is a standard counter: the fast-track lane is not offered.
+	if want := []string{"anagrafe", "sociali", "tributi"}; !slices.Equal(names, want) {
+		t.Fatalf("services offered: got %v, want %v", names, want)
+	}
+}
+
+func TestOpenWithTwoServices(t *testing.T) {
+	d := newDesk(t, officetest.Tuesday("09:00"))
+	c := d.console(Options{})
+	c.logIn("mario", "1")
+	c.openWith("anagrafe", "tributi")
+
+	snap, err := d.as("anna").Snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := snap.Counters[0]
+	if k.ID != "1" || k.State != queue.CounterOpen || k.Clerk != "mario" || !slices.Equal(k.Services, []string{"anagrafe", "tributi"}) {
+		t.Fatalf("counter on the server: got %+v, want open by mario for anagrafe and tributi", k)
+	}
+	// A refusal leaves the console usable: nobody waits yet.
+	c.tap(c.desk.next)
+	c.waitFor("queue empty in words", func() bool { return c.message() == "Nobody is waiting for your services." })
+	d.issue("tributi", false)
+	c.waitFor("the queue to show the ticket", func() bool { return strings.Contains(c.desk.status.Text, "1 waiting") })
+	c.tap(c.desk.next)
+	if got := c.calledNumber(); got != "T001" {
+		t.Fatalf("called %s, want T001", got)
+	}
+}
+
+func TestCallNextGetsTheRightTicket(t *testing.T) {
+	d := newDesk(t, officetest.Tuesday("09:00"))
+	d.issue("anagrafe", false) // A001, 09:00
+	d.o.Clock.Add(2 * time.Minute)
+	d.issue("tributi", false) // T001, 09:02
+	d.issue("sociali", false) // S001: not served here
+	d.o.Clock.Add(time.Minute)
+	d.issue("anagrafe", true) // A002, priority
+
+	c := d.console(Options{})
+	c.logIn("mario", "1")
+	c.openWith("anagrafe", "tributi")
+	c.waitFor("the queues", func() bool { return strings.Contains(c.desk.status.Text, "3 waiting") })
+
+	var got []string
+	for range 3 {
+		c.tap(c.desk.next)
+		got = append(got, c.calledNumber())
+		if len(got) == 1 {
+			c.d.do(func() {
+				if !c.desk.priority.Visible() {
+					t.Errorf("A002 is a priority ticket; the flag is hidden")
+				}
+			})
+			// The serving timer follows the office's clock.
+			c.tap(c.desk.start)
+			c.waitFor("serving", func() bool { return c.desk.status.Text == "At the desk" })
+			d.o.Clock.Add(3*time.Minute + 7*time.Second)
+			c.waitFor("the serving timer", func() bool { return c.desk.timer.Text == "Serving 3:07" })
+			c.d.do(func() {
+				if want := "Waited less than a minute"; !strings.HasPrefix(c.desk.waited.Text, want) {
+					t.Errorf("waited: got %q, want %q…", c.desk.waited.Text, want)
+				}
+			})
+		}
+		c.tap(c.desk.finish)
+		c.waitIdle()
+	}
+	// Priority first; then the longest wait across the two services.
+	if want := []string{"A002", "A001", "T001"}; !slices.Equal(got, want) {
+		t.Fatalf("call order: got %v, want %v", got, want)
+	}
+	if tk := d.ticket("S001"); tk.Status != queue.StatusWaiting {
+		t.Fatalf("S001 is %s: a service not served here was called", tk.Status)
+	}
+}
+
+func TestRecallToNoShowAndReactivate(t *testing.T) {
+	d := newDesk(t, officetest.Tuesday("09:00"))
+	d.issue("anagrafe", false)
+	c := d.console(Options{})
+	c.logIn("mario", "1")
+	c.openWith("anagrafe")
+	c.tap(c.desk.next)
+	if n := c.calledNumber(); n != "A001" {
+		t.Fatalf("called %s", n)
+	}
+	// max_recalls is 2: the third recall makes it a no-show.
+	for i := 1; i <= 2; i++ {
+		c.tap(c.desk.recall)
+		c.waitFor("the recall", func() bool { return !c.busy && strings.Contains(c.desk.status.Text, "Called again") })
+	}
+	c.tap(c.desk.recall)
+	c.waitFor("the no-show", func() bool {
+		return strings.Contains(c.message(), "A001 was called too many times") && c.desk.reactivate["A001"] != nil
+	})
+	if tk := d.ticket("A001"); tk.Status != queue.StatusNoShow {
+		t.Fatalf("A001 on the server: %s, want noshow", tk.Status)
+	}
+
+	c.tap(c.desk.reactivate["A001"])
+	c.waitFor("the reactivation", func() bool {
+		return c.desk.reactivate["A001"] == nil && strings.Contains(c.message(), "A001 is back in its queue")
+	})
+	c.tap(c.desk.next)
+	if n := c.calledNumber(); n != "A001" {
+		t.Fatalf("after reactivation called %s, want A001", n)
+	}
+
+	// The explicit no-show button, too.
+	c.tap(c.desk.noShow)
+	c.waitFor("the no-show list", func() bool { return c.desk.reactivate["A001"] != nil && c.counter.Current == "" })
+}
+
+func TestForwardWithNote(t *testing.T) {
+	d := newDesk(t, officetest.Tuesday("09:00"))
+	d.issue("anagrafe", false)
+	c := d.console(Options{})
+	c.logIn("mario", "1")
+	c.openWith("anagrafe")
+	c.tap(c.desk.next)
+	c.calledNumber()
+	c.tap(c.desk.start)
+	c.waitFor("serving", func() bool { return c.desk.status.Text == "At the desk" })
+
+	c.tap(c.desk.forward)
+	c.waitFor("the forward dialog", func() bool { return c.modal != nil })
+	// F1 while the dialog is open calls nobody.
+	c.key(fyne.KeyF1)
+	c.tap(c.dlg.forward.confirm)
+	c.waitFor("the case reference is required", func() bool {
+		return c.dlg.forward.msg.Visible() && strings.Contains(c.dlg.forward.msg.Text, "case reference")
+	})
+	c.typeIn(c.dlg.forward.caseRef, "ANA-2026-118")
+	c.typeIn(c.dlg.forward.note, "Residence change: landlord's consent missing")
+	c.tap(c.dlg.forward.confirm)
+	c.waitIdle()
+	c.waitFor("the confirmation", func() bool { return strings.Contains(c.message(), "forwarded to the back office (ANA-2026-118)") })
+
+	tk := d.ticket("A001")
+	if tk.Status != queue.StatusDone || tk.Outcome != queue.OutcomeForwarded || tk.CaseRef != "ANA-2026-118" || tk.Note != "Residence change: landlord's consent missing" {
+		t.Fatalf("A001 on the server: status %s outcome %s case %q note %q", tk.Status, tk.Outcome, tk.CaseRef, tk.Note)
+	}
+}
+
+func TestTransfer(t *testing.T) {
+	d := newDesk(t, officetest.Tuesday("09:00"))
+	d.issue("anagrafe", false)
+	c := d.console(Options{})
+	c.logIn("mario", "1")
+	c.openWith("anagrafe")
+	c.tap(c.desk.next)
+	c.calledNumber()
+
+	c.tap(c.desk.transfer)
+	c.waitFor("the transfer dialog", func() bool { return c.modal != nil })
+	c.d.do(func() {
+		i := slices.Index(c.dlg.transfer.ids, "tributi")
+		if i < 0 {
+			t.Fatalf("tributi not offered: %v", c.dlg.transfer.ids)
+		}
+		if slices.Contains(c.dlg.transfer.ids, "anagrafe") {
+			t.Errorf("the ticket's own service is offered")
+		}
+		c.dlg.transfer.service.SetSelectedIndex(i)
+	})
+	c.tap(c.dlg.transfer.confirm)
+	c.waitIdle()
+	c.waitFor("the confirmation", func() bool { return strings.Contains(c.message(), "A001 transferred to") })
+	tk := d.ticket("A001")
+	if tk.Status != queue.StatusWaiting || tk.Service != "tributi" {
+		t.Fatalf("A001 on the server: %s in %s, want waiting in tributi", tk.Status, tk.Service)
+	}
+}
+
+func TestRegisterAtFastTrack(t *testing.T) {
+	d := newDesk(t, officetest.Tuesday("09:00"))
+	d.issue("documenti", false)
+	c := d.console(Options{})
+	c.logIn("luca", "6")
+	c.d.do(func() {
+		if len(c.open.checks) != 1 || c.open.checks["documenti"] == nil {
+			t.Errorf("the fast-track counter offers %v, want only documenti", c.open.checks)
+		}
+	})
+	c.openWith("documenti")
+	c.d.do(func() {
+		if !c.desk.register.Visible() {
+			t.Fatal("no register button at the fast-track counter")
+		}
+	})
+	c.tap(c.desk.next)
+	if n := c.calledNumber(); n != "D001" {
+		t.Fatalf("called %s", n)
+	}
+	c.key(keyRegister)
+	c.waitFor("the register dialog", func() bool { return c.modal != nil })
+	c.typeIn(c.dlg.register.document, "Istanza cambio di residenza")
+	c.tap(c.dlg.register.confirm)
+	c.waitFor("the protocol number", func() bool {
+		return c.desk.protocol.Visible() && strings.Contains(c.desk.protocol.Text, "2026/000001")
+	})
+	c.d.do(func() {
+		if !c.desk.register.Disabled() {
+			t.Error("a registered document can be registered again")
+		}
+	})
+	tk := d.ticket("D001")
+	if tk.Protocol != "2026/000001" || tk.Document != "Istanza cambio di residenza" {
+		t.Fatalf("D001 on the server: protocol %q document %q", tk.Protocol, tk.Document)
+	}
+	c.tap(c.desk.finish)
+	c.waitIdle()
+}
+
+func TestRegisterOnlyAtFastTrack(t *testing.T) {
+	d := newDesk(t, officetest.Tuesday("09:00"))
+	c := d.console(Options{})
+	c.logIn("mario", "1")
+	c.openWith("anagrafe")
+	c.d.do(func() {
+		if c.desk.register.Visible() {
+			t.Error("a standard counter shows the register button")
+		}
+	})
+}
+
+// Two clerks with the same services calling as fast as they can never see
+// the same ticket, and together they call every ticket once.
+func TestTwoConsolesNeverShowTheSameTicket(t *testing.T) {
+	d := newDesk(t, officetest.Tuesday("09:00"))
+	const n = 30
+	for i := range n {
+		d.issue([]string{"anagrafe", "tributi"}[i%2], false)
+	}
+	a := d.console(Options{})
+	b := d.console(Options{})
+	a.logIn("mario", "1")
+	b.logIn("giulia", "2")
+	a.openWith("anagrafe", "tributi")
+	b.openWith("anagrafe", "tributi")
+
+	var (
+		wg   sync.WaitGroup
+		seen [2][]string
+	)
+	for i, c := range []*console{a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				empty := false
+				var num string
+				c.d.do(func() { c.doNext() })
+				c.waitFor("a ticket or an empty queue", func() bool {
+					if c.busy {
+						return false
+					}
+					if cur := c.current(); cur != nil {
+						num = cur.Number
+						return true
+					}
+					empty = c.message() == "Nobody is waiting for your services."
+					return empty
+				})
+				if empty {
+					return
+				}
+				seen[i] = append(seen[i], num)
+				c.d.do(func() { c.doFinish() })
+				c.waitFor("idle", func() bool { return !c.busy && c.counter.Current == "" })
+			}
+		}()
+	}
+	wg.Wait()
+	all := append(slices.Clone(seen[0]), seen[1]...)
+	slices.Sort(all)
+	if len(all) != n || len(slices.Compact(slices.Clone(all))) != n {
+		t.Fatalf("called %d tickets (%d distinct), want %d once each: %v / %v", len(all), len(slices.Compact(slices.Clone(all))), n, seen[0], seen[1])
+	}
+	if len(seen[0]) == 0 || len(seen[1]) == 0 {
+		t.Logf("one console got every ticket: %v / %v", seen[0], seen[1])
+	}
+}
+
+func TestShortcutCallsNext(t *testing.T) {
+	d := newDesk(t, officetest.Tuesday("09:00"))
+	d.issue("anagrafe", false)
+	d.issue("anagrafe", false)
+	c := d.console(Options{})
+	c.logIn("mario", "1")
+	c.openWith("anagrafe")
+	c.waitFor("the queue", func() bool { return strings.Contains(c.desk.status.Text, "2 waiting") })
+	c.key(keyNext)
+	if n := c.calledNumber(); n != "A001" {
+		t.Fatalf("F1 called %s, want A001", n)
+	}
+	c.key(keyStart)
+	c.waitFor("serving", func() bool { return c.desk.status.Text == "At the desk" })
+	c.key(keyNext) // busy: does nothing
+	c.key(keyFinish)
+	c.waitIdle()
+	c.key(keyNext)
+	if n := c.calledNumber(); n != "A002" {
+		t.Fatalf("F1 called %s, want A002", n)
+	}
+	c.d.do(func() {
+		if !strings.Contains(c.desk.next.Text, "F1") {
+			t.Errorf("the call button does not show its key: %q", c.desk.next.Text)
+		}
+	})
+}
+
+func TestPauseAndResume(t *testing.T) {
+	d := newDesk(t, officetest.Tuesday("09:00"))
+	d.issue("anagrafe", false)
+	c := d.console(Options{})
+	c.logIn("mario", "1")
+	c.openWith("anagrafe")
+	c.key(keyPause)
+	c.waitFor("paused", func() bool { return c.counter.State == queue.CounterPaused && c.desk.next.Disabled() })
+	c.key(keyPause)
+	c.waitFor("resumed", func() bool { return c.counter.State == queue.CounterOpen && !c.desk.next.Disabled() })
+	c.tap(c.desk.closeBtn)
+	c.waitFor("closed", func() bool { return c.screen == screenOpen && strings.Contains(c.message(), "The counter is closed") })
+}
+
+// The floor assistant closing the counter is told in words, and the clerk
+// opens it again from the same window.
+func TestCounterClosedByOthers(t *testing.T) {
+	d := newDesk(t, officetest.Tuesday("09:00"))
+	d.issue("anagrafe", false)
+	c := d.console(Options{})
+	c.logIn("mario", "1")
+	c.openWith("anagrafe")
+	c.waitFor("the live queue", func() bool { return strings.Contains(c.desk.status.Text, "1 waiting") })
+	if _, err := d.as("anna").Close(context.Background(), "1", true); err != nil {
+		t.Fatal(err)
+	}
+	c.waitFor("the closure in words", func() bool {
+		return c.screen == screenOpen && c.message() == "The counter was closed by anna. Choose the services and open it again."
+	})
+	c.openWith("anagrafe")
+	c.tap(c.desk.next)
+	c.calledNumber()
+}
+
+func TestSessionExpired(t *testing.T) {
+	d := newDesk(t, officetest.Tuesday("09:00"))
+	d.issue("anagrafe", false)
+	c := d.console(Options{})
+	c.logIn("mario", "1")
+	c.openWith("anagrafe")
+	d.o.Clock.Add(12*time.Hour + time.Minute) // the demo's session_ttl is 12h
+	c.tap(c.desk.next)
+	c.waitFor("the login", func() bool {
+		return c.screen == screenLogin && c.message() == "Your session has expired: log in again."
+	})
+}
+
+func TestLostConnectionRecovers(t *testing.T) {
+	d := newDesk(t, officetest.Tuesday("09:00"))
+	c := d.console(Options{})
+	c.logIn("mario", "1")
+	c.openWith("anagrafe")
+	c.waitFor("connected", func() bool { return c.status.State == client.Connected })
+
+	// Watch for the banner while the server restarts.
+	stop := make(chan struct{})
+	sawBanner := make(chan bool, 1)
+	go func() {
+		saw := false
+		defer func() { sawBanner <- saw }()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			c.d.do(func() {
+				saw = saw || c.desk.banner.Visible() && strings.Contains(c.desk.bannerText.Text, "Connection to the server lost")
+			})
+			time.Sleep(2 * time.Millisecond)
+		}
+	}()
+	d.o = d.o.Restart()
+	d.issue("anagrafe", false)
+	c.waitFor("the stream back, with the new ticket", func() bool {
+		return c.status.State == client.Connected && !c.desk.banner.Visible() && strings.Contains(c.desk.status.Text, "1 waiting")
+	})
+	close(stop)
+	if !<-sawBanner {
+		t.Error("the banner never said the connection was lost")
+	}
+	c.tap(c.desk.next)
+	if n := c.calledNumber(); n != "A001" {
+		t.Fatalf("called %s", n)
+	}
+}
+
+// A clerk whose app restarts finds the counter and the ticket as they were.
+func TestBackAtAnOpenCounter(t *testing.T) {
+	d := newDesk(t, officetest.Tuesday("09:00"))
+	d.issue("anagrafe", false)
+	c := d.console(Options{})
+	c.logIn("mario", "1")
+	c.openWith("anagrafe")
+	c.tap(c.desk.next)
+	c.calledNumber()
+
+	again := d.console(Options{})
+	again.typeIn(again.login.user, "mario")
+	again.typeIn(again.login.password, officetest.Password)
+	again.typeIn(again.login.counter, "1")
+	again.tap(again.login.submit)
+	again.waitFor("the desk with A001", func() bool { return again.screen == screenDesk && again.desk.number.Text == "A001" })
+}

@@ -1,0 +1,35 @@
+package ui
+
+import (
+	"embed"
+	"fmt"
+
+	"fyne.io/fyne/v2/lang"
+)
+
+//go:embed translations
+var translations embed.FS
+
+// LoadTranslations adds the console's Italian and English strings to Fyne's
+// translation bundle. Fyne picks the language from the system's locale
+// (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), read again by this call.
+func LoadTranslations() error {
+	if err := lang.AddTranslationsFS(translations, "translations"); err != nil {
+		return fmt.Errorf("counter translations: %w", err)
+	}
+	return nil
+}
+
+// tr translates a string with named values: tr("Waited {{.M}} min", "M", 3).
+func tr(key string, kv ...any) string {
+	if len(kv) == 0 {
+		return lang.L(key)
+	}
+	data := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		if k, ok := kv[i].(string); ok {
+			data[k] = kv[i+1]
+		}
+	}
+	return lang.L(key, data)
+}

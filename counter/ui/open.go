@@ -1,0 +1,261 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"slices"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"turno/server/client"
+	"turno/server/queue"
+)
+
+// openScreen is where the clerk chooses the counter and today's services.
+type openScreen struct {
+	root     fyne.CanvasObject
+	title    *canvas.Text
+	who      *widget.Label
+	counter  *widget.Select
+	counters []queue.Counter // in the select's order
+	checks   map[string]*widget.Check
+	list     *fyne.Container
+	submit   *widget.Button
+	back     *widget.Button // to the desk, when changing services
+	logout   *widget.Button
+	msg      *widget.Label
+}
+
+func (c *Console) buildOpen() {
+	o := &c.open
+	o.title = canvas.NewText(tr("Open the counter"), theme.Color(theme.ColorNameForeground))
+	o.title.TextSize = 24
+	o.title.TextStyle.Bold = true
+	o.who = widget.NewLabel("")
+	o.counter = widget.NewSelect(nil, func(string) { c.counterChosen() })
+	o.checks = map[string]*widget.Check{}
+	o.list = container.NewVBox()
+	o.submit = widget.NewButtonWithIcon(tr("Open the counter"), theme.ConfirmIcon(), c.doOpen)
+	o.submit.Importance = widget.HighImportance
+	o.back = widget.NewButtonWithIcon(tr("Back to the desk"), theme.NavigateBackIcon(), func() { c.showDesk("") })
+	o.logout = widget.NewButtonWithIcon(tr("Log out"), theme.LogoutIcon(), c.doLogout)
+	o.msg = newMessage()
+	box := container.NewVBox(
+		o.title, o.who, widget.NewSeparator(),
+		widget.NewLabelWithStyle(tr("Counter"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), o.counter,
+		widget.NewLabelWithStyle(tr("Services served today"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), o.list,
+		spacer(0, 8),
+		container.NewHBox(o.submit, o.back, o.logout),
+		o.msg,
+	)
+	o.root = container.NewCenter(container.NewGridWrap(fyne.NewSize(560, 520), container.NewPadded(box)))
+}
+
+// showOpen shows the choice of services, for the counter chosen at login.
+func (c *Console) showOpen(msg string) {
+	c.screen = screenOpen
+	c.hideModal()
+	c.closing = false
+	o := &c.open
+	if c.session != nil {
+		o.who.SetText(tr("{{.Name}}, choose your counter and the services you serve today.", "Name", c.session.FullName))
+	}
+	o.counters = nil
+	var names []string
+	if c.snap != nil {
+		for _, k := range c.snap.Counters {
+			o.counters = append(o.counters, k)
+			names = append(names, k.Name)
+		}
+	}
+	o.counter.Options = names
+	if k := findCounter(o.counters, c.counterID); k != nil {
+		o.counter.SetSelected(k.Name) // calls counterChosen
+	} else {
+		o.counter.ClearSelected()
+		c.counterChosen()
+	}
+	c.w.SetContent(o.root)
+	setMessage(o.msg, msg, msg != "")
+}
+
+// counterChosen lists the services the chosen counter may serve, checked
+// as it was last opened, or all of them.
+func (c *Console) counterChosen() {
+	o := &c.open
+	k := c.selectedCounter()
+	if k == nil {
+		o.list.Objects = []fyne.CanvasObject{widget.NewLabel(tr("Choose a counter first."))}
+		o.list.Refresh()
+		o.submit.Disable()
+		return
+	}
+	if k.ID != c.counterID {
+		c.counterID = k.ID
+		c.counter = nil
+		c.refused = map[string]bool{}
+		c.stopStream()
+	}
+	if c.counter == nil || c.counter.ID != k.ID {
+		kk := *k
+		c.counter = &kk
+	}
+	// Follow the counter already, so the queues' lengths are live while
+	// the clerk chooses.
+	c.follow(k.ID)
+	cur := c.counter
+	o.submit.SetText(tr("Open the counter"))
+	o.back.Hide()
+	if cur.State != queue.CounterClosed && c.session != nil && cur.Clerk == c.session.User {
+		o.submit.SetText(tr("Serve these services"))
+		o.back.Show()
+	}
+	o.checks = map[string]*widget.Check{}
+	o.list.Objects = nil
+	for _, s := range c.candidates(k) {
+		ch := widget.NewCheck(c.serviceName(s.ID), nil)
+		ch.SetChecked(len(cur.Services) == 0 || slices.Contains(cur.Services, s.ID))
+		o.checks[s.ID] = ch
+		o.list.Add(ch)
+	}
+	o.submit.Enable()
+	c.renderOpen()
+}
+
+// candidates are the services a counter may serve. The API does not yet
+// say which a counter may serve (only the lane), so the console offers the
+// lane's services and drops those the server refuses at opening.
+func (c *Console) candidates(k *queue.Counter) []queue.ServiceView {
+	lane := k.Lane
+	if lane == "" {
+		lane = queue.LaneStandard
+	}
+	var out []queue.ServiceView
+	for _, s := range c.services() {
+		sl := s.Lane
+		if sl == "" {
+			sl = queue.LaneStandard
+		}
+		if sl == lane && !c.refused[s.ID] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// renderOpen refreshes the waiting counts beside the services.
+func (c *Console) renderOpen() {
+	for id, ch := range c.open.checks {
+		n := len(c.model.Waiting(id))
+		if c.model.Seq == 0 {
+			if v := c.model.Service(id); v != nil {
+				n = v.Waiting
+			}
+		}
+		label := c.serviceName(id)
+		if n > 0 {
+			label = tr("{{.Service}} — {{.N}} waiting", "Service", label, "N", n)
+		}
+		if ch.Text != label {
+			ch.Text = label
+			ch.Refresh()
+		}
+	}
+}
+
+func (c *Console) selectedCounter() *queue.Counter {
+	i := c.open.counter.SelectedIndex()
+	if i < 0 || i >= len(c.open.counters) {
+		return nil
+	}
+	return &c.open.counters[i]
+}
+
+func (c *Console) chosenServices() []string {
+	var out []string
+	if k := c.selectedCounter(); k != nil {
+		for _, s := range c.candidates(k) {
+			if ch := c.open.checks[s.ID]; ch != nil && ch.Checked {
+				out = append(out, s.ID)
+			}
+		}
+	}
+	return out
+}
+
+// notServed finds the service in "counter X may not serve \"id\"".
+var notServed = regexp.MustCompile(`may not serve "([^"]+)"`)
+
+// doOpen opens the counter (or changes its services). A service the
+// server says this counter may not serve is dropped from the list and the
+// opening retried: a refusal changes nothing, so retrying is safe.
+func (c *Console) doOpen() {
+	if c.screen != screenOpen || c.open.submit.Disabled() {
+		return
+	}
+	k := c.selectedCounter()
+	services := c.chosenServices()
+	if k == nil || len(services) == 0 {
+		setMessage(c.open.msg, tr("Choose at least one service."), true)
+		return
+	}
+	c.open.submit.Disable()
+	counter := k.ID
+	from := c.model.Seq
+	var (
+		res     *queue.Result
+		dropped []string
+	)
+	c.run(func(ctx context.Context) error {
+		for {
+			var err error
+			res, err = c.cl.Open(ctx, counter, services)
+			if !client.IsCode(err, "service_not_served") {
+				return err
+			}
+			var e *client.Error
+			if !errors.As(err, &e) {
+				return err
+			}
+			m := notServed.FindStringSubmatch(e.Message)
+			if m == nil || !slices.Contains(services, m[1]) {
+				return err
+			}
+			dropped = append(dropped, m[1])
+			services = slices.DeleteFunc(services, func(s string) bool { return s == m[1] })
+			if len(services) == 0 {
+				return err
+			}
+		}
+	}, func(err error) {
+		c.open.submit.Enable()
+		for _, s := range dropped {
+			c.refused[s] = true
+		}
+		if len(dropped) > 0 && c.screen == screenOpen {
+			c.counterChosen()
+		}
+		if err != nil {
+			msg, what := explain(err)
+			if what == relogin {
+				c.fail(err)
+				return
+			}
+			setMessage(c.open.msg, msg, true)
+			return
+		}
+		c.counterID = counter
+		c.follow(counter)
+		c.applyResult(res)
+		if res != nil && res.Counter != nil {
+			c.answer = &pendingAnswer{from: from, counter: *res.Counter, at: time.Now()}
+		}
+		c.showDesk("")
+	})
+}
