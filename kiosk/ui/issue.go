@@ -17,14 +17,20 @@ import (
 // meanwhile (the citizen moved on, or the next one arrived).
 func (k *Kiosk) after(d time.Duration, fn func()) {
 	gen := k.gen
-	t := time.AfterFunc(d, func() {
+	go func() {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-k.ctx.Done():
+			return
+		case <-t.C:
+		}
 		k.do(func() {
 			if k.gen == gen {
 				fn()
 			}
 		})
-	})
-	context.AfterFunc(k.ctx, func() { t.Stop() })
+	}()
 }
 
 // armIdle brings the kiosk back to the start if nobody touches it.

@@ -514,3 +514,29 @@ func segmentsText(segs []widget.RichTextSegment) string {
 	}
 	return b.String()
 }
+
+// A service that stops between what the button shows and the tap: the
+// server refuses, and the kiosk says why in the citizen's words.
+func TestRefusalAtTheTapIsExplained(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("11:59"))
+	h := newHarness(t, o.URL, o.Clock.Now, nil)
+	anagrafe := h.tile("anagrafe")
+	h.waitFor("anagrafe open", func() bool { return !anagrafe.Disabled() })
+	h.k.locked(func() {
+		// Under the lock the button cannot learn of the cut-off first.
+		o.Clock.Set(officetest.Tuesday("12:01"))
+		test.Tap(anagrafe)
+	})
+	h.waitFor("the refusal", func() bool { return h.k.screen == screenMessage })
+	h.k.locked(func() {
+		if got := h.k.mTitle.Text; got != "Biglietto non disponibile" {
+			t.Errorf("title: got %q", got)
+		}
+		if got := h.k.mText.Text + " " + h.k.mTodo.Text; !strings.Contains(got, "12:30") || !strings.Contains(got, "oggi alle 15:00") {
+			t.Errorf("reason: got %q", got)
+		}
+	})
+	if n := h.issued("anagrafe"); n != 0 {
+		t.Errorf("issued: got %d, want 0", n)
+	}
+}

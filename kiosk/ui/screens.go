@@ -40,9 +40,6 @@ func (k *Kiosk) relabel() {
 	k.tDone.SetText(k.tr.L("button.done"))
 	k.mOK.SetText(k.tr.L("button.ok"))
 	k.refresh()
-	if k.screen == screenInfo {
-		k.fillInfo()
-	}
 	if k.screen == screenTicket && k.shown != nil {
 		k.fillTicket(k.shown)
 	}
@@ -125,6 +122,9 @@ func (k *Kiosk) refresh() {
 		k.bannerT.Text = title
 		k.bannerT.Refresh()
 		k.bannerD.SetText(detail)
+	}
+	if k.screen == screenInfo {
+		k.fillInfo() // the service may have stopped while the sheet is read
 	}
 	k.staffLine()
 	k.grid.Refresh()
