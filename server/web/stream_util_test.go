@@ -84,7 +84,9 @@ func (s *streaming) restart() *streaming {
 	return n
 }
 
-func (s *streaming) wsURL() string { return "ws" + strings.TrimPrefix(s.http.URL, "http") + "/api/v1/stream" }
+func (s *streaming) wsURL() string {
+	return "ws" + strings.TrimPrefix(s.http.URL, "http") + "/api/v1/stream"
+}
 
 // wsClient is a real websocket client; a goroutine reads its frames.
 type wsClient struct {
