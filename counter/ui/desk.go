@@ -23,8 +23,7 @@ type deskScreen struct {
 	root fyne.CanvasObject
 
 	// top bar
-	counterName *widget.Label
-	state       *widget.Label
+	counterName *widget.Label // the counter, its state and the clerk
 	banner      *fyne.Container
 	bannerText  *widget.Label
 	pause       *widget.Button
@@ -85,7 +84,6 @@ func withKey(label string, k fyne.KeyName) string { return label + "  [" + strin
 func (c *Console) buildDesk() {
 	d := &c.desk
 	d.counterName = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	d.state = widget.NewLabel("")
 	d.bannerText = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	d.bannerText.Importance = widget.DangerImportance
 	bannerBG := canvas.NewRectangle(color.NRGBA{R: 0xff, G: 0xe0, B: 0xb2, A: 0xff})
@@ -96,7 +94,7 @@ func (c *Console) buildDesk() {
 	d.closeBtn = widget.NewButtonWithIcon(tr("Close counter"), theme.CancelIcon(), c.doClose)
 	d.logout = widget.NewButtonWithIcon(tr("Log out"), theme.LogoutIcon(), c.doLogout)
 	top := container.NewBorder(nil, nil,
-		container.NewHBox(d.counterName, d.state),
+		d.counterName,
 		container.NewHBox(d.pause, d.services, d.closeBtn, d.logout))
 
 	d.number = canvas.NewText("—", theme.Color(theme.ColorNameForeground))
@@ -113,7 +111,7 @@ func (c *Console) buildDesk() {
 	d.timer.TextStyle.Monospace = true
 	d.timer.Alignment = fyne.TextAlignCenter
 	d.protocol = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	d.protocol.Importance = widget.SuccessImportance
+	d.protocol.SizeName = theme.SizeNameSubHeadingText
 	d.print = widget.NewButtonWithIcon(tr("Print receipt"), theme.DocumentPrintIcon(), c.doPrint)
 	d.save = widget.NewButtonWithIcon(tr("Save receipt"), theme.DocumentSaveIcon(), c.doSave)
 	receipt := container.NewCenter(container.NewHBox(d.print, d.save))
@@ -231,7 +229,6 @@ func (c *Console) renderDesk() {
 	if k == nil {
 		return
 	}
-	d.counterName.SetText(k.Name)
 	state := map[queue.CounterState]string{
 		queue.CounterOpen:   tr("open"),
 		queue.CounterPaused: tr("paused"),
@@ -240,7 +237,7 @@ func (c *Console) renderDesk() {
 	if c.session != nil {
 		state = tr("{{.State}} · {{.Name}}", "State", state, "Name", c.session.FullName)
 	}
-	d.state.SetText(state)
+	d.counterName.SetText(k.Name + " · " + state)
 	c.renderBanner()
 
 	cur := c.current()
@@ -301,7 +298,7 @@ func (c *Console) renderDesk() {
 	}
 	d.number.Refresh()
 	if cur != nil && cur.Protocol != "" {
-		d.protocol.SetText(tr("Protocol no. {{.P}} — {{.Doc}}", "P", cur.Protocol, "Doc", cur.Document))
+		d.protocol.SetText("✓ " + tr("Protocol no. {{.P}} — {{.Doc}}", "P", cur.Protocol, "Doc", cur.Document))
 		d.protocol.Show()
 		show(d.print, c.opt.Receipts != nil)
 		show(d.save, c.opt.Receipts != nil)
@@ -314,6 +311,8 @@ func (c *Console) renderDesk() {
 	c.renderSheetChoice(cur)
 	c.renderQueues()
 	c.renderNoShows()
+	// Texts and visibility changed sizes: lay the whole desk out again.
+	d.root.Refresh()
 }
 
 // renderBanner shows the connection's trouble, if any.
@@ -408,8 +407,39 @@ func (c *Console) renderSheet() {
 	}
 	if src != d.sheetSrc {
 		d.sheetSrc = src
-		d.sheet.ParseMarkdown(src)
+		d.sheet.ParseMarkdown(keepLineBreaks(src))
 	}
+}
+
+// keepLineBreaks makes every line of a sheet its own paragraph, as the
+// back office writes them (an Italian line, then its English one), instead
+// of Markdown's joining them; lists and blank lines stay as they are.
+func keepLineBreaks(md string) string {
+	lines := strings.Split(md, "\n")
+	var b strings.Builder
+	for i, l := range lines {
+		b.WriteString(l)
+		b.WriteString("\n")
+		if i+1 < len(lines) && prose(l) && prose(lines[i+1]) {
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+// prose reports whether a line is a paragraph's text (not blank, not a
+// list item, heading or quote).
+func prose(line string) bool {
+	t := strings.TrimSpace(line)
+	if t == "" {
+		return false
+	}
+	for _, p := range []string{"- ", "* ", "+ ", "#", ">", "1.", "2.", "3.", "4.", "5.", "6.", "7.", "8.", "9."} {
+		if strings.HasPrefix(t, p) {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *Console) serviceView(id string) *queue.ServiceView {

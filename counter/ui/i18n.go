@@ -20,7 +20,7 @@ func LoadTranslations() error {
 	return nil
 }
 
-// tr translates a string with named values: tr("Waited {{.M}} min", "M", 3).
+// tr translates a string with named values, given as name, value pairs.
 func tr(key string, kv ...any) string {
 	if len(kv) == 0 {
 		return lang.L(key)
