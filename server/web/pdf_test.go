@@ -280,7 +280,7 @@ func TestReceiptPDFEndpoint(t *testing.T) {
 		"Istanza cambio di residenza \x97 gi\xe0",
 		"(D001)Tj",
 		"(Sportello 6 \x97 Consegna rapida)Tj",
-		"(24/11/2026  09:00)Tj", // the call time, see registeredAround
+		"(24/11/2026  09:02)Tj", // when it was registered, not called
 		"("+o.url+"/t/"+d.ID+")Tj",
 	)
 	// The ticket's own PDF is still there too.
