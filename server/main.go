@@ -149,7 +149,7 @@ func openHub(cfg *config.Config, db *store.Store, logger *slog.Logger) (*hub.Hub
 	if err != nil {
 		return nil, fmt.Errorf("stream: %w", err)
 	}
-	return hub.New(hub.Options{Config: &cfg.Office, Last: last, History: history, Logger: logger}), nil
+	return hub.New(hub.Options{Config: &cfg.Office, Last: last, History: history, Logger: logger, Devices: cfg.DeviceList()}), nil
 }
 
 // housekeeping starts the new business day at midnight without waiting for

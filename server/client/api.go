@@ -335,3 +335,15 @@ func (c *Client) LogContact(ctx context.Context, service, topic string) (int, er
 	}
 	return resp.Contacts, nil
 }
+
+// Devices lists the configured kiosks and displays and whether each is
+// connected to the live stream (floor assistant, back office, admin).
+func (c *Client) Devices(ctx context.Context) ([]queue.DeviceStatus, error) {
+	var resp struct {
+		Devices []queue.DeviceStatus `json:"devices"`
+	}
+	if _, err := c.call(ctx, http.MethodGet, "/api/v1/devices", nil, &resp); err != nil {
+		return nil, err
+	}
+	return resp.Devices, nil
+}

@@ -21,6 +21,9 @@ type Model struct {
 	// Ticket is the followed ticket's public view, when the stream follows
 	// one (StreamOptions.Ticket).
 	Ticket *queue.PublicTicket
+	// Devices are the configured kiosks and displays and whether each is
+	// connected (supervisors' streams only).
+	Devices []queue.DeviceStatus
 }
 
 // Service returns a service's view, or nil.
@@ -78,7 +81,9 @@ func (m *Model) clone() Model {
 	c.Counters = slices.Clone(m.Counters)
 	for i := range c.Counters {
 		c.Counters[i].Services = slices.Clone(c.Counters[i].Services)
+		c.Counters[i].MayServe = slices.Clone(c.Counters[i].MayServe)
 	}
+	c.Devices = slices.Clone(m.Devices)
 	c.Tickets = slices.Clone(m.Tickets)
 	for i := range c.Tickets {
 		if p := c.Tickets[i].Position; p != nil {
@@ -149,6 +154,9 @@ func (m *model) apply(f *queue.Frame) (applied []queue.Event, changed bool) {
 		m.Seq = max(m.Seq, f.Seq)
 		m.positions()
 		return nil, len(f.Services) > 0
+	case queue.FramePresence:
+		m.Devices = slices.Clone(f.Devices)
+		return nil, true
 	case queue.FrameTicket:
 		if f.Ticket == nil {
 			return nil, false
@@ -162,8 +170,8 @@ func (m *model) apply(f *queue.Frame) (applied []queue.Event, changed bool) {
 }
 
 func (m *model) reset(s *queue.Snapshot) {
-	ticket := m.Ticket
-	m.Model = Model{Snapshot: *s, Ticket: ticket}
+	ticket, devices := m.Ticket, m.Devices
+	m.Model = Model{Snapshot: *s, Ticket: ticket, Devices: devices}
 	m.synced = true
 	m.full = !m.clerk && len(s.Counters) > 0
 	m.index = make(map[string]int, len(s.Tickets))
@@ -264,7 +272,7 @@ func (m *model) rollover(day string) {
 	m.HallMessage, m.Contacts = "", 0
 	m.index = map[string]int{}
 	for i, c := range m.Counters {
-		m.Counters[i] = queue.Counter{ID: c.ID, Name: c.Name, Lane: c.Lane, State: queue.CounterClosed}
+		m.Counters[i] = queue.Counter{ID: c.ID, Name: c.Name, Lane: c.Lane, State: queue.CounterClosed, MayServe: c.MayServe}
 	}
 	for i := range m.Services {
 		sv := &m.Services[i]

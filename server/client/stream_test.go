@@ -179,6 +179,19 @@ func TestStreamModelFollowsTheOffice(t *testing.T) {
 	if m := s.Model(); m.HallMessage != "Sportello 2 in pausa fino alle 10" || m.Contacts != 2 || m.Service("tributi").Stats.Contacts != 1 {
 		t.Fatalf("got message %q, %d contacts", m.HallMessage, m.Contacts)
 	}
+	// The supervisor's stream says which devices are connected.
+	ks := openStream(t, kiosk, client.StreamOptions{})
+	waitState(t, ks, client.Connected)
+	deadline := time.Now().Add(5 * time.Second)
+	for !deviceOnline(s.Model().Devices, "kiosk-1") {
+		if time.Now().After(deadline) {
+			t.Fatalf("kiosk-1 never shown online: %+v", s.Model().Devices)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if devices, err := admin.Devices(ctx); err != nil || !deviceOnline(devices, "kiosk-1") || deviceOnline(devices, "display-1") {
+		t.Fatalf("devices: got %+v %v", devices, err)
+	}
 	snap, err := admin.Snapshot(ctx)
 	must(nil, err)
 	var waiting string
@@ -434,4 +447,13 @@ func TestStreamBacksOffAndStopsOnClose(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+func deviceOnline(devices []queue.DeviceStatus, id string) bool {
+	for _, d := range devices {
+		if d.ID == id {
+			return d.Online
+		}
+	}
+	return false
 }

@@ -88,6 +88,16 @@ func (c *Config) DeviceByToken(token string) *Device {
 	return found
 }
 
+// DeviceList returns the configured devices for the stream's presence
+// report, all offline until they connect.
+func (c *Config) DeviceList() []queue.DeviceStatus {
+	out := make([]queue.DeviceStatus, len(c.Devices))
+	for i, d := range c.Devices {
+		out[i] = queue.DeviceStatus{ID: d.ID, Role: string(d.Role)}
+	}
+	return out
+}
+
 // HashPassword returns the bcrypt hash of a password for the configuration.
 func HashPassword(password string) (string, error) {
 	if password == "" {

@@ -47,6 +47,7 @@ type registration struct {
 	snap   *queue.Snapshot     // taken for this client, or nil when resuming
 	ticket *queue.PublicTicket // a phone's ticket
 	cur    uint64              // the office's sequence when the views were read
+	stats  []queue.ServiceView // a resuming client's fresh service views
 	reply  chan registered
 }
 
@@ -143,6 +144,10 @@ func (h *Hub) attach(c *client, since uint64) ([][]byte, *queue.WireError) {
 				}
 			case since == 0 || since > r.cur: // new client, or a database newer than the client's
 				r.snap = ptr(c.view.snapshot(st.Snapshot(now)))
+			default: // resuming: the stats frames it missed are not in the ring
+				for _, s := range h.cfg.Services {
+					r.stats = append(r.stats, st.ServiceView(now, s.ID))
+				}
 			}
 		})
 		if err != nil {
@@ -203,9 +208,18 @@ func (h *Hub) join(r *registration) {
 		}
 	})
 	c.sent = max(from, h.ring.last)
+	if len(r.stats) > 0 && c.view.wantsStats() {
+		backlog = append(backlog, marshalFrame(queue.Frame{Type: queue.FrameStats, Seq: c.sent, Services: r.stats}))
+	}
+	if c.view.Kind == KindAll {
+		backlog = append(backlog, marshalFrame(queue.Frame{Type: queue.FramePresence, Seq: c.sent, Devices: h.presence.list()}))
+	}
 	h.clients[c] = struct{}{}
 	h.count.Store(int64(len(h.clients)))
 	r.reply <- registered{ok: true, backlog: backlog}
+	if c.view.Device != "" && h.presence.enter(c.view.Device, h.opt.Now()) {
+		h.broadcastPresence()
+	}
 }
 
 // readPump reads until the client goes away. Clients send nothing after

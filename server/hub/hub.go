@@ -71,6 +71,12 @@ type Options struct {
 	// of it. WriteWait bounds one write, SubscribeWait the first message.
 	PongWait, WriteWait, SubscribeWait time.Duration
 	Logger                             *slog.Logger
+	// Devices are the configured kiosks and displays (ID and Role), whose
+	// presence supervisors follow. Now stamps their changes (the office's
+	// clock, so that "offline since" reads against the same time as the
+	// rest of the flow view); time.Now when nil.
+	Devices []queue.DeviceStatus
+	Now     func() time.Time
 }
 
 // Hub is the stream's fan-out.
@@ -97,6 +103,8 @@ type Hub struct {
 	conns   sync.WaitGroup
 
 	count atomic.Int64 // clients, for Clients
+
+	presence *presence
 
 	// Owned by the hub goroutine.
 	ring    *ring
@@ -126,12 +134,16 @@ func New(opt Options) *Hub {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &Hub{
 		cfg: opt.Config, opt: opt, logger: opt.Logger,
 		kick: make(chan struct{}, 1), register: make(chan *registration), unregister: make(chan *client),
 		ctx: ctx, cancel: cancel, done: make(chan struct{}),
 		ring: newRing(opt.RingSize, opt.Last), clients: map[*client]struct{}{},
+		presence: newPresence(opt.Devices),
 	}
 	h.preload(opt.History)
 	return h
@@ -250,6 +262,25 @@ func (h *Hub) drop(c *client, code int) {
 	h.count.Store(int64(len(h.clients)))
 	c.closeCode = code
 	close(c.send)
+	if c.view.Device != "" && h.presence.leave(c.view.Device, h.opt.Now()) {
+		h.broadcastPresence()
+	}
+}
+
+// Presence returns the configured devices' connection status.
+func (h *Hub) Presence() []queue.DeviceStatus { return h.presence.list() }
+
+// broadcastPresence tells every supervisor which devices are connected.
+func (h *Hub) broadcastPresence() {
+	var frame []byte
+	for c := range h.clients {
+		if c.view.Kind == KindAll {
+			if frame == nil {
+				frame = marshalFrame(queue.Frame{Type: queue.FramePresence, Seq: h.ring.last, Devices: h.presence.list()})
+			}
+			h.send(c, frame)
+		}
+	}
 }
 
 // send queues a frame for a client, or drops the client if its queue is

@@ -33,6 +33,9 @@ type View struct {
 	// belongs to a past day and so never changes.
 	Ticket string
 	Past   *queue.PublicTicket
+	// Device is the configured kiosk or display behind the connection, if
+	// any: its presence is reported to supervisors.
+	Device string
 }
 
 // level is how much of an event a view may read; each level has its own
@@ -69,7 +72,7 @@ func (v *View) sees(ev *queue.Event) bool {
 	case KindAll:
 		return true
 	case KindDisplay:
-		return fam == "ticket" || fam == "counter" || fam == "service" || fam == "day"
+		return fam == "ticket" || fam == "counter" || fam == "service" || fam == "day" || ev.Type == queue.EventHallMessage
 	case KindKiosk:
 		return fam == "service" || fam == "day"
 	case KindClerk:

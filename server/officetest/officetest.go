@@ -112,7 +112,8 @@ func start(t testing.TB, cfg *config.Config, clock *Clock, path, addr string) *O
 	if err != nil {
 		t.Fatal(err)
 	}
-	streams := hub.New(hub.Options{Config: &cfg.Office, Last: last, History: history, Logger: quiet})
+	streams := hub.New(hub.Options{Config: &cfg.Office, Last: last, History: history, Logger: quiet,
+		Devices: cfg.DeviceList(), Now: clock.Now})
 	lo, err := live.Open(&cfg.Office, db, live.Options{Now: clock.Now, Publish: streams.Publish, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)

@@ -532,7 +532,7 @@ func (o *Office) Close(now time.Time, counterID string, force bool, by Actor) ([
 		ev.Ticket = &nt
 		events = append(events, ev)
 	}
-	nc := Counter{ID: c.ID, Name: c.Name, Lane: c.Lane, State: CounterClosed}
+	nc := Counter{ID: c.ID, Name: c.Name, Lane: c.Lane, State: CounterClosed, MayServe: c.MayServe}
 	ev := o.event(now, EventCounterClosed, by)
 	ev.Counter = &nc
 	return append(events, ev), nil

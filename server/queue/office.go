@@ -84,7 +84,7 @@ func (o *Office) reset(day string) {
 	o.message, o.contacts = "", 0
 	o.counters = make(map[string]*Counter, len(o.cfg.Counters))
 	for _, k := range o.cfg.Counters {
-		o.counters[k.ID] = &Counter{ID: k.ID, Name: k.Name, Lane: k.Lane, State: CounterClosed}
+		o.counters[k.ID] = &Counter{ID: k.ID, Name: k.Name, Lane: k.Lane, State: CounterClosed, MayServe: k.Services}
 	}
 	for _, s := range o.cfg.Services {
 		o.stats[s.ID] = &ServiceStats{}
@@ -170,6 +170,9 @@ func (o *Office) apply(ev *Event) {
 	}
 	if ev.Counter != nil {
 		c := *ev.Counter
+		if k := o.cfg.Counter(c.ID); k != nil {
+			c.MayServe = k.Services // the configuration in force, whatever the log says
+		}
 		o.counters[c.ID] = &c
 	}
 	if ev.Protocol != nil && ev.Protocol.Seq > o.protocol[ev.Protocol.Year] {

@@ -17,6 +17,9 @@ type Snapshot struct {
 	// Contacts counts today's simple-information contacts (per service in
 	// each service's stats; this total includes those about no service).
 	Contacts int `json:"contacts"`
+	// The office's rules that the apps show or follow.
+	MaxRecalls       int     `json:"max_recalls"`
+	ReactivateWindow Seconds `json:"reactivate_window_s"`
 }
 
 // ServiceView is a service's configuration, numerator state and day counts.
@@ -43,7 +46,8 @@ type TicketView struct {
 // Snapshot returns the office's state at now. Tickets are today's, in issue
 // order; waiting ones carry their position and estimated wait.
 func (o *Office) Snapshot(now time.Time) Snapshot {
-	snap := Snapshot{Seq: o.seq, Office: o.cfg.Name, Day: o.day, At: now, HallMessage: o.message, Contacts: o.contacts}
+	snap := Snapshot{Seq: o.seq, Office: o.cfg.Name, Day: o.day, At: now, HallMessage: o.message, Contacts: o.contacts,
+		MaxRecalls: o.cfg.Rules.MaxRecalls, ReactivateWindow: Seconds(o.cfg.Rules.ReactivateWindow)}
 	for i := range o.cfg.Services {
 		snap.Services = append(snap.Services, o.ServiceView(now, o.cfg.Services[i].ID))
 	}

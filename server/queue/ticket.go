@@ -78,8 +78,11 @@ type Counter struct {
 	Lane  Lane         `json:"lane"`
 	State CounterState `json:"state"`
 	// Services are the services chosen when it opened, in call-order
-	// tie-break order; a subset of those it may serve.
+	// tie-break order; a subset of MayServe.
 	Services []string `json:"services"`
+	// MayServe are the services the configuration lets it serve, for the
+	// clerk who chooses among them.
+	MayServe []string `json:"may_serve"`
 	Clerk    string   `json:"clerk,omitempty"`
 	// Current is the ticket called or being served here.
 	Current  string     `json:"current,omitempty"`

@@ -63,19 +63,33 @@ const (
 	FrameStats    = "stats"    // fresh views of some services (waiting, estimates, state)
 	FrameTicket   = "ticket"   // a phone's own ticket, with its position
 	FrameError    = "error"    // the subscription was refused; the server closes
+	FramePresence = "presence" // which kiosks and displays are connected (supervisors)
 )
 
 // Frame is one message of the live stream, one JSON object per websocket
 // frame. Seq is a promise: every event up to Seq that the subscriber may see
 // has been sent, so a client resumes from the highest Seq it received.
 type Frame struct {
-	Type     string        `json:"type"`
-	Seq      uint64        `json:"seq"`
-	Snapshot *Snapshot     `json:"snapshot,omitempty"`
-	Event    *Event        `json:"event,omitempty"`
-	Services []ServiceView `json:"services,omitempty"`
-	Ticket   *PublicTicket `json:"ticket,omitempty"`
-	Error    *WireError    `json:"error,omitempty"`
+	Type     string         `json:"type"`
+	Seq      uint64         `json:"seq"`
+	Snapshot *Snapshot      `json:"snapshot,omitempty"`
+	Event    *Event         `json:"event,omitempty"`
+	Services []ServiceView  `json:"services,omitempty"`
+	Ticket   *PublicTicket  `json:"ticket,omitempty"`
+	Error    *WireError     `json:"error,omitempty"`
+	Devices  []DeviceStatus `json:"devices,omitempty"`
+}
+
+// DeviceStatus says whether a configured kiosk or display is connected to
+// the live stream: a hall screen or a kiosk that dropped off is a problem
+// the floor assistant must see.
+type DeviceStatus struct {
+	ID     string `json:"id"`
+	Role   string `json:"role"`
+	Online bool   `json:"online"`
+	// Since is when it connected or went offline; nil when it has not been
+	// seen since the server started.
+	Since *time.Time `json:"since,omitempty"`
 }
 
 // WireError is the API's error body: {"error":{"code","message"}}.

@@ -60,3 +60,17 @@ func (s *Server) contact(w http.ResponseWriter, r *http.Request, p *principal) e
 	writeJSON(w, http.StatusCreated, resp)
 	return nil
 }
+
+type devicesResponse struct {
+	Devices []queue.DeviceStatus `json:"devices"`
+}
+
+// devices lists the configured kiosks and displays and whether each is
+// connected to the live stream.
+func (s *Server) devices(w http.ResponseWriter, r *http.Request, _ *principal) error {
+	if s.hub == nil {
+		return errorf(http.StatusServiceUnavailable, "unavailable", "this server runs no live stream")
+	}
+	writeJSON(w, http.StatusOK, devicesResponse{Devices: s.hub.Presence()})
+	return nil
+}

@@ -82,12 +82,14 @@ func New(opt Options) (*Server, error) {
 }
 
 var (
-	anyRole   = []config.Role{config.RoleKiosk, config.RoleDisplay, config.RoleClerk, config.RoleFloor, config.RoleBackoffice, config.RoleAdmin}
-	staff     = []config.Role{config.RoleDisplay, config.RoleClerk, config.RoleFloor, config.RoleBackoffice, config.RoleAdmin}
-	issuers   = []config.Role{config.RoleKiosk, config.RoleFloor, config.RoleAdmin}
-	clerks    = []config.Role{config.RoleClerk, config.RoleFloor, config.RoleAdmin}
-	floor     = []config.Role{config.RoleFloor, config.RoleAdmin}
-	adminOnly = []config.Role{config.RoleAdmin}
+	anyRole = []config.Role{config.RoleKiosk, config.RoleDisplay, config.RoleClerk, config.RoleFloor, config.RoleBackoffice, config.RoleAdmin}
+	staff   = []config.Role{config.RoleDisplay, config.RoleClerk, config.RoleFloor, config.RoleBackoffice, config.RoleAdmin}
+	issuers = []config.Role{config.RoleKiosk, config.RoleFloor, config.RoleAdmin}
+	clerks  = []config.Role{config.RoleClerk, config.RoleFloor, config.RoleAdmin}
+	floor   = []config.Role{config.RoleFloor, config.RoleAdmin}
+	// supervisors read everything about the office, and change nothing.
+	supervisors = []config.Role{config.RoleFloor, config.RoleBackoffice, config.RoleAdmin}
+	adminOnly   = []config.Role{config.RoleAdmin}
 )
 
 func (s *Server) routes() {
@@ -106,6 +108,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/v1/backup", s.auth(adminOnly, s.backup))
 	s.mux.HandleFunc("POST /api/v1/hall/message", s.auth(floor, s.hallMessage))
 	s.mux.HandleFunc("POST /api/v1/contacts", s.auth(clerks, s.contact))
+	s.mux.HandleFunc("GET /api/v1/devices", s.auth(supervisors, s.devices))
 	s.streamRoutes() // GET /api/v1/stream, the phone's page /t/{id} and its files
 }
 

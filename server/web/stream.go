@@ -83,9 +83,9 @@ func (s *Server) streamResolver(header string) hub.Resolver {
 		case config.RoleFloor, config.RoleAdmin, config.RoleBackoffice:
 			return hub.View{Kind: hub.KindAll}, nil
 		case config.RoleDisplay:
-			return hub.View{Kind: hub.KindDisplay}, nil
+			return hub.View{Kind: hub.KindDisplay, Device: p.Name}, nil
 		case config.RoleKiosk:
-			return hub.View{Kind: hub.KindKiosk}, nil
+			return hub.View{Kind: hub.KindKiosk, Device: p.Name}, nil
 		case config.RoleClerk:
 			if sub.Counter == "" {
 				return hub.View{}, &queue.WireError{Code: hub.CodeBadSubscribe, Message: "a clerk's stream needs \"counter\": the counter's id"}

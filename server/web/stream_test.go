@@ -251,6 +251,10 @@ func TestStreamResumesWithExactlyTheMissedEvents(t *testing.T) {
 			t.Fatalf("event %d: got seq %d, want %d", i, ev.Seq, last+1+uint64(i))
 		}
 	}
+	// The stats missed while away follow the missed events.
+	if f := r.until(func(f frame) bool { return f.Type == queue.FrameStats }); len(f[len(f)-1].Services) != len(o.cfg.Office.Services) {
+		t.Fatalf("after resuming: got stats of %d services, want all", len(f[len(f)-1].Services))
+	}
 	// Live events follow without a duplicate.
 	o.issue("tributi", false)
 	if f := r.until(func(f frame) bool { return f.Type == queue.FrameEvent }); f[len(f)-1].Seq != now+1 {
@@ -341,4 +345,60 @@ func TestStreamDropsASlowClientAndKeepsTheOthers(t *testing.T) {
 		t.Fatalf("slow client: last seq %d of %d, ended with %v", lastSeen, want, err)
 	}
 	t.Logf("slow client: dropped after seq %d of %d: %v", lastSeen, want, err)
+}
+
+func TestSupervisorsSeeWhichDevicesAreConnected(t *testing.T) {
+	noLeaks(t)
+	o := newStreaming(t, tuesday("09:00"), hub.Options{})
+	floor := o.token("anna")
+	sup := o.dial(t, floor, queue.Subscribe{})
+	presence := func(f frame) bool { return f.Type == queue.FramePresence }
+	device := func(devices []queue.DeviceStatus, id string) queue.DeviceStatus {
+		for _, d := range devices {
+			if d.ID == id {
+				return d
+			}
+		}
+		t.Fatalf("device %s not listed in %+v", id, devices)
+		return queue.DeviceStatus{}
+	}
+	online := func(devices []queue.DeviceStatus, id string) bool { return device(devices, id).Online }
+	got := sup.until(presence)
+	if f := got[len(got)-1]; len(f.Devices) != 2 || online(f.Devices, "kiosk-1") || online(f.Devices, "display-1") {
+		t.Fatalf("at start: got %+v, want both devices offline", f.Devices)
+	}
+	kiosk := o.dial(t, kioskToken, queue.Subscribe{})
+	got = sup.until(presence)
+	if f := got[len(got)-1]; !online(f.Devices, "kiosk-1") || online(f.Devices, "display-1") || device(f.Devices, "kiosk-1").Since == nil {
+		t.Fatalf("kiosk connected: got %+v", f.Devices)
+	}
+	// The REST view says the same.
+	var list struct{ Devices []queue.DeviceStatus }
+	o.mustDo(floor, "GET", "/api/v1/devices", nil, 200, &list)
+	if !online(list.Devices, "kiosk-1") {
+		t.Fatalf("GET /devices: got %+v", list.Devices)
+	}
+	o.clock.Add(time.Minute)
+	kiosk.conn.Close()
+	got = sup.until(presence)
+	if f := got[len(got)-1]; online(f.Devices, "kiosk-1") || !device(f.Devices, "kiosk-1").Since.Equal(tuesday("09:01")) {
+		t.Fatalf("kiosk gone: got %+v, want offline since 09:01", f.Devices)
+	}
+	if status, data := o.do(o.token("mario"), "GET", "/api/v1/devices", nil); status != 403 {
+		t.Fatalf("a clerk reading devices: got %d %s", status, data)
+	}
+}
+
+func TestTheHallMessageReachesTheDisplays(t *testing.T) {
+	noLeaks(t)
+	o := newStreaming(t, tuesday("09:00"), hub.Options{})
+	board := o.dial(t, "demo-display-token", queue.Subscribe{})
+	if f := board.next(); f.Type != queue.FrameSnapshot {
+		t.Fatalf("got %s first", f.Type)
+	}
+	o.mustDo(o.token("anna"), "POST", "/api/v1/hall/message", map[string]string{"text": "Sportello 3 chiuso"}, 200, nil)
+	got := board.until(eventOf(queue.EventHallMessage))
+	if ev := got[len(got)-1].Event; ev.Message != "Sportello 3 chiuso" || ev.Actor != "" {
+		t.Fatalf("got %+v", ev)
+	}
 }

@@ -46,6 +46,7 @@ func startStreaming(t *testing.T, path string, clk *clock, cfg *config.Config, o
 	}
 	o := opt
 	o.Config, o.Last, o.History = &cfg.Office, last, history
+	o.Devices, o.Now = cfg.DeviceList(), clk.Now
 	h := hub.New(o)
 	lo, err := live.Open(&cfg.Office, db, live.Options{Now: clk.Now, Publish: h.Publish})
 	if err != nil {
