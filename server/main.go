@@ -41,6 +41,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	addr := fs.String("addr", envOr(getenv, "TURNO_ADDR", "127.0.0.1:8080"), "listen address (env TURNO_ADDR)")
 	dataDir := fs.String("data", envOr(getenv, "TURNO_DATA", "data"), "directory of the database file turno.db (env TURNO_DATA)")
 	configPath := fs.String("config", getenv("TURNO_CONFIG"), "office configuration file, TOML; empty runs the embedded demo office (env TURNO_CONFIG)")
+	publicURL := fs.String("public-url", getenv("TURNO_PUBLIC_URL"), "the server's address as citizens' phones reach it, for ticket QR codes; empty: the request's (env TURNO_PUBLIC_URL)")
 	hashPassword := fs.Bool("hash-password", false, "read a password from standard input, print its bcrypt hash for the configuration, and exit")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -67,7 +68,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintln(stderr, "server: configuration:", err)
 		return 1
 	}
-	if err := serve(ctx, cfg, *addr, *dataDir, logger, stdout); err != nil {
+	if err := serve(ctx, cfg, *addr, *dataDir, *publicURL, logger, stdout); err != nil {
 		fmt.Fprintln(stderr, "server:", err)
 		return 1
 	}
@@ -88,7 +89,7 @@ func loadConfig(path string) (*config.Config, error) {
 	return config.Load(path)
 }
 
-func serve(ctx context.Context, cfg *config.Config, addr, dataDir string, logger *slog.Logger, stdout io.Writer) error {
+func serve(ctx context.Context, cfg *config.Config, addr, dataDir, publicURL string, logger *slog.Logger, stdout io.Writer) error {
 	db, err := store.Open(filepath.Join(dataDir, "turno.db"))
 	if err != nil {
 		return err
@@ -105,7 +106,7 @@ func serve(ctx context.Context, cfg *config.Config, addr, dataDir string, logger
 	defer office.Close()
 	streams.Start(office)
 	defer streams.Close() // before the office closes: clients are told goodbye
-	api, err := web.New(web.Options{Config: cfg, Office: office, Store: db, Logger: logger, Hub: streams})
+	api, err := web.New(web.Options{Config: cfg, Office: office, Store: db, Logger: logger, Hub: streams, PublicURL: publicURL})
 	if err != nil {
 		return err
 	}
