@@ -2,10 +2,9 @@ package client
 
 import (
 	"fmt"
+	"iter"
 	"maps"
-	"math"
 	"slices"
-	"time"
 
 	"turno/server/queue"
 )
@@ -111,10 +110,6 @@ type model struct {
 	// announced is each numerator's state as last told by the server
 	// (snapshot, stats or service events), to restore it when a lock ends.
 	announced map[string]announcement
-	// planned is each service's capacity when no counter is staffed, as
-	// derived from the server's own estimate (the configuration it comes
-	// from is the server's).
-	planned map[string]float64
 }
 
 type announcement struct {
@@ -123,7 +118,7 @@ type announcement struct {
 }
 
 func newModel() *model {
-	return &model{index: map[string]int{}, announced: map[string]announcement{}, planned: map[string]float64{}}
+	return &model{index: map[string]int{}, announced: map[string]announcement{}}
 }
 
 // apply installs one frame and returns the events it applied. Frames older
@@ -200,9 +195,6 @@ func (m *model) serviceView(v queue.ServiceView) {
 func (m *model) learn(v queue.ServiceView) {
 	if v.Status != queue.ServiceLocked {
 		m.announced[v.ID] = announcement{v.Status, v.Refusal}
-	}
-	if capacity, _ := m.capacity(v.ID); capacity == 0 && v.Waiting > 0 && v.EstimatedWait > 0 {
-		m.planned[v.ID] = float64(v.Waiting) * float64(v.ServiceTime) / float64(v.EstimatedWait)
 	}
 }
 
@@ -318,27 +310,12 @@ func (m *model) ticket(ev *queue.Event) {
 }
 
 // callOrder orders waiting tickets as the server calls them within a
-// service: priority first, then by arrival, then by number.
+// service.
 func callOrder(a, b *queue.Ticket) int {
 	switch {
-	case a.Priority != b.Priority:
-		if a.Priority {
-			return -1
-		}
-		return 1
-	case !a.QueuedAt.Equal(b.QueuedAt):
-		return a.QueuedAt.Compare(b.QueuedAt)
-	case !a.IssuedAt.Equal(b.IssuedAt):
-		return a.IssuedAt.Compare(b.IssuedAt)
-	}
-	return cmpString(a.Number, b.Number)
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
+	case queue.CalledBefore(a, b):
 		return -1
-	case a > b:
+	case queue.CalledBefore(b, a):
 		return 1
 	}
 	return 0
@@ -377,46 +354,17 @@ func (m *model) positions() {
 }
 
 func (m *model) estimate(sv *queue.ServiceView, ahead int, waiting map[string][]int) queue.Seconds {
-	capacity, idle := m.capacityWith(sv.ID, func(s string) int { return len(waiting[s]) })
-	work := float64(ahead)
-	if capacity == 0 {
-		capacity = m.planned[sv.ID]
-	} else if !idle {
-		work += 0.5
-	}
-	if capacity == 0 {
-		capacity = 1
-	}
-	d := time.Duration(math.Round(work * float64(sv.ServiceTime) / capacity))
-	return queue.Seconds(d.Round(time.Second))
+	capacity, idle := queue.Capacity(m.counterSeq(), sv.ID, func(s string) int { return len(waiting[s]) })
+	return queue.Seconds(queue.EstimateWait(ahead, sv.ServiceTime.D(), capacity, idle, queue.PlannedCapacity(m.counterSeq(), sv.ID)))
 }
 
-func (m *model) capacity(service string) (float64, bool) {
-	return m.capacityWith(service, func(s string) int {
-		if v := m.Service(s); v != nil {
-			return v.Waiting
-		}
-		return 0
-	})
-}
-
-// capacityWith is the server's capacity of a service: each staffed counter
-// serving it splits its time among its services with people waiting.
-func (m *model) capacityWith(service string, waiting func(string) int) (capacity float64, idle bool) {
-	for _, c := range m.Counters {
-		if c.State == queue.CounterClosed || !slices.Contains(c.Services, service) {
-			continue
-		}
-		busy := 1
-		for _, other := range c.Services {
-			if other != service && waiting(other) > 0 {
-				busy++
+// counterSeq yields the counters the model holds.
+func (m *model) counterSeq() iter.Seq[*queue.Counter] {
+	return func(yield func(*queue.Counter) bool) {
+		for i := range m.Counters {
+			if !yield(&m.Counters[i]) {
+				return
 			}
 		}
-		capacity += 1 / float64(busy)
-		if c.State == queue.CounterOpen && c.Current == "" {
-			idle = true
-		}
 	}
-	return capacity, idle
 }

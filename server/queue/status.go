@@ -2,6 +2,7 @@ package queue
 
 import (
 	"fmt"
+	"iter"
 	"math"
 	"time"
 )
@@ -111,19 +112,45 @@ func (o *Office) ServiceTime(service string) time.Duration {
 	return sum / time.Duration(len(r))
 }
 
-// capacity is how many counters' worth of work a service gets: each staffed
-// counter serving it (open or paused) gives an equal share to each of its
-// services that has someone waiting, with the service itself counted as
-// waiting. It also reports whether one of them is free to call right now.
+// capacity is Capacity over the office's counters and queues.
 func (o *Office) capacity(service string) (capacity float64, idle bool) {
-	for _, k := range o.cfg.Counters {
-		c := o.counters[k.ID]
+	return Capacity(o.counterSeq(), service, func(s string) int { return len(o.waiting[s]) })
+}
+
+// counterSeq yields the office's counters in configuration order.
+func (o *Office) counterSeq() iter.Seq[*Counter] {
+	return func(yield func(*Counter) bool) {
+		for _, k := range o.cfg.Counters {
+			if !yield(o.counters[k.ID]) {
+				return
+			}
+		}
+	}
+}
+
+// estimate is EstimateWait for a ticket with ahead people before it.
+func (o *Office) estimate(service string, ahead int) time.Duration {
+	capacity, idle := o.capacity(service)
+	return EstimateWait(ahead, o.ServiceTime(service), capacity, idle, PlannedCapacity(o.counterSeq(), service))
+}
+
+// The wait estimate is exported as pure functions so that a client's copy
+// of the office (server/client's model) computes exactly what the server
+// does; docs/architecture.md explains it.
+
+// Capacity is how many counters' worth of work a service gets: each staffed
+// counter serving it (open or paused) gives an equal share to each of its
+// services that has someone waiting (waiting says how many), with the
+// service itself counted as waiting. idle says whether one of them is free
+// to call right now.
+func Capacity(counters iter.Seq[*Counter], service string, waiting func(service string) int) (capacity float64, idle bool) {
+	for c := range counters {
 		if c.State == CounterClosed || !contains(c.Services, service) {
 			continue
 		}
 		busy := 1
 		for _, other := range c.Services {
-			if other != service && len(o.waiting[other]) > 0 {
+			if other != service && waiting(other) > 0 {
 				busy++
 			}
 		}
@@ -135,38 +162,47 @@ func (o *Office) capacity(service string) (capacity float64, idle bool) {
 	return capacity, idle
 }
 
-// plannedCapacity is the capacity a service gets when nobody is staffed yet
-// (before the clerks log in, or over lunch): every counter configured for it,
-// each splitting its time equally among the services it may serve.
-func (o *Office) plannedCapacity(service string) float64 {
+// PlannedCapacity is the capacity a service gets when nobody is staffed yet
+// (before the clerks log in, or over lunch): every counter that may serve
+// it, each splitting its time equally among the services it may serve.
+func PlannedCapacity(counters iter.Seq[*Counter], service string) float64 {
 	var capacity float64
-	for _, k := range o.cfg.Counters {
-		if contains(k.Services, service) {
-			capacity += 1 / float64(len(k.Services))
+	for c := range counters {
+		if contains(c.MayServe, service) {
+			capacity += 1 / float64(len(c.MayServe))
 		}
 	}
 	return capacity
 }
 
-// estimate is the expected wait of a ticket with ahead people before it in
-// its service: (ahead + r) x service time / capacity, where r = 1/2 (the
+// EstimateWait is the expected wait of a ticket with ahead people before it
+// in its service: (ahead + r) x service time / capacity, where r = 1/2 (the
 // average rest of the tickets being served) when every counter for it is
-// busy. With no counter staffed it assumes the counters configured for the
-// service will open, free: the morning queue that forms before the clerks log
-// in must not cut the numerator off as if nobody would ever serve it.
-func (o *Office) estimate(service string, ahead int) time.Duration {
-	capacity, idle := o.capacity(service)
+// busy. With no counter staffed (capacity 0) it uses the planned capacity:
+// the morning queue that forms before the clerks log in must not cut the
+// numerator off as if nobody would ever serve it.
+func EstimateWait(ahead int, serviceTime time.Duration, capacity float64, idle bool, planned float64) time.Duration {
 	work := float64(ahead)
 	if capacity == 0 {
-		capacity = o.plannedCapacity(service)
+		capacity = planned
 	} else if !idle {
 		work += 0.5
 	}
 	if capacity == 0 {
 		capacity = 1 // a service no counter may serve; Prepare refuses it
 	}
-	d := time.Duration(math.Round(work * float64(o.ServiceTime(service)) / capacity))
+	d := time.Duration(math.Round(work * float64(serviceTime) / capacity))
 	return d.Round(time.Second)
+}
+
+// CalledBefore reports whether waiting ticket a is called before b of the
+// same service: priority citizens first, then by arrival. (Across services
+// the call order also weighs waits; see pick.)
+func CalledBefore(a, b *Ticket) bool {
+	if a.Priority != b.Priority {
+		return a.Priority
+	}
+	return queuedBefore(a, b)
 }
 
 func contains(list []string, s string) bool {
