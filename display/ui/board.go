@@ -34,7 +34,7 @@ const (
 	// staleCall is how old a call may be and still be announced: after a
 	// reconnection the stream replays what was missed, and a chime for a
 	// call made minutes ago would send citizens to the wrong counter.
-	staleCall = 30 * time.Second
+	staleCall  = 30 * time.Second
 	maxCurrent = 5 // current calls shown, the newest included
 	maxLast    = 4 // earlier calls shown
 )
@@ -69,22 +69,22 @@ type Board struct {
 	}
 	currentSig, lastSig, servicesSig string
 
-	office, clock      *bigText
-	banner             *fyne.Container
-	bannerText         *bigText
-	message            *fyne.Container
-	messageText        *widget.Label
-	callingHead        *bigText
-	newestBox          *fyne.Container
-	newestBg           *canvas.Rectangle
-	newestNum          *bigText
-	newestCounter      *bigText
-	current, last      *fyne.Container
-	lastHead           *bigText
-	servicesHead       *bigText
-	services           *fyne.Container
-	serviceRows        map[string]*serviceRow
-	idle               *bigText
+	office, clock *bigText
+	banner        *fyne.Container
+	bannerText    *bigText
+	message       *fyne.Container
+	messageText   *widget.Label
+	callingHead   *bigText
+	newestBox     *fyne.Container
+	newestBg      *canvas.Rectangle
+	newestNum     *bigText
+	newestCounter *bigText
+	current, last *fyne.Container
+	lastHead      *bigText
+	servicesHead  *bigText
+	services      *fyne.Container
+	serviceRows   map[string]*serviceRow
+	idle          *bigText
 }
 
 // serviceRow is one service on the board.
@@ -109,7 +109,8 @@ func NewBoard(ctx context.Context, opt BoardOptions) *Board {
 	}
 	b := &Board{opt: opt, f: newFollower(ctx, opt.Options), words: loadCatalog(), serviceRows: map[string]*serviceRow{}}
 	b.build()
-	b.opt.Do(func() { b.refresh(client.Model{}, client.Status{State: client.Connecting}) })
+	// Nothing else touches the widgets before the stream starts.
+	b.refresh(client.Model{}, client.Status{State: client.Connecting})
 	b.f.follow(b.onEvent, b.refresh)
 	return b
 }

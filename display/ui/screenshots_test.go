@@ -44,6 +44,24 @@ func TestScreenshots(t *testing.T) {
 		return lit, got
 	})
 	capture(t, u, w, filepath.Join(dir, "display-board.png"))
+
+	// The flow view, a few minutes later: the call made above is being
+	// served, Sportello 6 has been paused too long, queues are long.
+	o.Clock.Add(3 * time.Minute)
+	fu := &ui{}
+	anna := login(t, o, "anna")
+	fw := test.NewTempWindow(t, nil)
+	var fl *Flow
+	fu.do(func() {
+		fl = NewFlow(context.Background(), FlowOptions{Options: options(o, anna, fu), Window: fw, User: "anna"})
+		fw.SetContent(fl.Content())
+		fw.SetPadded(true)
+		fw.Resize(boardSize)
+	})
+	defer fl.Close()
+	eventually(t, fu, "the alerts", func() (bool, string) { return len(fl.alerts) >= 2 && len(fl.counterRows) > 0, kinds(fl.alerts) })
+	fu.do(func() { fl.tell("Ticket A019 issued for Anagrafe e stato civile: hand it to the citizen.", false) })
+	capture(t, fu, fw, filepath.Join(dir, "display-flow.png"))
 }
 
 func capture(t *testing.T, u *ui, w fyne.Window, path string) {

@@ -1,0 +1,212 @@
+// Command display is Turno's hall display, in one of two modes:
+//
+//   - the hall board (-mode board, the default): full screen in the hall,
+//     with a display's device token; the calls, the queues and the
+//     services' states, and a chime on every call;
+//   - the flow view (-mode flow): the hall floor assistant's screen, after a
+//     login; queues against their targets, counters, alerts and actions.
+//
+// Configuration comes from flags, or from the environment when a flag is not
+// given (see -help):
+//
+//	display -server http://10.0.0.5:8080 -token … -fullscreen
+//	display -mode flow -user anna
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+	_ "time/tzdata" // the office's zone on machines without a zone database
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+
+	"turno/assets"
+	"turno/display/chime"
+	"turno/display/ui"
+	"turno/server/client"
+)
+
+// Defaults: the demo office on this machine.
+const (
+	DefaultServer = "http://127.0.0.1:8080"
+	DefaultToken  = "demo-display-token"
+	DefaultZone   = "Europe/Rome"
+	appID         = "it.turno.display"
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Getenv, os.Stderr)) }
+
+// config is the display's configuration.
+type config struct {
+	mode, server, token, user, password string
+	zone                                string
+	langs                               []string
+	mute, fullscreen, debug             bool
+	width, height                       float32
+	rules                               ui.AlertRules
+}
+
+// parseConfig reads flags, with the environment as their defaults.
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*config, error) {
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	envBool := func(name string) bool {
+		b, _ := strconv.ParseBool(getenv(name))
+		return b
+	}
+	c := &config{}
+	def := ui.DefaultAlertRules()
+	fs := flag.NewFlagSet("display", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.mode, "mode", env("TURNO_DISPLAY_MODE", "board"), "board (the hall board) or flow (the floor assistant's view) (env TURNO_DISPLAY_MODE)")
+	fs.StringVar(&c.server, "server", env("TURNO_SERVER", DefaultServer), "the Turno server's address (env TURNO_SERVER)")
+	fs.StringVar(&c.token, "token", env("TURNO_DISPLAY_TOKEN", DefaultToken), "the board's device token (env TURNO_DISPLAY_TOKEN)")
+	fs.StringVar(&c.user, "user", env("TURNO_USER", ""), "flow view: the floor assistant's user name, prefilled at the login (env TURNO_USER)")
+	lang := fs.String("lang", env("TURNO_LANG", ""), "board: it, en or it+en (default it+en); flow: the services' names, it or en (default it); the flow view's words follow the system's locale (env TURNO_LANG)")
+	fs.StringVar(&c.zone, "tz", env("TURNO_TZ", DefaultZone), "the office's time zone, for the clock (env TURNO_TZ)")
+	fs.BoolVar(&c.mute, "mute", envBool("TURNO_MUTE"), "board: no chime (a machine without speakers) (env TURNO_MUTE)")
+	fs.BoolVar(&c.fullscreen, "fullscreen", envBool("TURNO_FULLSCREEN"), "full screen, as on the hall's screen (env TURNO_FULLSCREEN)")
+	size := fs.String("size", "1920x1080", "window size when not full screen, WIDTHxHEIGHT")
+	fs.DurationVar(&c.rules.IdleGrace, "idle-grace", def.IdleGrace, "flow: how long a free counter may stay idle while people wait")
+	fs.DurationVar(&c.rules.PauseLimit, "pause-limit", def.PauseLimit, "flow: how long a counter may stay paused")
+	fs.DurationVar(&c.rules.CutoffWarn, "cutoff-warn", def.CutoffWarn, "flow: how long before a numerator's cut-off to warn")
+	fs.BoolVar(&c.debug, "debug", false, "log the client's calls")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	if c.mode != "board" && c.mode != "flow" {
+		return nil, fmt.Errorf("-mode %q: want board or flow", c.mode)
+	}
+	if _, err := fmt.Sscanf(*size, "%fx%f", &c.width, &c.height); err != nil || c.width <= 0 || c.height <= 0 {
+		return nil, fmt.Errorf("-size %q: want WIDTHxHEIGHT, e.g. 1920x1080", *size)
+	}
+	switch *lang {
+	case "", "it+en":
+		c.langs = []string{"it", "en"}
+	case "en+it":
+		c.langs = []string{"en", "it"}
+	case "it", "en":
+		c.langs = []string{*lang}
+	default:
+		return nil, fmt.Errorf("-lang %q: want it, en or it+en", *lang)
+	}
+	// The password is never a flag (it would show in the process list); an
+	// unattended demo may pass it in the environment.
+	c.password = getenv("TURNO_PASSWORD")
+	return c, nil
+}
+
+func run(args []string, getenv func(string) string, stderr io.Writer) int {
+	cfg, err := parseConfig(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "display:", err)
+		return 2
+	}
+	level := slog.LevelInfo
+	if cfg.debug {
+		level = slog.LevelDebug
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})).With("display", cfg.mode)
+	loc, err := time.LoadLocation(cfg.zone)
+	if err != nil {
+		fmt.Fprintf(stderr, "display: -tz %q: %v\n", cfg.zone, err)
+		return 2
+	}
+	var opts []client.Option
+	opts = append(opts, client.WithLogger(logger))
+	if cfg.mode == "board" {
+		opts = append(opts, client.WithToken(cfg.token))
+	}
+	c, err := client.New(cfg.server, opts...)
+	if err != nil {
+		fmt.Fprintln(stderr, "display:", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	a := app.NewWithID(appID)
+	if err := ui.LoadTranslations(); err != nil {
+		logger.Warn("translations not loaded: the screen speaks English", "err", err)
+	}
+	w := a.NewWindow("Turno")
+	w.Resize(fyne.NewSize(cfg.width, cfg.height))
+	w.SetFullScreen(cfg.fullscreen)
+	base := ui.Options{Client: c, Location: loc, Logger: logger}
+
+	var closeScreen func()
+	switch cfg.mode {
+	case "board":
+		a.Settings().SetTheme(ui.NewBoardTheme())
+		w.SetTitle("Turno — " + "Tabellone")
+		player := newPlayer(cfg.mute, logger)
+		q := chime.NewQueue(player, chime.Options{Logger: logger})
+		defer q.Close()
+		b := ui.NewBoard(ctx, ui.BoardOptions{Options: base, Chime: q, Langs: cfg.langs})
+		w.SetContent(b.Content())
+		closeScreen = b.Close
+	case "flow":
+		a.Settings().SetTheme(ui.NewFlowTheme())
+		w.SetTitle("Turno — " + "Flusso sala")
+		if cfg.user != "" && cfg.password != "" {
+			lctx, cancel := context.WithTimeout(ctx, client.DefaultTimeout)
+			if _, err := c.Login(lctx, cfg.user, cfg.password); err != nil {
+				logger.Warn("login from the environment refused: log in on screen", "user", cfg.user, "err", err)
+			}
+			cancel()
+		}
+		fl := ui.NewFlow(ctx, ui.FlowOptions{Options: base, Window: w, User: cfg.user, Lang: cfg.langs[0], Rules: cfg.rules})
+		w.SetContent(fl.Content())
+		closeScreen = fl.Close
+	}
+	go func() {
+		<-ctx.Done()
+		fyne.Do(a.Quit)
+	}()
+	w.ShowAndRun()
+	stop()
+	closeScreen()
+	return 0
+}
+
+// newPlayer opens the sound device, or says clearly why the board is
+// silent and goes on without it: a board that shows calls is better than
+// none.
+func newPlayer(mute bool, logger *slog.Logger) chime.Player {
+	if mute {
+		logger.Info("chime muted (-mute): calls are shown, not heard")
+		return chime.Muted{}
+	}
+	sound, err := chime.ParseWAV(assets.Chime)
+	if err != nil {
+		logger.Error("chime sound unreadable: running muted", "err", err)
+		return chime.Muted{}
+	}
+	p, err := chime.NewOto(sound)
+	if err != nil {
+		logger.Warn("no audio device: running muted (pass -mute to silence this)", "err", err)
+		return chime.Muted{}
+	}
+	logger.Info("chime ready", "sound", sound.Duration().String())
+	return p
+}
