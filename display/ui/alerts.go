@@ -18,6 +18,7 @@ const (
 	AlertIdleCounter                     // a counter is free while its services have people waiting
 	AlertCutoffSoon                      // a numerator stops within AlertRules.CutoffWarn
 	AlertPausedTooLong                   // a counter paused for longer than AlertRules.PauseLimit
+	AlertDeviceOffline                   // a kiosk or display that was connected is not
 )
 
 // Level is how urgent an alert is.
@@ -35,6 +36,7 @@ type Alert struct {
 	Level   Level
 	Service string // the service concerned, if any
 	Counter string // the counter concerned, if any
+	Device  string // the kiosk or display concerned, if any
 	// Amount is how far past its threshold the alert is (how much longer
 	// than the target, idle for how long, how soon the cut-off): alerts of
 	// the same level are ordered by it.
@@ -96,6 +98,13 @@ func Alerts(m client.Model, now time.Time, r AlertRules) []Alert {
 			if over := now.Sub(*c.PausedAt) - r.PauseLimit; over > 0 {
 				out = append(out, Alert{Kind: AlertPausedTooLong, Level: LevelWarning, Counter: c.ID, Amount: over, At: *c.PausedAt})
 			}
+		}
+	}
+	// A device never seen since the server started is not reported: a
+	// configured spare is not a failure. One that went away is.
+	for _, d := range m.Devices {
+		if !d.Online && d.Since != nil {
+			out = append(out, Alert{Kind: AlertDeviceOffline, Level: LevelUrgent, Device: d.ID, Amount: now.Sub(*d.Since), At: *d.Since})
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Alert) int {

@@ -395,6 +395,8 @@ func (fl *Flow) alertText(a Alert, now time.Time) string {
 	case AlertCutoffSoon:
 		return tr("{{.S}} stops issuing tickets at {{.T}}, in {{.M}} ({{.N}} waiting)",
 			"S", fl.serviceName(a.Service), "T", clock(a.At, loc), "M", minutes(a.At.Sub(now)+time.Minute-time.Second), "N", a.Waiting)
+	case AlertDeviceOffline:
+		return tr("{{.D}} has been offline since {{.T}}", "D", a.Device, "T", clock(a.At, loc))
 	case AlertPausedTooLong:
 		return tr("{{.C}} has been paused for {{.D}}, since {{.T}}", "C", fl.counterName(a.Counter), "D", minutes(now.Sub(a.At)), "T", clock(a.At, loc))
 	}

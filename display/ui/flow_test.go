@@ -49,7 +49,7 @@ func kinds(as []Alert) string {
 
 func hasAlert(fl *Flow, kind AlertKind, who string) bool {
 	for _, a := range fl.alerts {
-		if a.Kind == kind && (a.Service == who || a.Counter == who) {
+		if a.Kind == kind && (a.Service == who || a.Counter == who || a.Device == who) {
 			return true
 		}
 	}
@@ -247,4 +247,25 @@ func TestEachActionChangesTheServersState(t *testing.T) {
 	eventually(t, u, "the clear button", func() (bool, string) { return !fl.busy && !fl.hallClear.Disabled(), fl.hallCurrent.Text })
 	u.do(func() { test.Tap(fl.hallClear) })
 	pollServer("the message cleared", func(s *queue.Snapshot) (bool, string) { return s.HallMessage == "", s.HallMessage })
+}
+
+func TestADisplayThatGoesOfflineIsAnAlert(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("09:00"))
+	fl, u, _ := newFlow(t, o)
+	// The same UI lock as the flow's: Fyne's font cache is not safe for two
+	// UI goroutines.
+	b := NewBoard(context.Background(), BoardOptions{Options: options(o, connect(t, o, officetest.DisplayToken), u)})
+	eventually(t, u, "the display online", func() (bool, string) {
+		for _, d := range fl.model.Devices {
+			if d.ID == "display-1" && d.Online {
+				return true, ""
+			}
+		}
+		return false, fmt.Sprintf("%+v", fl.model.Devices)
+	})
+	o.Clock.Set(officetest.Tuesday("09:07"))
+	b.Close()
+	eventually(t, u, "the display offline", func() (bool, string) {
+		return hasAlert(fl, AlertDeviceOffline, "display-1"), kinds(fl.alerts) + fmt.Sprintf(" %+v", fl.model.Devices)
+	})
 }

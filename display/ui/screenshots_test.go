@@ -48,7 +48,7 @@ func TestScreenshots(t *testing.T) {
 	// The flow view, a few minutes later: the call made above is being
 	// served, Sportello 6 has been paused too long, queues are long.
 	o.Clock.Add(3 * time.Minute)
-	fu := &ui{}
+	fu := u // one UI lock for both screens, as one app has one UI goroutine
 	anna := login(t, o, "anna")
 	fw := test.NewTempWindow(t, nil)
 	var fl *Flow
