@@ -40,6 +40,7 @@ const (
 	DefaultRingSize      = 10000
 	DefaultSendQueue     = 512
 	DefaultStatsEvery    = 20 * time.Second
+	DefaultStatsDelay    = 250 * time.Millisecond
 	DefaultPongWait      = 60 * time.Second
 	DefaultWriteWait     = 10 * time.Second
 	DefaultSubscribeWait = 10 * time.Second
@@ -67,6 +68,10 @@ type Options struct {
 	// StatsEvery is how often every service's view is sent again: waits
 	// and cut-offs drift with time even when nothing happens.
 	StatsEvery time.Duration
+	// StatsDelay is how long the fresh views that follow events wait, so
+	// that the events themselves reach every screen first and a burst of
+	// events costs one round of views.
+	StatsDelay time.Duration
 	// PongWait is how long a silent client is kept; pings go out at 9/10
 	// of it. WriteWait bounds one write, SubscribeWait the first message.
 	PongWait, WriteWait, SubscribeWait time.Duration
@@ -121,6 +126,9 @@ func New(opt Options) *Hub {
 	}
 	if opt.StatsEvery <= 0 {
 		opt.StatsEvery = DefaultStatsEvery
+	}
+	if opt.StatsDelay <= 0 {
+		opt.StatsDelay = DefaultStatsDelay
 	}
 	if opt.PongWait <= 0 {
 		opt.PongWait = DefaultPongWait
@@ -230,6 +238,10 @@ func (h *Hub) run() {
 	defer close(h.done)
 	tick := time.NewTicker(h.opt.StatsEvery)
 	defer tick.Stop()
+	// Events are delivered at once; the fresh views they call for wait
+	// for StatsDelay, gathered.
+	var pending []*encoded
+	var later <-chan time.Time
 	for {
 		select {
 		case <-h.kick:
@@ -237,7 +249,15 @@ func (h *Hub) run() {
 			batches := h.inbox
 			h.inbox = nil
 			h.inMu.Unlock()
-			h.deliver(batches)
+			if fresh := h.deliver(batches); len(fresh) > 0 {
+				pending = append(pending, fresh...)
+				if later == nil {
+					later = time.After(h.opt.StatsDelay)
+				}
+			}
+		case <-later:
+			h.refresh(pending, false)
+			pending, later = nil, nil
 		case r := <-h.register:
 			h.join(r)
 		case c := <-h.unregister:
@@ -328,9 +348,9 @@ func marshalFrame(f queue.Frame) []byte {
 	return data
 }
 
-// deliver appends committed batches to the ring and fans them out, then
-// sends fresh views of what they touched.
-func (h *Hub) deliver(batches [][]queue.Event) {
+// deliver appends committed batches to the ring and fans them out. It
+// returns the new events, whose fresh views the caller sends.
+func (h *Hub) deliver(batches [][]queue.Event) []*encoded {
 	var fresh []*encoded
 	for _, batch := range batches {
 		for i := range batch {
@@ -349,7 +369,7 @@ func (h *Hub) deliver(batches [][]queue.Event) {
 		}
 	}
 	if len(fresh) == 0 {
-		return
+		return nil
 	}
 	for c := range h.clients {
 		if c.view.Kind == KindPhone { // phones get their ticket in refresh
@@ -366,7 +386,7 @@ func (h *Hub) deliver(batches [][]queue.Event) {
 			}
 		}
 	}
-	h.refresh(fresh, false)
+	return fresh
 }
 
 // refresh sends fresh views after events (or, with all, on the timer):
