@@ -19,7 +19,12 @@ DEBS := gcc pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev \
 # The desktop apps that exist in this checkout.
 APPS := $(patsubst %/main.go,%,$(wildcard kiosk/main.go counter/main.go display/main.go))
 
-.PHONY: help deps build run test fmt-check vet check bench screenshots clean
+# Fuzz targets (package:function), run briefly by make test.
+FUZZ := ./server/web:FuzzAPIBodies ./server/web:FuzzValidTicketID ./server/hub:FuzzDecodeSubscribe \
+	./server/client:FuzzModelApply ./server/ticketpdf:FuzzInfoLine ./display/chime:FuzzParseWAV
+FUZZTIME ?= 5s
+
+.PHONY: help deps build run test fuzz fmt-check vet check bench screenshots clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -51,8 +56,14 @@ fmt-check: ## fail if gofmt would change a file
 vet: deps ## go vet
 	$(GO) vet ./...
 
-test: deps fmt-check vet ## gofmt check, go vet, and every test with the race detector
+test: deps fmt-check vet ## gofmt check, go vet, every test with the race detector, and the fuzzers briefly
 	$(GO) test -race -count=1 ./...
+	@$(MAKE) --no-print-directory fuzz
+
+fuzz: ## run each fuzz target for FUZZTIME (5s) on the decoders of untrusted input
+	@for t in $(FUZZ); do pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "$(GO) test -run '^$$' -fuzz '^$$name$$' -fuzztime $(FUZZTIME) $$pkg"; \
+		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; done
 
 check: test ## test plus staticcheck
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...

@@ -30,7 +30,7 @@ type streaming struct {
 	opt hub.Options
 }
 
-func startStreaming(t *testing.T, path string, clk *clock, cfg *config.Config, opt hub.Options) *streaming {
+func startStreaming(t testing.TB, path string, clk *clock, cfg *config.Config, opt hub.Options) *streaming {
 	t.Helper()
 	db, err := store.Open(path)
 	if err != nil {

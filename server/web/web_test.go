@@ -44,7 +44,7 @@ func tuesday(hhmm string) time.Time {
 
 // office is a real server on a real bbolt file, over real HTTP.
 type office struct {
-	t      *testing.T
+	t      testing.TB
 	clock  *clock
 	path   string
 	cfg    *config.Config
@@ -54,7 +54,7 @@ type office struct {
 	tokens map[string]string
 }
 
-func start(t *testing.T, path string, clk *clock, cfg *config.Config) *office {
+func start(t testing.TB, path string, clk *clock, cfg *config.Config) *office {
 	t.Helper()
 	db, err := store.Open(path)
 	if err != nil {
@@ -73,7 +73,7 @@ func start(t *testing.T, path string, clk *clock, cfg *config.Config) *office {
 	return o
 }
 
-func demo(t *testing.T) *config.Config {
+func demo(t testing.TB) *config.Config {
 	t.Helper()
 	cfg, err := config.Demo()
 	if err != nil {
@@ -82,7 +82,7 @@ func demo(t *testing.T) *config.Config {
 	return cfg
 }
 
-func newOffice(t *testing.T, now time.Time) *office {
+func newOffice(t testing.TB, now time.Time) *office {
 	return start(t, filepath.Join(t.TempDir(), "turno.db"), &clock{t: now}, demo(t))
 }
 
