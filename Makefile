@@ -69,7 +69,7 @@ check: test ## test plus staticcheck
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
 
 bench: deps ## benchmarks, each beside its baseline (see docs/performance.md)
-	$(GO) test -run '^$$' -bench Issue -benchtime 20000x -count=1 ./server/loadtest
+	$(GO) test -run '^$$' -bench 'Issue|BaselineBatch' -benchtime 20000x -count=1 ./server/loadtest
 	$(GO) test -run '^$$' -bench CallToScreen -benchtime 20x -count=1 ./server/loadtest
 	$(GO) test -run '^$$' -bench Restart -benchtime 5x -count=1 ./server/live
 

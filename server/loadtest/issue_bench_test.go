@@ -19,10 +19,8 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"turno/server/config"
-	"turno/server/live"
 	"turno/server/queue"
-	"turno/server/store"
-	"turno/server/web"
+	"turno/server/officetest"
 )
 
 // concurrency is the number of kiosks and counters hitting the server at once.
@@ -102,29 +100,14 @@ func load(b *testing.B, url, token string, body func(i int) []byte, wantStatus i
 	b.ReportMetric(0, "ns/op") // throughput and percentiles say it better
 }
 
-// BenchmarkIssue is Turno's whole path: HTTP, auth, the domain, group commit
-// of the event log with fsync, the answer after the commit.
+// BenchmarkIssue is Turno's whole path, wired as the server wires it: HTTP,
+// auth, the domain, group commit of the event log with fsync, the answer
+// after the commit, the publication to the stream's hub.
 func BenchmarkIssue(b *testing.B) {
 	cfg := allDay(b)
-	now := time.Date(2026, 11, 24, 10, 0, 0, 0, cfg.Office.Location)
-	db, err := store.Open(filepath.Join(b.TempDir(), "turno.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	office, err := live.Open(&cfg.Office, db, live.Options{Now: func() time.Time { return now }})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer office.Close()
-	api, err := web.New(web.Options{Config: cfg, Office: office, Store: db, Now: func() time.Time { return now }})
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := httptest.NewServer(api)
-	defer srv.Close()
+	o := officetest.StartWith(b, cfg, officetest.NewClock(time.Date(2026, 11, 24, 10, 0, 0, 0, cfg.Office.Location)))
 	services := []string{"anagrafe", "tributi", "sociali"}
-	load(b, srv.URL+"/api/v1/tickets", "demo-kiosk-token", func(i int) []byte {
+	load(b, o.URL+"/api/v1/tickets", officetest.KioskToken, func(i int) []byte {
 		return []byte(fmt.Sprintf(`{"service":%q,"idempotency_key":"bench-%d"}`, services[i%len(services)], i))
 	}, http.StatusCreated)
 }
