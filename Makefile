@@ -66,7 +66,7 @@ fuzz: ## run each fuzz target for FUZZTIME (5s) on the decoders of untrusted inp
 		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; done
 
 check: test ## test plus staticcheck
-	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 bench: deps ## benchmarks, each beside its baseline (see docs/performance.md)
 	$(GO) test -run '^$$' -bench 'Issue|BaselineBatch' -benchtime 20000x -count=1 ./server/loadtest

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fyne.io/fyne/v2"
+	"image/color"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -21,7 +23,7 @@ func TestScreenshots(t *testing.T) {
 		t.Skip("set TURNO_SCREENSHOTS to a folder to render the screenshots")
 	}
 	d := newDesk(t, officetest.Tuesday("09:40"))
-	d.app.Settings().SetTheme(theme.LightTheme()) //nolint:staticcheck // the light variant, whatever the desktop's
+	d.app.Settings().SetTheme(lightVariant{theme.DefaultTheme()}) // whatever the desktop's variant
 	shot := func(c *console, name string) {
 		t.Helper()
 		// Let the timers and the stream settle before the picture.
@@ -72,4 +74,12 @@ func TestScreenshots(t *testing.T) {
 	f.tap(f.dlg.register.confirm)
 	f.waitFor("the protocol number", func() bool { return f.desk.protocol.Visible() })
 	shot(f, "counter-register.png")
+}
+
+// lightVariant is the default theme always in its light variant, so the
+// screenshots do not depend on the desktop's preference.
+type lightVariant struct{ fyne.Theme }
+
+func (t lightVariant) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return t.Theme.Color(n, theme.VariantLight)
 }

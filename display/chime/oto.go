@@ -99,8 +99,7 @@ func NewOto(s Sound) (*Oto, error) {
 
 // Play plays the chime to its end.
 func (o *Oto) Play(ctx context.Context, _ Announcement) error {
-	p := o.ctx.NewPlayer(bytes.NewReader(o.sound.PCM))
-	defer p.Close()
+	p := o.ctx.NewPlayer(bytes.NewReader(o.sound.PCM)) // freed with it: oto 3.4 needs no Close
 	p.Play()
 	// The player drains its buffer in the background; poll until it has,
 	// bounded by the sound's length plus the device's latency.

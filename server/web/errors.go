@@ -29,7 +29,6 @@ func errorf(status int, code, format string, args ...any) *apiError {
 var (
 	errUnauthorized = &apiError{http.StatusUnauthorized, "unauthorized", "a valid Bearer token is required"}
 	errBadLogin     = &apiError{http.StatusUnauthorized, "bad_credentials", "unknown user or wrong password"}
-	errNotFound     = &apiError{http.StatusNotFound, "not_found", "no such resource"}
 )
 
 // errorBody is the JSON of every error: {"error":{"code","message"}}, plus
