@@ -19,8 +19,8 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"turno/server/config"
-	"turno/server/queue"
 	"turno/server/officetest"
+	"turno/server/queue"
 )
 
 // concurrency is the number of kiosks and counters hitting the server at once.

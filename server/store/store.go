@@ -282,10 +282,15 @@ func (s *Store) Ticket(id string) (*queue.Ticket, error) {
 }
 
 // Backup writes a consistent copy of the whole database to w while the
-// server keeps running (a read transaction sees one committed state).
-func (s *Store) Backup(w io.Writer) (int64, error) {
+// server keeps running (a read transaction sees one committed state). size,
+// if not nil, is told the copy's length before it is written, so an HTTP
+// answer can carry it and a cut-short download can be recognised.
+func (s *Store) Backup(w io.Writer, size func(int64)) (int64, error) {
 	var n int64
 	err := s.db.View(func(tx *bolt.Tx) error {
+		if size != nil {
+			size(tx.Size())
+		}
 		var err error
 		n, err = tx.WriteTo(w)
 		return err

@@ -186,9 +186,10 @@ func TestBackupIsAConsistentCopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	n, err := s.Backup(&buf)
-	if err != nil || n != int64(buf.Len()) {
-		t.Fatalf("got %d bytes %v", n, err)
+	var announced int64
+	n, err := s.Backup(&buf, func(size int64) { announced = size })
+	if err != nil || n != int64(buf.Len()) || announced != n {
+		t.Fatalf("got %d bytes (announced %d) %v", n, announced, err)
 	}
 	path := filepath.Join(t.TempDir(), "copy.db")
 	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {

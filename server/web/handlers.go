@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strconv"
 	"time"
 
 	"turno/server/config"
@@ -337,7 +338,8 @@ func (s *Server) backup(w http.ResponseWriter, r *http.Request, _ *principal) er
 	name := fmt.Sprintf("turno-%s.db", s.now().UTC().Format("20060102-150405"))
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	if _, err := s.backups.Backup(w); err != nil {
+	size := func(n int64) { w.Header().Set("Content-Length", strconv.FormatInt(n, 10)) }
+	if _, err := s.backups.Backup(w, size); err != nil {
 		// Headers are gone; the client sees a truncated body and the log says why.
 		s.logger.Error("backup failed", "err", err)
 	}

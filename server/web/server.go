@@ -26,7 +26,7 @@ type Tickets interface {
 
 // Backups streams a consistent copy of the database (package store).
 type Backups interface {
-	Backup(w io.Writer) (int64, error)
+	Backup(w io.Writer, size func(int64)) (int64, error)
 }
 
 // Options are the server's collaborators.
