@@ -22,7 +22,7 @@ const (
 	DefaultMaxBackoff = 30 * time.Second
 	// DefaultReadTimeout is how long a connection may stay silent before it
 	// is given up: the server pings well within it (hub.DefaultPongWait).
-	DefaultReadTimeout = 75 * time.Second
+	DefaultReadTimeout = 25 * time.Second
 	writeTimeout       = 10 * time.Second
 )
 
@@ -111,6 +111,18 @@ type Stream struct {
 	mu     sync.Mutex
 	model  *model
 	status Status
+	// offset is the server's clock minus ours, from the Date of the last
+	// connection's handshake.
+	offset time.Duration
+}
+
+// ServerNow is the server's current time as this stream last measured it
+// (to the second): an app compares the server's event times with it, not
+// with its own clock, which may be off.
+func (s *Stream) ServerNow() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return time.Now().Add(s.offset)
 }
 
 // Stream opens a live subscription and keeps it until Close, ctx's end, or
@@ -292,6 +304,11 @@ func (s *Stream) session(ctx context.Context) (connected bool, err error) {
 		return false, s.c.transportError(ctx, "GET", "/api/v1/stream", err)
 	}
 	defer conn.Close()
+	if date, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
+		s.mu.Lock()
+		s.offset = time.Until(date)
+		s.mu.Unlock()
+	}
 	// Close the connection when the stream is closed, to end a blocked read.
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()

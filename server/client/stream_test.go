@@ -141,6 +141,10 @@ func TestStreamModelFollowsTheOffice(t *testing.T) {
 	}})
 	waitState(t, s, client.Connected)
 	waitSame(t, admin, s)
+	// The stream knows the server's time, whatever this machine's clock says.
+	if d := s.ServerNow().Sub(o.clock.Now()); d < -2*time.Second || d > 2*time.Second {
+		t.Fatalf("ServerNow is %s off the office's clock", d)
+	}
 
 	// A morning: tickets of several services, two counters, every action.
 	mario, giulia, anna := o.login("mario"), o.login("giulia"), o.login("anna")

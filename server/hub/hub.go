@@ -37,11 +37,14 @@ import (
 
 // Defaults of Options.
 const (
-	DefaultRingSize      = 10000
-	DefaultSendQueue     = 512
-	DefaultStatsEvery    = 20 * time.Second
-	DefaultStatsDelay    = 250 * time.Millisecond
-	DefaultPongWait      = 60 * time.Second
+	DefaultRingSize   = 10000
+	DefaultSendQueue  = 512
+	DefaultStatsEvery = 20 * time.Second
+	DefaultStatsDelay = 250 * time.Millisecond
+	// A hall screen must say within seconds that it is no longer live: the
+	// hub pings every 11 s (9/10 of it), and clients give up after 25 s of
+	// silence (client.DefaultReadTimeout).
+	DefaultPongWait      = 12 * time.Second
 	DefaultWriteWait     = 10 * time.Second
 	DefaultSubscribeWait = 10 * time.Second
 )

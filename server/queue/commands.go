@@ -233,6 +233,7 @@ func (o *Office) Next(now time.Time, counterID string, by Actor) ([]Event, *Tick
 	nt := *t
 	nt.Status = StatusCalled
 	nt.CalledAt = &now
+	nt.RecalledAt = nil
 	nt.ServingAt = nil
 	nt.Counter = c.ID
 	nt.Clerk = by.Name
@@ -268,6 +269,7 @@ func (o *Office) Recall(now time.Time, counterID string, by Actor) ([]Event, *Ti
 	}
 	nt := *t
 	nt.Recalls++
+	nt.RecalledAt = &now
 	ev := o.event(now, EventTicketRecalled, by)
 	ev.Ticket = &nt
 	return []Event{ev}, &nt, nil

@@ -40,8 +40,11 @@ type Ticket struct {
 	IssuedAt time.Time `json:"issued_at"`
 	// QueuedAt is the arrival time the call order uses: the issue time, kept
 	// across transfers and reactivation unless the ticket is sent to the back.
-	QueuedAt   time.Time  `json:"queued_at"`
-	CalledAt   *time.Time `json:"called_at,omitempty"`
+	QueuedAt time.Time  `json:"queued_at"`
+	CalledAt *time.Time `json:"called_at,omitempty"`
+	// RecalledAt is the last recall: the hall board announces it again as
+	// the newest call.
+	RecalledAt *time.Time `json:"recalled_at,omitempty"`
 	ServingAt  *time.Time `json:"serving_at,omitempty"`
 	FinishedAt *time.Time `json:"finished_at,omitempty"`
 	NoShowAt   *time.Time `json:"noshow_at,omitempty"`

@@ -50,7 +50,10 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	up := websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, HandshakeTimeout: 10 * time.Second}
-	conn, err := up.Upgrade(w, r, nil)
+	// The office's time as the stream starts: clients measure their clock
+	// against it instead of trusting two machines to agree (the hall board
+	// tells a fresh call from an old one by it).
+	conn, err := up.Upgrade(w, r, http.Header{"Date": {s.now().UTC().Format(http.TimeFormat)}})
 	if err != nil {
 		return nil // the upgrader has answered with an HTTP error
 	}
