@@ -246,8 +246,15 @@ func (k *Kiosk) do(fn func()) {
 
 // sync takes the stream's news: model and connection state.
 func (k *Kiosk) sync() {
+	was := k.refused()
 	k.model = k.stream.Model()
 	k.status = k.stream.Status()
+	if k.refused() && !was {
+		// Once: the stream will not try again, and the screen only tells
+		// citizens to ask the staff.
+		k.log.Error("the server refused this kiosk; it issues no tickets until its token (TURNO_KIOSK_TOKEN) or the office's [[devices]] are fixed and it is restarted",
+			"status", client.StatusOf(k.status.Err), "err", k.status.Err)
+	}
 	k.refresh()
 }
 

@@ -294,7 +294,7 @@ func TestRetriedTapGetsTheSameTicket(t *testing.T) {
 	var key string
 	h.k.locked(func() {
 		key = h.k.keyFor("anagrafe", false)
-		h.k.issued("anagrafe", "anagrafe/false", nil, false, client.ErrUnreachable)
+		h.k.issued("anagrafe", "anagrafe/false", key, nil, false, client.ErrUnreachable)
 	})
 	first, _, err := h.c.Issue(context.Background(), "anagrafe", false, key) // the lost answer
 	if err != nil {

@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -131,16 +133,36 @@ func (k *Kiosk) refresh() {
 	k.root.Refresh()
 }
 
-// offlineText says why no ticket can be issued, and that the kiosk is on
-// it.
+// offlineText says why no ticket can be issued, and what happens next.
 func (k *Kiosk) offlineText() (title, detail string) {
 	switch {
-	case k.status.State == client.Stopped && client.IsAuth(k.status.Err):
+	case k.refused():
+		// The stream has stopped for good: promising that the kiosk
+		// reconnects by itself would keep citizens, and staff, waiting for
+		// nothing.
 		return k.tr.L("offline.title"), k.tr.L("offline.auth")
 	case k.status.State == client.Connecting:
 		return k.tr.L("offline.connecting"), k.tr.L("offline.wait")
 	}
 	return k.tr.L("offline.title"), k.tr.L("offline.detail")
+}
+
+// refused reports whether the server turned the kiosk's stream away for
+// good: a bad token (401), a forbidden one (403), or a subscription it
+// refused. The stream does not retry those (client.Stream), so the kiosk
+// is out of service until staff fix its token or the office's
+// configuration and restart it.
+func (k *Kiosk) refused() bool {
+	return k.status.State == client.Stopped && k.status.Err != nil &&
+		!errors.Is(k.status.Err, client.ErrStreamClosed) && !errors.Is(k.status.Err, client.ErrUnreachable)
+}
+
+// notAuthorised reports whether the server refused a call for the
+// kiosk's credentials: its token is unknown (401) or may not do this
+// (403).
+func notAuthorised(err error) bool {
+	s := client.StatusOf(err)
+	return s == http.StatusUnauthorized || s == http.StatusForbidden
 }
 
 // staffLine is the small line at the bottom for staff: the kiosk, its
@@ -155,6 +177,9 @@ func (k *Kiosk) staffLine() {
 			"Since": k.status.Since.Format("15:04:05"), "Retries": k.status.Retries}))
 	case client.Stopped:
 		msg := k.tr.L("staff.stopped")
+		if k.refused() {
+			msg = k.tr.L("staff.refused")
+		}
 		if k.status.Err != nil {
 			msg += ": " + k.status.Err.Error()
 		}
@@ -166,7 +191,7 @@ func (k *Kiosk) staffLine() {
 		parts = append(parts, k.tr.L("staff.printFailed", map[string]any{"Error": k.printErr}))
 	}
 	k.staff.SetText(strings.Join(parts, " · "))
-	if k.printErr != "" {
+	if k.printErr != "" || k.refused() {
 		k.staff.Importance = widget.DangerImportance
 	} else {
 		k.staff.Importance = widget.LowImportance
@@ -241,6 +266,19 @@ func (k *Kiosk) back() { k.reset() }
 // reset prepares the kiosk for the next citizen: the start screen, in the
 // kiosk's language, without the priority path.
 func (k *Kiosk) reset() {
+	if k.shown != nil {
+		// A ticket was on screen: its citizen is served, and whoever taps
+		// next is someone else, who must not inherit the key of an earlier
+		// tap that got no answer (it would bring back that tap's ticket).
+		// Keys survive only the way from the "no answer" message back to
+		// the start, where the same citizen taps the same button again: a
+		// key dropped there would issue a second ticket if the server had
+		// issued the first, a ghost that a clerk calls into an empty hall.
+		// Should that citizen walk away instead, the next one gets the
+		// ghost only while it is still waiting (request), within keyReuse:
+		// a live place in the queue, never a dead one.
+		clear(k.pending)
+	}
 	k.priority = false
 	k.info = ""
 	k.shown = nil
