@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 
 	"turno/server/client"
 	"turno/server/officetest"
@@ -452,4 +453,53 @@ func TestBackAtAnOpenCounter(t *testing.T) {
 	again.typeIn(again.login.counter, "1")
 	again.tap(again.login.submit)
 	again.waitFor("the desk with A001", func() bool { return again.screen == screenDesk && again.desk.number.Text == "A001" })
+}
+
+// The function keys work after the clerk picked an information sheet (the
+// select keeps the focus) and after Tab moved the focus to a button: Fyne
+// gives the window's key handler only the keys typed while nothing has
+// focus.
+func TestFunctionKeysWhereverTheFocusIs(t *testing.T) {
+	d := newDesk(t, officetest.Tuesday("09:00"))
+	d.issue("anagrafe", false)
+	d.issue("anagrafe", false)
+	c := d.console(Options{})
+	c.logIn("mario", "1")
+	c.openWith("anagrafe", "tributi")
+	c.waitFor("the queue", func() bool { return strings.Contains(c.desk.status.Text, "2 waiting") })
+
+	// The clerk clicks the sheet selector and picks the second sheet with
+	// the arrow keys.
+	c.d.do(func() { test.Tap(c.desk.sheetFor) })
+	c.d.do(func() {
+		c.press(fyne.KeyDown)
+		c.press(fyne.KeyDown)
+		c.press(fyne.KeyReturn)
+	})
+	c.waitFor("the second sheet, the select focused", func() bool {
+		return c.desk.sheetFor.SelectedIndex() == 1 && c.w.Canvas().Focused() == c.desk.sheetFor
+	})
+	c.key(keyNext)
+	if n := c.calledNumber(); n != "A001" {
+		t.Fatalf("F1 with the select focused called %s, want A001", n)
+	}
+	c.key(keyFinish)
+	c.waitIdle()
+
+	// Tab from the select to the next widget: a button.
+	c.d.do(func() { test.FocusNext(c.w.Canvas()) })
+	c.d.do(func() {
+		if _, ok := c.w.Canvas().Focused().(*keyButton); !ok {
+			t.Fatalf("Tab focused %T, want a desk button", c.w.Canvas().Focused())
+		}
+	})
+	c.key(keyNext)
+	if n := c.calledNumber(); n != "A002" {
+		t.Fatalf("F1 with a button focused called %s, want A002", n)
+	}
+	c.key(keyPause) // busy with a ticket: pausing is not allowed, nothing happens
+	c.key(keyFinish)
+	c.waitIdle()
+	c.key(keyPause)
+	c.waitFor("paused by F9", func() bool { return c.counter.State == queue.CounterPaused })
 }

@@ -26,10 +26,10 @@ type deskScreen struct {
 	counterName *widget.Label // the counter, its state and the clerk
 	banner      *fyne.Container
 	bannerText  *widget.Label
-	pause       *widget.Button
-	services    *widget.Button
-	closeBtn    *widget.Button
-	logout      *widget.Button
+	pause       *keyButton
+	services    *keyButton
+	closeBtn    *keyButton
+	logout      *keyButton
 
 	// the current ticket
 	number   *canvas.Text
@@ -39,21 +39,21 @@ type deskScreen struct {
 	waited   *widget.Label
 	timer    *canvas.Text
 	protocol *widget.Label
-	print    *widget.Button
-	save     *widget.Button
+	print    *keyButton
+	save     *keyButton
 
 	// actions
-	next     *widget.Button
-	recall   *widget.Button
-	noShow   *widget.Button
-	start    *widget.Button
-	finish   *widget.Button
-	forward  *widget.Button
-	transfer *widget.Button
-	register *widget.Button
+	next     *keyButton
+	recall   *keyButton
+	noShow   *keyButton
+	start    *keyButton
+	finish   *keyButton
+	forward  *keyButton
+	transfer *keyButton
+	register *keyButton
 
 	// the information sheet
-	sheetFor *widget.Select
+	sheetFor *keySelect
 	sheetIDs []string
 	sheet    *widget.RichText
 	sheetSrc string
@@ -61,7 +61,7 @@ type deskScreen struct {
 	// the queues and the recent no-shows
 	queues     *fyne.Container
 	noShows    *fyne.Container
-	reactivate map[string]*widget.Button // by ticket number
+	reactivate map[string]*keyButton // by ticket number
 
 	msg *widget.Label
 }
@@ -89,10 +89,10 @@ func (c *Console) buildDesk() {
 	bannerBG := canvas.NewRectangle(color.NRGBA{R: 0xff, G: 0xe0, B: 0xb2, A: 0xff})
 	d.banner = container.NewStack(bannerBG, d.bannerText)
 	d.banner.Hide()
-	d.pause = widget.NewButtonWithIcon(withKey(tr("Pause"), keyPause), theme.MediaPauseIcon(), c.doPauseResume)
-	d.services = widget.NewButtonWithIcon(tr("Services…"), theme.ListIcon(), func() { c.showOpen("") })
-	d.closeBtn = widget.NewButtonWithIcon(tr("Close counter"), theme.CancelIcon(), c.doClose)
-	d.logout = widget.NewButtonWithIcon(tr("Log out"), theme.LogoutIcon(), c.doLogout)
+	d.pause = c.newButton(withKey(tr("Pause"), keyPause), theme.MediaPauseIcon(), c.doPauseResume)
+	d.services = c.newButton(tr("Services…"), theme.ListIcon(), func() { c.showOpen("") })
+	d.closeBtn = c.newButton(tr("Close counter"), theme.CancelIcon(), c.doClose)
+	d.logout = c.newButton(tr("Log out"), theme.LogoutIcon(), c.doLogout)
 	top := container.NewBorder(nil, nil,
 		d.counterName,
 		container.NewHBox(d.pause, d.services, d.closeBtn, d.logout))
@@ -112,20 +112,20 @@ func (c *Console) buildDesk() {
 	d.timer.Alignment = fyne.TextAlignCenter
 	d.protocol = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	d.protocol.SizeName = theme.SizeNameSubHeadingText
-	d.print = widget.NewButtonWithIcon(tr("Print receipt"), theme.DocumentPrintIcon(), c.doPrint)
-	d.save = widget.NewButtonWithIcon(tr("Save receipt"), theme.DocumentSaveIcon(), c.doSave)
+	d.print = c.newButton(tr("Print receipt"), theme.DocumentPrintIcon(), c.doPrint)
+	d.save = c.newButton(tr("Save receipt"), theme.DocumentSaveIcon(), c.doSave)
 	receipt := container.NewCenter(container.NewHBox(d.print, d.save))
 
-	d.next = widget.NewButtonWithIcon(withKey(tr("Call next"), keyNext), theme.MediaSkipNextIcon(), c.doNext)
+	d.next = c.newButton(withKey(tr("Call next"), keyNext), theme.MediaSkipNextIcon(), c.doNext)
 	d.next.Importance = widget.HighImportance
-	d.recall = widget.NewButtonWithIcon(withKey(tr("Recall"), keyRecall), theme.MediaReplayIcon(), c.doRecall)
-	d.noShow = widget.NewButtonWithIcon(withKey(tr("No-show"), keyNoShow), theme.ContentClearIcon(), c.doNoShow)
-	d.start = widget.NewButtonWithIcon(withKey(tr("Start"), keyStart), theme.MediaPlayIcon(), c.doStart)
-	d.finish = widget.NewButtonWithIcon(withKey(tr("Resolved"), keyFinish), theme.ConfirmIcon(), c.doFinish)
+	d.recall = c.newButton(withKey(tr("Recall"), keyRecall), theme.MediaReplayIcon(), c.doRecall)
+	d.noShow = c.newButton(withKey(tr("No-show"), keyNoShow), theme.ContentClearIcon(), c.doNoShow)
+	d.start = c.newButton(withKey(tr("Start"), keyStart), theme.MediaPlayIcon(), c.doStart)
+	d.finish = c.newButton(withKey(tr("Resolved"), keyFinish), theme.ConfirmIcon(), c.doFinish)
 	d.finish.Importance = widget.SuccessImportance
-	d.forward = widget.NewButtonWithIcon(withKey(tr("Back office…"), keyForward), theme.MailForwardIcon(), c.showForward)
-	d.transfer = widget.NewButtonWithIcon(withKey(tr("Transfer…"), keyTransfer), theme.MailReplyIcon(), c.showTransfer)
-	d.register = widget.NewButtonWithIcon(withKey(tr("Register document…"), keyRegister), theme.DocumentCreateIcon(), c.showRegister)
+	d.forward = c.newButton(withKey(tr("Back office…"), keyForward), theme.MailForwardIcon(), c.showForward)
+	d.transfer = c.newButton(withKey(tr("Transfer…"), keyTransfer), theme.MailReplyIcon(), c.showTransfer)
+	d.register = c.newButton(withKey(tr("Register document…"), keyRegister), theme.DocumentCreateIcon(), c.showRegister)
 	d.register.Importance = widget.HighImportance
 
 	// The call button is the one pressed all day: make it big.
@@ -142,7 +142,7 @@ func (c *Console) buildDesk() {
 	)
 	current := container.NewBorder(nil, actions, nil, nil, container.NewCenter(card))
 
-	d.sheetFor = widget.NewSelect(nil, func(string) { c.renderSheet() })
+	d.sheetFor = c.newSelect(func(string) { c.renderSheet() })
 	d.sheet = widget.NewRichTextFromMarkdown("")
 	d.sheet.Wrapping = fyne.TextWrapWord
 	sheet := container.NewBorder(
@@ -151,7 +151,7 @@ func (c *Console) buildDesk() {
 
 	d.queues = container.NewVBox()
 	d.noShows = container.NewVBox()
-	d.reactivate = map[string]*widget.Button{}
+	d.reactivate = map[string]*keyButton{}
 	side := container.NewVScroll(container.NewVBox(
 		heading(tr("Your queues")), d.queues,
 		widget.NewSeparator(),
@@ -516,11 +516,11 @@ func (c *Console) renderNoShows() {
 	if len(ns) > 6 {
 		ns = ns[:6]
 	}
-	d.reactivate = map[string]*widget.Button{}
+	d.reactivate = map[string]*keyButton{}
 	var objs []fyne.CanvasObject
 	for _, t := range ns {
 		id, number := t.ID, t.Number
-		b := widget.NewButtonWithIcon(tr("{{.N}} (no-show at {{.T}}) — back in the queue", "N", t.Number, "T", t.NoShowAt.In(c.opt.Now().Location()).Format("15:04")),
+		b := c.newButton(tr("{{.N}} (no-show at {{.T}}) — back in the queue", "N", t.Number, "T", t.NoShowAt.In(c.opt.Now().Location()).Format("15:04")),
 			theme.ViewRefreshIcon(), func() { c.doReactivate(id, number) })
 		b.Alignment = widget.ButtonAlignLeading
 		enable(b, !c.busy && c.counter.State != queue.CounterClosed)
@@ -621,24 +621,4 @@ func (c *Console) doClose() {
 	c.act(func(ctx context.Context, k string) (*queue.Result, error) { return c.cl.Close(ctx, k, false) }, func(*queue.Result) {
 		c.showOpen(tr("The counter is closed. Open it again when you are back."))
 	})
-}
-
-// typedKey runs the function keys. They do nothing while a dialog is open,
-// so a key hit by mistake while typing a note never calls a citizen.
-func (c *Console) typedKey(ev *fyne.KeyEvent) {
-	if c.escape(ev) {
-		return
-	}
-	if c.screen != screenDesk || c.modal != nil {
-		return
-	}
-	d := &c.desk
-	b := map[fyne.KeyName]*widget.Button{
-		keyNext: d.next, keyRecall: d.recall, keyNoShow: d.noShow, keyStart: d.start, keyFinish: d.finish,
-		keyForward: d.forward, keyTransfer: d.transfer, keyRegister: d.register, keyPause: d.pause,
-	}[ev.Name]
-	if b == nil || b.Disabled() || !b.Visible() {
-		return
-	}
-	b.OnTapped()
 }

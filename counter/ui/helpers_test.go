@@ -108,16 +108,32 @@ func (c *console) describe() string {
 	return fmt.Sprintf("screen %d, number %q, status %q, message %q", c.screen, c.desk.number.Text, c.desk.status.Text, msg)
 }
 
-func (c *console) tap(b *widget.Button) {
+// button is what the tests tap: Fyne's buttons and the desk's.
+type button interface {
+	fyne.Tappable
+	fyne.Disableable
+}
+
+func (c *console) tap(b button) {
 	c.d.t.Helper()
 	c.waitFor("the previous action's answer", func() bool { return !c.busy })
 	c.d.do(func() {
 		if b.Disabled() {
-			c.d.t.Errorf("button %q is disabled; console: %s", b.Text, c.describe())
+			c.d.t.Errorf("button %q is disabled; console: %s", label(b), c.describe())
 			return
 		}
 		test.Tap(b)
 	})
+}
+
+func label(b button) string {
+	switch b := b.(type) {
+	case *widget.Button:
+		return b.Text
+	case *keyButton:
+		return b.Text
+	}
+	return fmt.Sprintf("%T", b)
 }
 
 func (c *console) typeIn(e *widget.Entry, s string) {
@@ -130,7 +146,18 @@ func (c *console) typeIn(e *widget.Entry, s string) {
 func (c *console) key(k fyne.KeyName) {
 	c.d.t.Helper()
 	c.waitFor("the previous action's answer", func() bool { return !c.busy })
-	c.d.do(func() { c.w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: k}) })
+	c.d.do(func() { c.press(k) })
+}
+
+// press types a key as the desktop driver delivers it: to the focused
+// widget if there is one, else to the window's handler. Call it inside do.
+func (c *console) press(k fyne.KeyName) {
+	ev := &fyne.KeyEvent{Name: k}
+	if f := c.w.Canvas().Focused(); f != nil {
+		f.TypedKey(ev)
+	} else if h := c.w.Canvas().OnTypedKey(); h != nil {
+		h(ev)
+	}
 }
 
 // message returns the visible message of the current screen.
