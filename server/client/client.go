@@ -65,6 +65,9 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	if e.Status == 0 { // refused inside the stream, after the HTTP handshake
+		return fmt.Sprintf("%s (%s)", e.Message, e.Code)
+	}
 	return fmt.Sprintf("%s (%s, HTTP %d)", e.Message, e.Code, e.Status)
 }
 
