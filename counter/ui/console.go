@@ -80,8 +80,7 @@ type Console struct {
 	busy      bool              // a counter action is in flight
 	modal     fyne.CanvasObject // the open dialog
 	dlg       dialogs
-	closing   bool            // the clerk closed the counter on purpose
-	refused   map[string]bool // services the server said this counter may not serve
+	closing   bool // the clerk closed the counter on purpose
 
 	pending atomic.Bool // a stream refresh is queued
 	events  eventLog    // this counter's events, for answer ⇄ stream ordering
@@ -115,7 +114,7 @@ func New(ctx context.Context, opt Options) *Console {
 		}
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	c := &Console{opt: opt, cl: opt.Client, w: opt.Window, log: opt.Logger, ctx: ctx, cancel: cancel, refused: map[string]bool{}}
+	c := &Console{opt: opt, cl: opt.Client, w: opt.Window, log: opt.Logger, ctx: ctx, cancel: cancel}
 	c.buildLogin()
 	c.buildOpen()
 	c.buildDesk()
@@ -398,7 +397,6 @@ func (c *Console) logoutLocal() {
 	c.session, c.snap, c.counter = nil, nil, nil
 	c.model = client.Model{}
 	c.busy, c.closing = false, false
-	c.refused = map[string]bool{}
 	c.hideModal()
 }
 

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -10,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"turno/server/client"
 	"turno/server/officetest"
@@ -502,4 +504,39 @@ func TestFunctionKeysWhereverTheFocusIs(t *testing.T) {
 	c.waitIdle()
 	c.key(keyPause)
 	c.waitFor("paused by F9", func() bool { return c.counter.State == queue.CounterPaused })
+}
+
+// The choice offers exactly the services the configuration lets the counter
+// serve: counter 4 is a standard counter that serves only local taxes.
+func TestOpenOffersWhatTheCounterMayServe(t *testing.T) {
+	d := newDesk(t, officetest.Tuesday("09:00"))
+	c := d.console(Options{Lang: "en"})
+	c.logIn("giulia", "4")
+	c.d.do(func() {
+		if len(c.open.checks) != 1 || c.open.checks["tributi"] == nil {
+			t.Errorf("counter 4 offers %v, want only tributi", slices.Collect(maps.Keys(c.open.checks)))
+		}
+	})
+	c.openWith("tributi")
+	c.d.do(func() {
+		if !slices.Equal(c.counter.Services, []string{"tributi"}) {
+			t.Errorf("counter 4 opened for %v, want tributi", c.counter.Services)
+		}
+	})
+
+	// Counter 5 may serve social services and local taxes, in that order.
+	c.tap(c.desk.services)
+	c.waitFor("the choice of services", func() bool { return c.screen == screenOpen })
+	c.d.do(func() { c.open.counter.SetSelected("Sportello 5") })
+	c.d.do(func() {
+		var got []string
+		for _, o := range c.open.list.Objects {
+			if ch, ok := o.(*widget.Check); ok {
+				got = append(got, ch.Text)
+			}
+		}
+		if want := []string{"Social services", "Local taxes"}; !slices.Equal(got, want) {
+			t.Errorf("counter 5 offers %q, want %q", got, want)
+		}
+	})
 }

@@ -2,8 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
-	"regexp"
 	"slices"
 	"time"
 
@@ -13,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"turno/server/client"
 	"turno/server/queue"
 )
 
@@ -99,7 +96,6 @@ func (c *Console) counterChosen() {
 	if k.ID != c.counterID {
 		c.counterID = k.ID
 		c.counter = nil
-		c.refused = map[string]bool{}
 		c.stopStream()
 	}
 	if c.counter == nil || c.counter.ID != k.ID {
@@ -124,26 +120,25 @@ func (c *Console) counterChosen() {
 		o.checks[s.ID] = ch
 		o.list.Add(ch)
 	}
+	if len(o.checks) == 0 {
+		o.list.Add(widget.NewLabel(tr("The configuration lets this counter serve no service: ask the administrator.")))
+	}
 	o.submit.Enable()
 	c.renderOpen()
 }
 
-// candidates are the services a counter may serve. The API does not yet
-// say which a counter may serve (only the lane), so the console offers the
-// lane's services and drops those the server refuses at opening.
+// candidates are the services the configuration lets a counter serve, in
+// the configuration's order. The live model's copy of the counter is newer
+// than the login's, should the configuration have been reloaded.
 func (c *Console) candidates(k *queue.Counter) []queue.ServiceView {
-	lane := k.Lane
-	if lane == "" {
-		lane = queue.LaneStandard
+	may := k.MayServe
+	if m := c.model.Counter(k.ID); m != nil && c.model.Seq > 0 && len(m.MayServe) > 0 {
+		may = m.MayServe
 	}
 	var out []queue.ServiceView
-	for _, s := range c.services() {
-		sl := s.Lane
-		if sl == "" {
-			sl = queue.LaneStandard
-		}
-		if sl == lane && !c.refused[s.ID] {
-			out = append(out, s)
+	for _, id := range may {
+		if v := c.serviceView(id); v != nil {
+			out = append(out, *v)
 		}
 	}
 	return out
@@ -189,12 +184,7 @@ func (c *Console) chosenServices() []string {
 	return out
 }
 
-// notServed finds the service in "counter X may not serve \"id\"".
-var notServed = regexp.MustCompile(`may not serve "([^"]+)"`)
-
-// doOpen opens the counter (or changes its services). A service the
-// server says this counter may not serve is dropped from the list and the
-// opening retried: a refusal changes nothing, so retrying is safe.
+// doOpen opens the counter (or changes its services).
 func (c *Console) doOpen() {
 	if c.screen != screenOpen || c.open.submit.Disabled() {
 		return
@@ -208,39 +198,13 @@ func (c *Console) doOpen() {
 	c.open.submit.Disable()
 	counter := k.ID
 	from := c.model.Seq
-	var (
-		res     *queue.Result
-		dropped []string
-	)
+	var res *queue.Result
 	c.run(func(ctx context.Context) error {
-		for {
-			var err error
-			res, err = c.cl.Open(ctx, counter, services)
-			if !client.IsCode(err, "service_not_served") {
-				return err
-			}
-			var e *client.Error
-			if !errors.As(err, &e) {
-				return err
-			}
-			m := notServed.FindStringSubmatch(e.Message)
-			if m == nil || !slices.Contains(services, m[1]) {
-				return err
-			}
-			dropped = append(dropped, m[1])
-			services = slices.DeleteFunc(services, func(s string) bool { return s == m[1] })
-			if len(services) == 0 {
-				return err
-			}
-		}
+		var err error
+		res, err = c.cl.Open(ctx, counter, services)
+		return err
 	}, func(err error) {
 		c.open.submit.Enable()
-		for _, s := range dropped {
-			c.refused[s] = true
-		}
-		if len(dropped) > 0 && c.screen == screenOpen {
-			c.counterChosen()
-		}
 		if err != nil {
 			msg, what := explain(err)
 			if what == relogin {
