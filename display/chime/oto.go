@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/ebitengine/oto/v3"
@@ -70,9 +71,32 @@ func ParseWAV(data []byte) (Sound, error) {
 
 // Oto plays a sound on the system's audio device through oto.
 type Oto struct {
-	ctx   *oto.Context
-	sound Sound
+	newPlayer func(io.Reader) sink
+	sound     Sound
+	// latency is how long past the sound's own length a player may go on
+	// playing (the device's buffers) before it is given up.
+	latency time.Duration
+	poll    time.Duration
+	// turn is held while a sound plays: one chime at a time, whoever calls
+	// Play (the Queue already plays one by one, but the rule that chimes
+	// never overlap belongs to the player, which knows when a sound ends).
+	turn chan struct{}
 }
+
+// sink is what Oto needs of an oto player; tests give it one that plays
+// nothing.
+type sink interface {
+	Play()
+	Pause()
+	IsPlaying() bool
+	Err() error
+}
+
+// Defaults of Oto.
+const (
+	otoLatency = 2 * time.Second
+	otoPoll    = 20 * time.Millisecond
+)
 
 // NewOto opens the audio device for the sound. It fails where there is no
 // device (a CI machine, a display without speakers): the app then runs
@@ -94,26 +118,42 @@ func NewOto(s Sound) (*Oto, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("chime: audio device: %w", err)
 	}
-	return &Oto{ctx: ctx, sound: s}, nil
+	// oto 3.4's players need no Close: they are freed with them.
+	return newOto(s, func(r io.Reader) sink { return ctx.NewPlayer(r) }), nil
 }
 
-// Play plays the chime to its end.
+func newOto(s Sound, newPlayer func(io.Reader) sink) *Oto {
+	return &Oto{newPlayer: newPlayer, sound: s, latency: otoLatency, poll: otoPoll, turn: make(chan struct{}, 1)}
+}
+
+// Play plays the chime to its end. It returns only once the sound is no
+// longer playing: finished, or stopped because ctx ended or the device
+// did not finish it in time. Returning while it still played would let the
+// next chime start on top of it.
 func (o *Oto) Play(ctx context.Context, _ Announcement) error {
-	p := o.ctx.NewPlayer(bytes.NewReader(o.sound.PCM)) // freed with it: oto 3.4 needs no Close
+	select {
+	case o.turn <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-o.turn }()
+	p := o.newPlayer(bytes.NewReader(o.sound.PCM))
+	// Whatever ends the wait, the sound is silenced before Play returns
+	// (pausing a player that has finished does nothing).
+	defer p.Pause()
 	p.Play()
 	// The player drains its buffer in the background; poll until it has,
 	// bounded by the sound's length plus the device's latency.
-	deadline := time.NewTimer(o.sound.Duration() + 2*time.Second)
+	deadline := time.NewTimer(o.sound.Duration() + o.latency)
 	defer deadline.Stop()
-	tick := time.NewTicker(20 * time.Millisecond)
+	tick := time.NewTicker(o.poll)
 	defer tick.Stop()
 	for p.IsPlaying() {
 		select {
 		case <-ctx.Done():
-			p.Pause()
 			return ctx.Err()
 		case <-deadline.C:
-			return errors.New("chime: the sound did not finish in time")
+			return errors.New("chime: the sound did not finish in time: stopped")
 		case <-tick.C:
 		}
 	}

@@ -178,26 +178,30 @@ func spacer(h float32) fyne.CanvasObject {
 	return r
 }
 
-// onEvent chimes and highlights each new call, on the stream's goroutine.
-func (b *Board) onEvent(ev queue.Event) {
+// onEvent chimes and highlights each new call and recall, on the stream's
+// goroutine.
+func (b *Board) onEvent(s *client.Stream, ev queue.Event) {
 	if ev.Type != queue.EventTicketCalled && ev.Type != queue.EventTicketRecalled || ev.Ticket == nil {
 		return
 	}
-	now := b.opt.Now()
-	if now.Sub(ev.At) > staleCall {
-		b.opt.Logger.Info("old call not announced", "number", ev.Ticket.Number, "at", ev.At)
+	// The event's time is the server's: its age is judged on the server's
+	// clock as the stream measured it, not on this machine's, which may be
+	// off by minutes (ahead, the board would never chime; behind, it would
+	// chime every call replayed after a reconnection).
+	if age := s.ServerNow().Sub(ev.At); age > staleCall {
+		b.opt.Logger.Info("old call not announced", "number", ev.Ticket.Number, "at", ev.At, "age", age)
 		return
 	}
 	counter := ev.Ticket.Counter
-	if s := b.f.current(); s != nil {
-		if k := s.Model().Counter(counter); k != nil {
-			counter = k.Name
-		}
+	if k := s.Model().Counter(counter); k != nil && k.Name != "" {
+		counter = k.Name
 	}
 	if b.opt.Chime != nil {
 		b.opt.Chime.Announce(chime.Announcement{Number: ev.Ticket.Number, Counter: counter, Recall: ev.Type == queue.EventTicketRecalled})
 	}
-	id, until := ev.Ticket.ID, now.Add(b.opt.Highlight)
+	// The highlight is a length of time on screen, counted on the clock the
+	// board redraws with.
+	id, until := ev.Ticket.ID, b.opt.Now().Add(b.opt.Highlight)
 	b.opt.Do(func() {
 		b.highlight.ticket, b.highlight.until = id, until
 	})
@@ -273,8 +277,19 @@ func (b *Board) counterName(id string) string {
 	return id
 }
 
-// calls returns the tickets at a counter now, newest call first, and the
-// earlier calls no longer at a counter.
+// lastCall is when a ticket was last called to a counter: its call, or a
+// later recall (a recall leaves CalledAt as it was, and the citizen who
+// hears the chime again must find the number on top).
+func lastCall(t *queue.Ticket) time.Time {
+	at := *t.CalledAt
+	if t.RecalledAt != nil && t.RecalledAt.After(at) {
+		at = *t.RecalledAt
+	}
+	return at
+}
+
+// calls returns the tickets at a counter now, the latest called or
+// recalled first, and the earlier calls no longer at a counter.
 func calls(m client.Model) (current, last []queue.Ticket) {
 	for _, t := range m.Tickets {
 		if t.CalledAt == nil {
@@ -286,7 +301,7 @@ func calls(m client.Model) (current, last []queue.Ticket) {
 			last = append(last, t.Ticket)
 		}
 	}
-	newest := func(a, b queue.Ticket) int { return b.CalledAt.Compare(*a.CalledAt) }
+	newest := func(a, b queue.Ticket) int { return lastCall(&b).Compare(lastCall(&a)) }
 	slices.SortStableFunc(current, newest)
 	slices.SortStableFunc(last, newest)
 	if len(current) > maxCurrent {

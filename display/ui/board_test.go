@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/test"
+
 	"turno/display/chime"
 	"turno/server/officetest"
 )
@@ -171,9 +173,19 @@ func TestTheBannerShowsWhileDisconnectedAndTheBoardCatchesUp(t *testing.T) {
 }
 
 func TestOldCallsReplayedAfterAReconnectionAreNotAnnounced(t *testing.T) {
+	// Whatever the board's own clock says: the age of a call is judged on
+	// the server's.
+	for name, skew := range map[string]time.Duration{"on time": 0, "clock 5 min behind": -5 * time.Minute} {
+		t.Run(name, func(t *testing.T) { testOldCallsNotAnnounced(t, skew) })
+	}
+}
+
+func testOldCallsNotAnnounced(t *testing.T, skew time.Duration) {
 	o := officetest.Start(t, officetest.Tuesday("09:00"))
 	u, rec := &ui{}, &announcements{}
 	opt := options(o, connect(t, o, officetest.DisplayToken), u)
+	clock := o.Clock // o changes with the restart below, the clock does not
+	opt.Now = func() time.Time { return clock.Now().Add(skew) }
 	opt.MinBackoff, opt.MaxBackoff = 3*time.Second, 3*time.Second
 	b := NewBoard(context.Background(), BoardOptions{Options: opt, Chime: rec})
 	t.Cleanup(b.Close)
@@ -256,4 +268,75 @@ func TestTheHallMessageShowsOnTheBoard(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, u, "the message cleared", func() (bool, string) { return !b.message.Visible(), b.messageText.Text })
+}
+
+func TestARecalledNumberComesBackToTheBigBoxHighlighted(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("09:00"))
+	b, u, rec := newBoard(t, o)
+	ctx := context.Background()
+	issue(t, o, "anagrafe", "anagrafe")
+	mario := open(t, o, "mario", "1", "anagrafe")
+	giulia := open(t, o, "giulia", "2", "anagrafe")
+	eventually(t, u, "connected", func() (bool, string) { return b.model.Seq > 0, "" })
+	// Each step a few seconds apart on the office's clock, as at the counters.
+	if _, err := mario.Next(ctx, "1"); err != nil {
+		t.Fatal(err)
+	}
+	o.Clock.Add(10 * time.Second)
+	if _, err := giulia.Next(ctx, "2"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, u, "A002 in the big box", func() (bool, string) {
+		got, lit := b.newest()
+		return got == "A002 → Sportello 2" && lit, fmt.Sprintf("%q lit=%v", got, lit)
+	})
+	o.Clock.Add(10 * time.Second)
+	if _, err := mario.Recall(ctx, "1"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, u, "A001 back in the big box, highlighted, A002 below", func() (bool, string) {
+		got, lit := b.newest()
+		return got == "A001 → Sportello 1" && lit && b.currentSig == "A002>Sportello 2;", fmt.Sprintf("%q lit=%v below=%q", got, lit, b.currentSig)
+	})
+	got := rec.list()
+	if len(got) != 3 || got[2].Number != "A001" || !got[2].Recall {
+		t.Fatalf("got chimes %+v, want the recall of A001 last", got)
+	}
+	// A new call after the recall is the newest again.
+	o.Clock.Add(10 * time.Second)
+	if _, err := giulia.Finish(ctx, "2", "resolved", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	issue(t, o, "anagrafe")
+	if _, err := giulia.Next(ctx, "2"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, u, "A003 in the big box", func() (bool, string) {
+		got, lit := b.newest()
+		return got == "A003 → Sportello 2" && lit && b.currentSig == "A001>Sportello 1;", fmt.Sprintf("%q lit=%v below=%q", got, lit, b.currentSig)
+	})
+}
+
+func TestABoardWhoseClockRunsAheadStillChimes(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("09:00"))
+	test.NewTempApp(t)
+	u, rec := &ui{}, &announcements{}
+	opt := options(o, connect(t, o, officetest.DisplayToken), u)
+	// The board's machine is 40 s ahead of the server's.
+	opt.Now = func() time.Time { return o.Clock.Now().Add(40 * time.Second) }
+	b := NewBoard(context.Background(), BoardOptions{Options: opt, Chime: rec})
+	t.Cleanup(b.Close)
+	issue(t, o, "anagrafe")
+	mario := open(t, o, "mario", "1", "anagrafe")
+	eventually(t, u, "connected", func() (bool, string) { return b.model.Seq > 0, "" })
+	if _, err := mario.Next(context.Background(), "1"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, u, "the call, highlighted", func() (bool, string) {
+		got, lit := b.newest()
+		return got == "A001 → Sportello 1" && lit, fmt.Sprintf("%q lit=%v", got, lit)
+	})
+	if got := rec.list(); len(got) != 1 || got[0].Number != "A001" {
+		t.Fatalf("got chimes %+v, want one for A001", got)
+	}
 }

@@ -77,11 +77,25 @@ func newFollower(ctx context.Context, opt Options) *follower {
 
 // follow opens the stream and calls refresh (inside Do) after every change
 // and every tick, with the model and the connection's status. onEvent runs
-// on the stream's goroutine for each applied event and must not block.
-func (f *follower) follow(onEvent func(queue.Event), refresh func(client.Model, client.Status)) {
-	s := f.opt.Client.Stream(f.ctx, client.StreamOptions{
-		OnEvent: onEvent, MinBackoff: f.opt.MinBackoff, MaxBackoff: f.opt.MaxBackoff,
+// on the stream's goroutine for each applied event, with the stream that
+// delivered it (its clock and model), and must not block.
+func (f *follower) follow(onEvent func(*client.Stream, queue.Event), refresh func(client.Model, client.Status)) {
+	var s *client.Stream
+	var handler func(queue.Event)
+	// The stream may deliver an event before Stream has returned it: the
+	// handler waits for the variable to be set (on the first event only, a
+	// moment at most) rather than see a nil stream.
+	ready := make(chan struct{})
+	if onEvent != nil {
+		handler = func(ev queue.Event) {
+			<-ready
+			onEvent(s, ev)
+		}
+	}
+	s = f.opt.Client.Stream(f.ctx, client.StreamOptions{
+		OnEvent: handler, MinBackoff: f.opt.MinBackoff, MaxBackoff: f.opt.MaxBackoff,
 	})
+	close(ready)
 	f.mu.Lock()
 	old := f.stream
 	f.stream = s
@@ -123,13 +137,6 @@ func (f *follower) queue(s *client.Stream, refresh func(client.Model, client.Sta
 		}
 		refresh(s.Model(), s.Status())
 	})
-}
-
-// current returns the stream being followed, or nil.
-func (f *follower) current() *client.Stream {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.stream
 }
 
 // close stops the stream and the ticker and waits for them. Call it from
