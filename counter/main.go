@@ -66,11 +66,6 @@ func run(args []string, stderr io.Writer) int {
 		Client: cl, Window: w, User: *user, Counter: *counter, Lang: l,
 		Printer: *printer, ReceiptDir: *receipts, Logger: logger,
 	}
-	// The client grows ReceiptPDF soon; until then the receipt buttons
-	// stay hidden.
-	if r, ok := any(cl).(ui.Receipts); ok {
-		opt.Receipts = r
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	console := ui.New(ctx, opt)

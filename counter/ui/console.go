@@ -17,8 +17,8 @@ import (
 )
 
 // Receipts fetches the printable protocol receipt of a registered document
-// (GET /api/v1/tickets/{id}/receipt.pdf). server/client does not have it
-// yet; the app passes the client when it grows the method.
+// (GET /api/v1/tickets/{id}/receipt.pdf): (*client.Client).ReceiptPDF, or a
+// test's stand-in that answers when the test says so.
 type Receipts interface {
 	ReceiptPDF(ctx context.Context, ticketID string) ([]byte, error)
 }
@@ -37,7 +37,7 @@ type Options struct {
 	Now func() time.Time
 	// Do runs a function where widgets may be touched: fyne.Do in the app.
 	Do func(func())
-	// Receipts prints and saves receipts; nil hides those buttons.
+	// Receipts fetches the receipts to print and save; nil is Client.
 	Receipts Receipts
 	// Printer is the CUPS queue receipts go to with lp; "" prints to the
 	// default printer.
@@ -78,6 +78,7 @@ type Console struct {
 	status    client.Status
 	counter   *queue.Counter    // this counter as last known
 	busy      bool              // a counter action is in flight
+	printing  bool              // a receipt is being fetched, printed or saved
 	modal     fyne.CanvasObject // the open dialog
 	dlg       dialogs
 	closing   bool // the clerk closed the counter on purpose
@@ -102,6 +103,9 @@ func New(ctx context.Context, opt Options) *Console {
 	}
 	if opt.Tick <= 0 {
 		opt.Tick = time.Second
+	}
+	if opt.Receipts == nil && opt.Client != nil {
+		opt.Receipts = opt.Client
 	}
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)

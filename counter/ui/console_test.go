@@ -3,9 +3,12 @@ package ui
 import (
 	"context"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -539,4 +542,61 @@ func TestOpenOffersWhatTheCounterMayServe(t *testing.T) {
 			t.Errorf("counter 5 offers %q, want %q", got, want)
 		}
 	})
+}
+
+// slowReceipts answers a receipt when the test releases it, and counts the
+// requests.
+type slowReceipts struct {
+	calls   atomic.Int32
+	release chan struct{}
+}
+
+func (r *slowReceipts) ReceiptPDF(ctx context.Context, id string) ([]byte, error) {
+	r.calls.Add(1)
+	select {
+	case <-r.release:
+		return []byte("%PDF-1.4 receipt " + id), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// A double click on Save (or Save then Print) while the receipt is on its
+// way fetches and saves one receipt.
+func TestReceiptOnceOnDoubleClick(t *testing.T) {
+	d := newDesk(t, officetest.Tuesday("09:00"))
+	d.issue("documenti", false)
+	r := &slowReceipts{release: make(chan struct{})}
+	c := d.console(Options{Receipts: r})
+	c.logIn("luca", "6")
+	c.openWith("documenti")
+	c.tap(c.desk.next)
+	c.calledNumber()
+	c.key(keyRegister)
+	c.waitFor("the register dialog", func() bool { return c.modal != nil })
+	c.typeIn(c.dlg.register.document, "Istanza cambio di residenza")
+	c.tap(c.dlg.register.confirm)
+	c.waitFor("the receipt buttons", func() bool {
+		return !c.busy && c.desk.save.Visible() && c.desk.print.Visible() && !c.desk.save.Disabled()
+	})
+
+	c.d.do(func() {
+		test.Tap(c.desk.save)
+		test.Tap(c.desk.save)
+		test.Tap(c.desk.print)
+	})
+	c.d.do(func() {
+		if !c.desk.save.Disabled() || !c.desk.print.Disabled() {
+			t.Error("Save and Print stay enabled while a receipt is on its way")
+		}
+	})
+	close(r.release)
+	c.waitFor("the receipt saved", func() bool { return strings.HasPrefix(c.message(), "Receipt saved in") })
+	c.waitFor("the buttons back", func() bool { return !c.desk.save.Disabled() && !c.desk.print.Disabled() })
+	if n := r.calls.Load(); n != 1 {
+		t.Fatalf("%d receipts fetched for a double click, want 1", n)
+	}
+	if _, err := os.Stat(filepath.Join(c.opt.ReceiptDir, "ricevuta-protocollo-2026-000001.pdf")); err != nil {
+		t.Fatal(err)
+	}
 }

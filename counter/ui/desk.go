@@ -300,8 +300,10 @@ func (c *Console) renderDesk() {
 	if cur != nil && cur.Protocol != "" {
 		d.protocol.SetText("✓ " + tr("Protocol no. {{.P}} — {{.Doc}}", "P", cur.Protocol, "Doc", cur.Document))
 		d.protocol.Show()
-		show(d.print, c.opt.Receipts != nil)
-		show(d.save, c.opt.Receipts != nil)
+		d.print.Show()
+		d.save.Show()
+		enable(d.print, !c.printing)
+		enable(d.save, !c.printing)
 	} else {
 		d.protocol.Hide()
 		d.print.Hide()

@@ -181,14 +181,18 @@ func (c *Console) showRegister() {
 		container.NewVBox(widget.NewLabel(tr("Document")), r.document, r.msg), r.confirm, r.document)
 }
 
-// receipt fetches the current ticket's receipt and hands it to use.
+// receipt fetches the current ticket's receipt and hands it to use. Print
+// and Save stay disabled until it is done, so a double click prints one
+// receipt, not two.
 func (c *Console) receipt(use func(ctx context.Context, t queue.Ticket, pdf []byte) (string, error)) {
 	cur := c.current()
-	if cur == nil || cur.Protocol == "" || c.opt.Receipts == nil {
+	if cur == nil || cur.Protocol == "" || c.opt.Receipts == nil || c.printing {
 		return
 	}
 	t := cur.Ticket
 	var done string
+	c.printing = true
+	c.renderDesk()
 	c.run(func(ctx context.Context) error {
 		pdf, err := c.opt.Receipts.ReceiptPDF(ctx, t.ID)
 		if err != nil {
@@ -197,6 +201,8 @@ func (c *Console) receipt(use func(ctx context.Context, t queue.Ticket, pdf []by
 		done, err = use(ctx, t, pdf)
 		return err
 	}, func(err error) {
+		c.printing = false
+		c.renderDesk()
 		if err != nil {
 			msg, _ := explain(err)
 			c.say(msg, true)
