@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"strings"
@@ -55,6 +56,11 @@ type Flow struct {
 	servSig   string
 	countSig  string
 	waitSig   string
+	// retry holds the idempotency key of each ticket asked for whose
+	// answer was lost: tapping again within issueRetry sends the same key,
+	// and the server gives back the ticket it may already have issued
+	// instead of a second one.
+	retry map[issueFor]pendingIssue
 
 	// Login.
 	loginBox      fyne.CanvasObject
@@ -95,6 +101,24 @@ type Flow struct {
 	lockService string
 }
 
+// issueFor is what a ticket tap asks for.
+type issueFor struct {
+	service  string
+	priority bool
+}
+
+// pendingIssue is a tap whose outcome is unknown: its key and when it was
+// last tried.
+type pendingIssue struct {
+	key string
+	at  time.Time
+}
+
+// issueRetry is how long after a lost answer a tap on the same button is a
+// retry of it. Longer, and the next citizen's tap could be handed the
+// earlier ticket back; the view says to try again "in a moment".
+const issueRetry = 2 * time.Minute
+
 type flowServiceRow struct {
 	name, state, waiting, oldest, estimate, counts *widget.Label
 	issue, priority, lock                          *widget.Button
@@ -128,7 +152,7 @@ func NewFlow(ctx context.Context, opt FlowOptions) *Flow {
 	if opt.Lang == "" {
 		opt.Lang = "it"
 	}
-	fl := &Flow{opt: opt, cl: opt.Client, log: opt.Logger.Info, serviceRows: map[string]*flowServiceRow{}, counterRows: map[string]*flowCounterRow{}}
+	fl := &Flow{opt: opt, cl: opt.Client, log: opt.Logger.Info, serviceRows: map[string]*flowServiceRow{}, counterRows: map[string]*flowCounterRow{}, retry: map[issueFor]pendingIssue{}}
 	fl.f = newFollower(ctx, opt.Options)
 	fl.ctx = fl.f.ctx
 	fl.buildLogin()
@@ -306,12 +330,20 @@ func (fl *Flow) buildLock() {
 	fl.lockPop = widget.NewModalPopUp(container.NewGridWrap(fyne.NewSize(460, 150), content), fl.opt.Window.Canvas())
 }
 
-// name is a service's name in the view's language.
+// name is a service's name in the view's language, else in the other one
+// (the configuration requires one of the two), else its id: a row or a
+// choice without a name cannot be told apart.
 func (fl *Flow) name(sv *queue.ServiceView) string {
-	if fl.opt.Lang == "en" && sv.NameEN != "" {
-		return sv.NameEN
+	names := []string{sv.NameIT, sv.NameEN, sv.ID}
+	if fl.opt.Lang == "en" {
+		names[0], names[1] = names[1], names[0]
 	}
-	return sv.NameIT
+	for _, n := range names {
+		if n != "" {
+			return n
+		}
+	}
+	return ""
 }
 
 func (fl *Flow) serviceName(id string) string {
@@ -646,6 +678,13 @@ func (fl *Flow) run(call func(ctx context.Context) error, done func(err error)) 
 // act runs one action; buttons are disabled while it is in flight, so a
 // double tap is one call.
 func (fl *Flow) act(what string, call func(ctx context.Context) (string, error)) {
+	fl.actThen(what, call, nil)
+}
+
+// actThen is act, with settle told the outcome (inside Do) before the view
+// shows it; for an error, settle may return what to say instead of the
+// usual explanation.
+func (fl *Flow) actThen(what string, call func(ctx context.Context) (string, error), settle func(err error) string) {
 	if fl.busy {
 		return
 	}
@@ -656,6 +695,10 @@ func (fl *Flow) act(what string, call func(ctx context.Context) (string, error))
 		return err
 	}, func(err error) {
 		fl.busy = false
+		said := ""
+		if settle != nil {
+			said = settle(err)
+		}
 		if err != nil {
 			fl.log("action refused", "action", what, "err", err)
 			if client.IsAuth(err) {
@@ -664,7 +707,10 @@ func (fl *Flow) act(what string, call func(ctx context.Context) (string, error))
 				fl.showLogin(tr("Your session has expired: log in again."))
 				return
 			}
-			fl.tell(explain(err), true)
+			if said == "" {
+				said = explain(err)
+			}
+			fl.tell(said, true)
 		} else {
 			fl.tell(ok, false)
 		}
@@ -683,9 +729,18 @@ func (fl *Flow) tell(msg string, isErr bool) {
 }
 
 func (fl *Flow) doIssue(service string, priority bool) {
+	if fl.busy {
+		return
+	}
 	name := fl.serviceName(service)
-	fl.act("issue", func(ctx context.Context) (string, error) {
-		t, _, err := fl.cl.Issue(ctx, service, priority, "")
+	what, now := issueFor{service, priority}, fl.opt.Now()
+	p, ok := fl.retry[what]
+	if !ok || now.Sub(p.at) > issueRetry || now.Before(p.at) {
+		p.key = rand.Text() // one key per tap, kept for its retries
+	}
+	p.at = now
+	fl.actThen("issue", func(ctx context.Context) (string, error) {
+		t, _, err := fl.cl.Issue(ctx, service, priority, p.key)
 		if err != nil {
 			return "", err
 		}
@@ -693,7 +748,22 @@ func (fl *Flow) doIssue(service string, priority bool) {
 			return tr("Priority ticket {{.N}} issued for {{.S}}: hand it to the citizen.", "N", t.Number, "S", name), nil
 		}
 		return tr("Ticket {{.N}} issued for {{.S}}: hand it to the citizen.", "N", t.Number, "S", name), nil
+	}, func(err error) string {
+		if !answerLost(err) {
+			delete(fl.retry, what) // issued or refused: the next tap is a new ticket
+			return ""
+		}
+		fl.retry[what] = p
+		// Not "nothing was changed": the ticket may exist. Tapping again is
+		// safe, and the only way to learn its number.
+		return tr("The server does not answer: the ticket may have been issued. Tap again in a moment: a ticket already issued is given back, not issued twice.")
 	})
+}
+
+// answerLost reports whether a call may have been carried out though its
+// answer never came: the server was not heard, or a gateway gave up on it.
+func answerLost(err error) bool {
+	return errors.Is(err, client.ErrUnreachable) || errors.Is(err, context.DeadlineExceeded) || client.StatusOf(err) >= 500
 }
 
 func (fl *Flow) toggleLock(service string) {

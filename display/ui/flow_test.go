@@ -3,13 +3,20 @@ package ui
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2/test"
 
 	"turno/server/client"
+	"turno/server/config"
 	"turno/server/officetest"
 	"turno/server/queue"
 )
@@ -18,9 +25,18 @@ import (
 // own login form.
 func newFlow(t *testing.T, o *officetest.Office) (*Flow, *ui, *client.Client) {
 	t.Helper()
+	return newFlowAt(t, o, o.URL)
+}
+
+// newFlowAt is newFlow through the server's address url (a proxy's).
+func newFlowAt(t *testing.T, o *officetest.Office, url string) (*Flow, *ui, *client.Client) {
+	t.Helper()
 	test.NewTempApp(t)
 	u := &ui{}
-	c := connect(t, o, "")
+	c, err := client.New(url)
+	if err != nil {
+		t.Fatal(err)
+	}
 	w := test.NewTempWindow(t, nil)
 	var fl *Flow
 	u.do(func() {
@@ -267,5 +283,88 @@ func TestADisplayThatGoesOfflineIsAnAlert(t *testing.T) {
 	b.Close()
 	eventually(t, u, "the display offline", func() (bool, string) {
 		return hasAlert(fl, AlertDeviceOffline, "display-1"), kinds(fl.alerts) + fmt.Sprintf(" %+v", fl.model.Devices)
+	})
+}
+
+// lossyProxy passes everything to the office but loses the answer to the
+// first ticket issued: the server issues it, the caller hears nothing.
+func lossyProxy(t *testing.T, o *officetest.Office) string {
+	t.Helper()
+	target, err := url.Parse(o.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pass := httputil.NewSingleHostReverseProxy(target)
+	var lost atomic.Bool
+	p := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Path != "/api/v1/tickets" || lost.Swap(true) {
+			pass.ServeHTTP(w, r)
+			return
+		}
+		pass.ServeHTTP(httptest.NewRecorder(), r) // issued, answer dropped
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		conn.Close()
+	}))
+	t.Cleanup(p.Close)
+	return p.URL
+}
+
+func TestATicketRetriedAfterALostAnswerIsIssuedOnce(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("09:00"))
+	fl, u, _ := newFlowAt(t, o, lossyProxy(t, o))
+	anna := login(t, o, "anna")
+	issued := func() int {
+		t.Helper()
+		s, err := anna.Snapshot(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(s.Tickets)
+	}
+	u.do(func() { test.Tap(fl.serviceRows["anagrafe"].issue) })
+	eventually(t, u, "the view says the server did not answer", func() (bool, string) {
+		return !fl.busy && strings.Contains(fl.say.Text, "does not answer"), fl.say.Text
+	})
+	if n := issued(); n != 1 {
+		t.Fatalf("%d tickets on the server after the lost answer, want 1", n)
+	}
+	// The floor assistant taps again, as the view suggests.
+	u.do(func() { test.Tap(fl.serviceRows["anagrafe"].issue) })
+	eventually(t, u, "the ticket, given back", func() (bool, string) {
+		return !fl.busy && strings.Contains(fl.say.Text, "Ticket A001 issued"), fl.say.Text
+	})
+	if n := issued(); n != 1 {
+		t.Fatalf("%d tickets on the server after the retry, want the first one given back", n)
+	}
+	// Another tap, once the first went through, is another citizen's ticket.
+	u.do(func() { test.Tap(fl.serviceRows["anagrafe"].issue) })
+	eventually(t, u, "a second ticket", func() (bool, string) {
+		return !fl.busy && strings.Contains(fl.say.Text, "Ticket A002 issued"), fl.say.Text
+	})
+}
+
+func TestAServiceWithoutAnItalianNameShowsItsEnglishOne(t *testing.T) {
+	cfg, err := config.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range cfg.Office.Services {
+		if cfg.Office.Services[i].ID == "sociali" {
+			cfg.Office.Services[i].NameIT = ""
+		}
+	}
+	o := officetest.StartWith(t, cfg, officetest.NewClock(officetest.Tuesday("09:00")))
+	fl, u, _ := newFlow(t, o)
+	eventually(t, u, "the English name", func() (bool, string) {
+		sv := fl.model.Service("sociali")
+		if sv == nil || sv.NameEN == "" {
+			return false, "no sociali"
+		}
+		got := fl.serviceRows["sociali"].name.Text
+		return got == sv.NameEN && slices.Contains(fl.moveTo.Options, sv.NameEN), fmt.Sprintf("%q in %q", got, fl.moveTo.Options)
 	})
 }
