@@ -190,6 +190,9 @@ func (c *Console) act(call func(ctx context.Context, counter string) (*queue.Res
 	}, func(err error) {
 		c.busy = false
 		if err != nil {
+			// A close that failed left the counter open: someone else
+			// closing it later must be told again.
+			c.closing = false
 			c.fail(err)
 			c.renderDesk()
 			return
@@ -362,8 +365,31 @@ func (c *Console) refresh(s *client.Stream) {
 	if k := c.model.Counter(c.counterID); k != nil && c.model.Seq > 0 {
 		kk := *k
 		c.counter = &kk
+		if c.lostCounter(k) {
+			return
+		}
 	}
 	c.renderScreen()
+}
+
+// lostCounter takes the clerk back to choosing services when the desk shows
+// a counter that is no longer theirs: closed, or open for another clerk.
+// The events say who did it (counterTaken); this catches a reconnection
+// that brought a fresh snapshot instead, where nobody said it. An action in
+// flight answers for itself.
+func (c *Console) lostCounter(k *queue.Counter) bool {
+	if c.screen != screenDesk || c.busy || c.session == nil {
+		return false
+	}
+	switch {
+	case k.State == queue.CounterClosed:
+		c.showOpen(tr("The counter was closed meanwhile (perhaps by the floor assistant). Choose the services and open it again."))
+	case k.Clerk != c.session.User:
+		c.showOpen(tr("This counter is now open for {{.Who}}.", "Who", k.Clerk))
+	default:
+		return false
+	}
+	return true
 }
 
 func (c *Console) renderScreen() {

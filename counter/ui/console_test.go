@@ -3,6 +3,9 @@ package ui
 import (
 	"context"
 	"maps"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -599,4 +602,99 @@ func TestReceiptOnceOnDoubleClick(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(c.opt.ReceiptDir, "ricevuta-protocollo-2026-000001.pdf")); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// A close that failed (the server was down) leaves the clerk at the desk,
+// and the floor assistant closing the counter later is still told in words.
+func TestCloseFailsThenClosedByOthers(t *testing.T) {
+	d := newDesk(t, officetest.Tuesday("09:00"))
+	c := d.console(Options{})
+	c.logIn("mario", "1")
+	c.openWith("anagrafe")
+	c.waitFor("connected", func() bool { return c.status.State == client.Connected })
+
+	d.o.Stop()
+	c.tap(c.desk.closeBtn)
+	c.waitFor("the failure in words", func() bool {
+		return !c.busy && c.message() == "The server does not answer. Nothing was changed; try again in a moment."
+	})
+	c.d.do(func() {
+		if c.screen != screenDesk || c.desk.closeBtn.Disabled() {
+			t.Errorf("after a failed close: screen %d, close button disabled %v", c.screen, c.desk.closeBtn.Disabled())
+		}
+	})
+
+	d.o = d.o.Restart()
+	c.waitFor("connected again", func() bool { return c.status.State == client.Connected })
+	if _, err := d.as("anna").Close(context.Background(), "1", true); err != nil {
+		t.Fatal(err)
+	}
+	c.waitFor("the closure in words", func() bool {
+		return c.screen == screenOpen && c.message() == "The counter was closed by anna. Choose the services and open it again."
+	})
+}
+
+// relay stands between a console and an office and can be pointed at
+// another office: the console's client keeps its address.
+type relay struct {
+	srv    *httptest.Server
+	target atomic.Pointer[url.URL]
+}
+
+func newRelay(t *testing.T, to string) *relay {
+	t.Helper()
+	r := &relay{}
+	r.point(t, to)
+	r.srv = httptest.NewServer(&httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
+		pr.SetURL(r.target.Load())
+	}})
+	t.Cleanup(r.srv.Close)
+	return r
+}
+
+func (r *relay) point(t *testing.T, to string) {
+	t.Helper()
+	u, err := url.Parse(to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.target.Store(u)
+}
+
+// A reconnection that brings a fresh snapshot, with the counter meanwhile
+// open for another clerk, takes the clerk back to choosing services instead
+// of showing the other clerk's ticket with the buttons enabled. Here the
+// office is restored on another server whose history is shorter than the
+// console's: the stream cannot resume and starts again from a snapshot.
+func TestSnapshotShowsTheCounterTaken(t *testing.T) {
+	d := newDesk(t, officetest.Tuesday("09:00"))
+	r := newRelay(t, d.o.URL)
+	served := d.o
+	c := d.consoleAt(r.srv.URL, Options{})
+	c.logIn("mario", "1")
+	c.openWith("anagrafe")
+	for range 4 {
+		d.issue("anagrafe", false)
+	}
+	c.waitFor("the live queue", func() bool { return strings.Contains(c.desk.status.Text, "4 waiting") })
+
+	// The other server: giulia has counter 1 and a citizen at it.
+	other := officetest.Start(t, officetest.Tuesday("09:00"))
+	d.o = other
+	d.issue("anagrafe", false)
+	giulia := d.as("giulia")
+	if _, err := giulia.Open(context.Background(), "1", []string{"anagrafe"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := giulia.Next(context.Background(), "1"); err != nil {
+		t.Fatal(err)
+	}
+	// mario's session on the other server, as a restored database holds it.
+	c.cl.SetToken(d.as("mario").Token())
+
+	r.point(t, other.URL)
+	served.Stop()
+	c.waitFor("the choice of services, with the reason", func() bool {
+		return c.screen == screenOpen && c.message() == "This counter is now open for giulia."
+	})
 }

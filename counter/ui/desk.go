@@ -251,7 +251,7 @@ func (c *Console) renderDesk() {
 	enable(d.finish, !c.busy && (called || serving))
 	enable(d.forward, !c.busy && (called || serving))
 	enable(d.transfer, !c.busy && (called || serving))
-	enable(d.closeBtn, !c.busy && k.Current == "")
+	enable(d.closeBtn, !c.busy && k.Current == "" && k.State != queue.CounterClosed)
 	enable(d.services, !c.busy && k.Current == "")
 	enable(d.pause, !c.busy && k.Current == "" && k.State != queue.CounterClosed)
 	if k.State == queue.CounterPaused {
@@ -281,6 +281,11 @@ func (c *Console) renderDesk() {
 			st = tr("At the desk")
 		}
 		d.status.SetText(st)
+	case k.State == queue.CounterClosed:
+		d.number.Text = "—"
+		d.service.SetText(tr("Counter closed"))
+		d.priority.Hide()
+		d.status.SetText(tr("Press Services… to choose the services and open it again."))
 	case k.State == queue.CounterPaused:
 		d.number.Text = "—"
 		d.service.SetText(tr("Paused"))

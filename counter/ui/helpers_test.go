@@ -62,7 +62,14 @@ type console struct {
 // ends.
 func (d *desk) console(opt Options) *console {
 	d.t.Helper()
-	cl, err := client.New(d.o.URL)
+	return d.consoleAt(d.o.URL, opt)
+}
+
+// consoleAt opens a console window whose client speaks to addr (a relay in
+// front of the office).
+func (d *desk) consoleAt(addr string, opt Options) *console {
+	d.t.Helper()
+	cl, err := client.New(addr)
 	if err != nil {
 		d.t.Fatal(err)
 	}
