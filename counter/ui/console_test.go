@@ -698,3 +698,41 @@ func TestSnapshotShowsTheCounterTaken(t *testing.T) {
 		return c.screen == screenOpen && c.message() == "This counter is now open for giulia."
 	})
 }
+
+// The no-show list offers only the no-shows the server would still put
+// back in the queue: the demo office's window is 15 minutes.
+func TestNoShowListFollowsTheReactivateWindow(t *testing.T) {
+	d := newDesk(t, officetest.Tuesday("09:00"))
+	d.issue("anagrafe", false)
+	d.issue("anagrafe", false)
+	c := d.console(Options{})
+	c.logIn("mario", "1")
+	c.openWith("anagrafe")
+	c.tap(c.desk.next)
+	if n := c.calledNumber(); n != "A001" {
+		t.Fatalf("called %s", n)
+	}
+	c.tap(c.desk.noShow) // A001, no-show at 09:00
+	c.waitIdle()
+	d.o.Clock.Set(officetest.Tuesday("09:10"))
+	c.tap(c.desk.next)
+	if n := c.calledNumber(); n != "A002" {
+		t.Fatalf("called %s", n)
+	}
+	c.tap(c.desk.noShow) // A002, no-show at 09:10
+	c.waitFor("both no-shows listed", func() bool {
+		return !c.busy && c.desk.reactivate["A001"] != nil && c.desk.reactivate["A002"] != nil
+	})
+
+	d.o.Clock.Set(officetest.Tuesday("09:16"))
+	c.waitFor("A001 out of the list", func() bool {
+		return c.desk.reactivate["A001"] == nil && c.desk.reactivate["A002"] != nil
+	})
+	c.tap(c.desk.reactivate["A002"])
+	c.waitFor("A002 back in its queue", func() bool { return strings.Contains(c.message(), "A002 is back in its queue") })
+	c.d.do(func() {
+		if len(c.desk.reactivate) != 0 {
+			t.Errorf("no-shows still offered: %v", slices.Collect(maps.Keys(c.desk.reactivate)))
+		}
+	})
+}

@@ -61,6 +61,7 @@ type deskScreen struct {
 	// the queues and the recent no-shows
 	queues     *fyne.Container
 	noShows    *fyne.Container
+	noShowIDs  []string              // what noShows lists, to rebuild it only when it changes
 	reactivate map[string]*keyButton // by ticket number
 
 	msg *widget.Label
@@ -317,7 +318,6 @@ func (c *Console) renderDesk() {
 	c.tickDesk()
 	c.renderSheetChoice(cur)
 	c.renderQueues()
-	c.renderNoShows()
 	// Texts and visibility changed sizes: lay the whole desk out again.
 	d.root.Refresh()
 }
@@ -348,6 +348,7 @@ func (c *Console) tickDesk() {
 		return
 	}
 	d := &c.desk
+	c.renderNoShows()
 	now := c.opt.Now()
 	cur := c.current()
 	if cur == nil {
@@ -509,28 +510,52 @@ func (c *Console) renderQueues() {
 	d.queues.Refresh()
 }
 
-// renderNoShows lists today's no-shows of the services served, newest
-// first, each with a button that puts it back in its queue.
+// renderNoShows lists the no-shows of the services served that the server
+// would still put back in the queue (within the office's reactivate
+// window), newest first, each with a button that does it. It runs with the
+// timers too, so a no-show leaves the list when its window closes; the
+// buttons are made again only when the list changes, so a button reached
+// with Tab keeps the focus.
 func (c *Console) renderNoShows() {
 	d := &c.desk
+	if c.counter == nil {
+		return
+	}
+	now, window := c.opt.Now(), c.reactivateWindow()
 	var ns []queue.TicketView
 	for _, t := range c.model.Tickets {
-		if t.Status == queue.StatusNoShow && t.NoShowAt != nil && slices.Contains(c.counter.Services, t.Service) {
-			ns = append(ns, t)
+		if t.Status != queue.StatusNoShow || t.NoShowAt == nil || !slices.Contains(c.counter.Services, t.Service) {
+			continue
 		}
+		if window > 0 && now.Sub(*t.NoShowAt) > window {
+			continue // the server would refuse it: reactivate_expired
+		}
+		ns = append(ns, t)
 	}
 	slices.SortFunc(ns, func(a, b queue.TicketView) int { return b.NoShowAt.Compare(*a.NoShowAt) })
 	if len(ns) > 6 {
 		ns = ns[:6]
 	}
+	ids := make([]string, len(ns))
+	for i, t := range ns {
+		ids[i] = t.ID + "@" + t.NoShowAt.String()
+	}
+	on := !c.busy && c.counter.State != queue.CounterClosed
+	if slices.Equal(ids, d.noShowIDs) && d.noShows.Objects != nil {
+		for _, b := range d.reactivate {
+			enable(b, on)
+		}
+		return
+	}
+	d.noShowIDs = ids
 	d.reactivate = map[string]*keyButton{}
 	var objs []fyne.CanvasObject
 	for _, t := range ns {
 		id, number := t.ID, t.Number
-		b := c.newButton(tr("{{.N}} (no-show at {{.T}}) — back in the queue", "N", t.Number, "T", t.NoShowAt.In(c.opt.Now().Location()).Format("15:04")),
+		b := c.newButton(tr("{{.N}} (no-show at {{.T}}) — back in the queue", "N", t.Number, "T", t.NoShowAt.In(now.Location()).Format("15:04")),
 			theme.ViewRefreshIcon(), func() { c.doReactivate(id, number) })
 		b.Alignment = widget.ButtonAlignLeading
-		enable(b, !c.busy && c.counter.State != queue.CounterClosed)
+		enable(b, on)
 		d.reactivate[t.Number] = b
 		objs = append(objs, b)
 	}
@@ -539,6 +564,19 @@ func (c *Console) renderNoShows() {
 	}
 	d.noShows.Objects = objs
 	d.noShows.Refresh()
+}
+
+// reactivateWindow is how long after a no-show the server still puts the
+// ticket back in its queue: the office's rule, from the live model or the
+// login's snapshot; 0 if neither says.
+func (c *Console) reactivateWindow() time.Duration {
+	if w := c.model.ReactivateWindow.D(); w > 0 {
+		return w
+	}
+	if c.snap != nil {
+		return c.snap.ReactivateWindow.D()
+	}
+	return 0
 }
 
 func enable(w fyne.Disableable, on bool) {
