@@ -209,7 +209,7 @@ func (h *Hub) join(r *registration) {
 	})
 	c.sent = max(from, h.ring.last)
 	if len(r.stats) > 0 && c.view.wantsStats() {
-		backlog = append(backlog, marshalFrame(queue.Frame{Type: queue.FrameStats, Seq: c.sent, Services: r.stats}))
+		backlog = append(backlog, marshalFrame(queue.Frame{Type: queue.FrameStats, Seq: c.sent, Services: c.view.services(r.stats)}))
 	}
 	if c.view.Kind == KindAll {
 		backlog = append(backlog, marshalFrame(queue.Frame{Type: queue.FramePresence, Seq: c.sent, Devices: h.presence.list()}))

@@ -364,8 +364,14 @@ func (h *Hub) deliver(batches [][]queue.Event) []*encoded {
 			case ev.Seq > h.ring.last+1:
 				// Cannot happen with live's ordered commits; if it does, the
 				// ring must not pretend to be gapless.
-				h.logger.Warn("stream: gap in published events; clients resuming before it get a snapshot", "after", h.ring.last, "got", ev.Seq)
+				// It can if a commit reported failing had reached the disk:
+				// the office reloads those events without publishing them.
+				// Every client is sent away to come back for a snapshot.
+				h.logger.Warn("stream: gap in published events; every client starts over from a snapshot", "after", h.ring.last, "got", ev.Seq)
 				h.ring.reset(ev.Seq - 1)
+				for c := range h.clients {
+					h.drop(c, closeGoingAway)
+				}
 			}
 			h.ring.push(*ev)
 			fresh = append(fresh, &encoded{ev: ev})
@@ -449,11 +455,16 @@ func (h *Hub) refresh(fresh []*encoded, all bool) {
 		return
 	}
 	if len(views) > 0 {
-		frame := marshalFrame(queue.Frame{Type: queue.FrameStats, Seq: h.ring.last, Services: views})
+		var frames [2][]byte // one encoding per level, shared by its views
 		for c := range h.clients {
-			if c.view.wantsStats() {
-				h.send(c, frame)
+			if !c.view.wantsStats() {
+				continue
 			}
+			lv := c.view.level()
+			if frames[lv] == nil {
+				frames[lv] = marshalFrame(queue.Frame{Type: queue.FrameStats, Seq: h.ring.last, Services: c.view.services(views)})
+			}
+			h.send(c, frames[lv])
 		}
 	}
 	for i, c := range phones {

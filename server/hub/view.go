@@ -152,6 +152,7 @@ func stripTicket(t queue.Ticket, lv level) queue.Ticket {
 func (v *View) snapshot(s queue.Snapshot) queue.Snapshot {
 	lv := v.level()
 	out := s
+	out.Services = v.services(s.Services)
 	out.Tickets = make([]queue.TicketView, 0, len(s.Tickets))
 	out.Counters = make([]queue.Counter, 0, len(s.Counters))
 	if v.Kind == KindKiosk {
@@ -172,6 +173,18 @@ func (v *View) snapshot(s queue.Snapshot) queue.Snapshot {
 			c.Clerk = ""
 		}
 		out.Counters = append(out.Counters, c)
+	}
+	return out
+}
+
+// services returns service views as the view may read them.
+func (v *View) services(views []queue.ServiceView) []queue.ServiceView {
+	if v.level() != levelPublic {
+		return views
+	}
+	out := make([]queue.ServiceView, len(views))
+	for i, sv := range views {
+		out[i] = sv.Public()
 	}
 	return out
 }

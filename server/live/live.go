@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -66,6 +67,8 @@ type Office struct {
 	pending   []*waiter
 	closed    bool
 	broken    error // the day could not be reloaded after a failed commit
+	// clockBehind is set while the clock reads a day before the office's.
+	clockBehind bool
 
 	kick chan struct{}
 	stop chan struct{}
@@ -150,18 +153,21 @@ func (o *Office) Do(ctx context.Context, cmd Command, view View) ([]queue.Event,
 		return nil, err
 	}
 	now := o.now()
+	o.checkClock(now)
 	staged := o.stage(o.state.Rollover(now))
 	var events []queue.Event
-	var cmdErr error
+	var cmdErr, viewErr error
 	if cmd != nil {
-		events, cmdErr = cmd(now, o.state)
+		if err := o.guarded(func() { events, cmdErr = cmd(now, o.state) }); err != nil {
+			events, cmdErr = nil, err
+		}
 		events = o.stage(events)
 		staged = append(staged, events...)
 	}
 	// Numerators that changed state, by the command or by the clock.
 	staged = append(staged, o.stage(o.state.StatusChanges(now))...)
 	if view != nil {
-		view(now, o.state)
+		viewErr = o.guarded(func() { view(now, o.state) })
 	}
 	var w *waiter
 	if len(staged) > 0 || o.committed < o.lastSeq {
@@ -180,7 +186,35 @@ func (o *Office) Do(ctx context.Context, cmd Command, view View) ([]queue.Event,
 			return nil, err
 		}
 	}
+	if viewErr != nil {
+		return events, viewErr
+	}
 	return events, cmdErr
+}
+
+// guarded runs a command or a view, turning a panic (a bug) into an error:
+// the office's lock is released, nothing of the command is applied, and
+// the office goes on serving.
+func (o *Office) guarded(f func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			o.logger.Error("a command or view panicked; refused", "panic", r, "stack", string(debug.Stack()))
+			err = fmt.Errorf("live: internal error: %v", r)
+		}
+	}()
+	f()
+	return nil
+}
+
+// checkClock warns, once, when the clock says a day before the office's:
+// the office stays on its day (a day is never entered twice), and someone
+// must look at the machine's clock.
+func (o *Office) checkClock(now time.Time) {
+	behind := o.state.Day() != "" && o.cfg.Day(now) < o.state.Day()
+	if behind && !o.clockBehind {
+		o.logger.Error("the clock is behind the business day already started; staying on it", "clock", now, "day", o.state.Day())
+	}
+	o.clockBehind = behind
 }
 
 // stage numbers events and applies them. Callers hold mu.

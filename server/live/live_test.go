@@ -161,3 +161,19 @@ func TestClosedOfficeRefusesCommands(t *testing.T) {
 		t.Fatalf("got %v, want ErrClosed", err)
 	}
 }
+
+func TestAPanickingCommandIsRefusedAndTheOfficeGoesOn(t *testing.T) {
+	o, _, _ := openOffice(t)
+	ctx := context.Background()
+	_, err := o.Do(ctx, func(time.Time, *queue.Office) ([]queue.Event, error) { panic("a bug") }, nil)
+	if err == nil {
+		t.Fatal("a panicking command succeeded")
+	}
+	_, err = o.Do(ctx, nil, func(time.Time, *queue.Office) { panic("another bug") })
+	if err == nil {
+		t.Fatal("a panicking view succeeded")
+	}
+	if tk, err := issue(ctx, o, "anagrafe"); err != nil || tk.Number != "A001" {
+		t.Fatalf("after the panics: got %+v %v", tk, err)
+	}
+}

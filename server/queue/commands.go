@@ -35,7 +35,9 @@ func (o *Office) event(now time.Time, typ string, by Actor) Event {
 // so the daily reset needs no cron and no operator.
 func (o *Office) Rollover(now time.Time) []Event {
 	day := o.cfg.Day(now)
-	if day == o.day {
+	if day == o.day || (o.day != "" && day < o.day) {
+		// Same day, or a clock set back across midnight: a business day is
+		// never entered twice, or its numbers would be given again.
 		return nil
 	}
 	var events []Event
@@ -74,6 +76,9 @@ func (o *Office) Issue(now time.Time, req IssueRequest, by Actor) ([]Event, *Tic
 		return nil, nil, ErrInvalid.withf("idempotency key longer than %d characters", maxKey)
 	}
 	if t := o.idem[req.Key]; req.Key != "" && t != nil {
+		if first := firstService(t); first != req.Service {
+			return nil, nil, ErrIdempotencyConflict.withf("idempotency key already used for a ticket of %q", first)
+		}
 		return nil, t, nil
 	}
 	if st := o.ServiceStatus(now, s.ID); st.Refusal != nil {
@@ -99,6 +104,14 @@ func (o *Office) Issue(now time.Time, req IssueRequest, by Actor) ([]Event, *Tic
 	ev := o.event(now, EventTicketIssued, by)
 	ev.Ticket = t
 	return []Event{ev}, t, nil
+}
+
+// firstService is the service a ticket was issued for, before any transfer.
+func firstService(t *Ticket) string {
+	if len(t.FromServices) > 0 {
+		return t.FromServices[0]
+	}
+	return t.Service
 }
 
 // counterFor finds a counter and checks that by may act on it.
@@ -163,9 +176,11 @@ func (o *Office) Open(now time.Time, counterID string, services []string, by Act
 	if strings.TrimSpace(by.Name) == "" {
 		return nil, ErrInvalid.withf("a counter is opened by a named clerk")
 	}
-	for _, k := range o.cfg.Counters {
-		if other := o.counters[k.ID]; other.ID != c.ID && other.State != CounterClosed && other.Clerk == by.Name {
-			return nil, ErrCounterOpen.withf("%s is already at counter %s: close it first", by.Name, other.Name)
+	if c.State == CounterClosed { // staffing it: the clerk holds one counter at a time
+		for _, k := range o.cfg.Counters {
+			if other := o.counters[k.ID]; other.ID != c.ID && other.State != CounterClosed && other.Clerk == by.Name {
+				return nil, ErrCounterOpen.withf("%s is already at counter %s: close it first", by.Name, other.Name)
+			}
 		}
 	}
 	chosen, err := o.chooseServices(counterID, services)
@@ -175,13 +190,18 @@ func (o *Office) Open(now time.Time, counterID string, services []string, by Act
 	nc := *c
 	nc.State = CounterOpen
 	nc.Services = chosen
-	nc.Clerk = by.Name
 	nc.PausedAt = nil
-	nc.IdleSince = &now
-	if c.State == CounterClosed {
+	switch {
+	case c.State == CounterClosed:
+		nc.Clerk = by.Name
 		nc.OpenedAt = &now
+		nc.IdleSince = &now
 		nc.PriorityStreak = 0
+	case c.State == CounterPaused || nc.IdleSince == nil:
+		nc.IdleSince = &now
 	}
+	// An open counter keeps its clerk and its idle time: the floor assistant
+	// changing its services does not take it over.
 	ev := o.event(now, EventCounterOpened, by)
 	ev.Counter = &nc
 	return []Event{ev}, nil

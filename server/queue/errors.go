@@ -57,6 +57,9 @@ var (
 	ErrServiceNotServed  = &Error{Code: "service_not_served", Kind: KindInvalid, Message: "the counter may not serve that service"}
 	ErrNotLocked         = &Error{Code: "not_locked", Kind: KindConflict, Message: "the numerator is not locked"}
 	ErrAlreadyLocked     = &Error{Code: "already_locked", Kind: KindConflict, Message: "the numerator is already locked"}
+	// ErrIdempotencyConflict is a retried request whose key was used by a
+	// different request.
+	ErrIdempotencyConflict = &Error{Code: "idempotency_conflict", Kind: KindConflict, Message: "the idempotency key was used for another request"}
 )
 
 // Refusal rules: why a numerator does not issue a ticket.

@@ -620,3 +620,59 @@ func TestHallMessageAndContacts(t *testing.T) {
 		t.Fatalf("a new day kept %q and %d contacts", h.o.HallMessage(), h.o.Contacts())
 	}
 }
+
+func TestAClockSetBackAcrossMidnightNeverReentersADay(t *testing.T) {
+	h := newHarness(t, testConfig(t))
+	h.issue(at(tue, "09:00"), "anagrafe", false)
+	// The clock jumps to tomorrow (a bad hardware clock), then is corrected.
+	h.issue(at("2026-11-25", "09:00"), "anagrafe", false)
+	if events := h.o.Rollover(at(tue, "09:05")); events != nil {
+		t.Fatalf("going back to %s: got %d events, want none", tue, len(events))
+	}
+	next := h.issue(at(tue, "09:05"), "anagrafe", false)
+	if next.Day != "2026-11-25" || next.Number != "A002" {
+		t.Fatalf("got %s on %s, want A002 on 2026-11-25 (never A001 twice on a day)", next.Number, next.Day)
+	}
+}
+
+func TestAReusedKeyForAnotherServiceIsRefused(t *testing.T) {
+	h := newHarness(t, testConfig(t))
+	now := at(tue, "09:00")
+	h.roll(now)
+	events, first, err := h.o.Issue(now, IssueRequest{Service: "anagrafe", Key: "k1"}, Actor{Name: "kiosk-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.commit(now, events)
+	_, _, err = h.o.Issue(now, IssueRequest{Service: "tributi", Key: "k1"}, Actor{Name: "kiosk-1"})
+	wantErr(t, err, ErrIdempotencyConflict)
+	// Still the same ticket for the same request, even once transferred.
+	h.open(now, "1", "mario", "anagrafe")
+	h.next(now, "1", "mario")
+	h.do(now, func(now time.Time) ([]Event, *Ticket, error) {
+		return h.o.Transfer(now, "1", "tributi", false, Actor{Name: "mario"})
+	})
+	events, again, err := h.o.Issue(now, IssueRequest{Service: "anagrafe", Key: "k1"}, Actor{Name: "kiosk-1"})
+	if err != nil || len(events) != 0 || again.ID != first.ID {
+		t.Fatalf("got %v %v, want the same ticket", again, err)
+	}
+}
+
+func TestTheFloorAssistantChangingServicesLeavesTheClerkInCharge(t *testing.T) {
+	h := newHarness(t, testConfig(t))
+	now := at(tue, "09:00")
+	h.open(now, "1", "mario", "anagrafe")
+	idle := h.o.Counter("1").IdleSince
+	events, err := h.o.Open(now.Add(time.Minute), "1", []string{"anagrafe", "tributi"}, Actor{Name: "anna", Supervisor: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.commit(now.Add(time.Minute), events)
+	c := h.o.Counter("1")
+	if c.Clerk != "mario" || len(c.Services) != 2 || !c.IdleSince.Equal(*idle) {
+		t.Fatalf("got clerk %s, services %v, idle since %v", c.Clerk, c.Services, c.IdleSince)
+	}
+	if _, err := h.o.Pause(now.Add(2*time.Minute), "1", Actor{Name: "mario"}); err != nil {
+		t.Fatalf("mario pausing his own counter: %v", err)
+	}
+}

@@ -98,3 +98,14 @@ func (o *Office) positions(service string, pos map[string]Position) {
 		}
 	}
 }
+
+// Public returns the view as kiosks and hall screens may show it: the
+// reason of a lock, not who locked it.
+func (v ServiceView) Public() ServiceView {
+	if v.Lock != nil {
+		l := *v.Lock
+		l.By = ""
+		v.Lock = &l
+	}
+	return v
+}

@@ -300,9 +300,12 @@ func (s *Store) Backup(w io.Writer, size func(int64)) (int64, error) {
 
 // Session is a login.
 type Session struct {
-	User    string    `json:"user"`
-	Role    string    `json:"role"`
-	Expires time.Time `json:"expires"`
+	User string `json:"user"`
+	Role string `json:"role"`
+	// Credential identifies the password the session was opened with (a
+	// hash of its hash), so that a changed password ends the session.
+	Credential string    `json:"credential"`
+	Expires    time.Time `json:"expires"`
 }
 
 // PutSession stores a session under key (a hash of its token, never the

@@ -20,6 +20,12 @@ type principal struct {
 	Role config.Role
 }
 
+// device reports whether the caller is a kiosk or a hall display, which
+// citizens can read: no staff names, notes or case files.
+func (p *principal) device() bool {
+	return p.Role == config.RoleKiosk || p.Role == config.RoleDisplay
+}
+
 // supervisor roles may act on counters opened by others.
 func (p *principal) supervisor() bool {
 	return p.Role == config.RoleFloor || p.Role == config.RoleAdmin
@@ -72,7 +78,21 @@ func (s *Server) authenticateToken(token string) (*principal, error) {
 		_ = s.sessions.DeleteSession(sessionKey(token))
 		return nil, errorf(http.StatusUnauthorized, "session_expired", "the session has expired: log in again")
 	}
-	return &principal{Name: sess.User, Role: config.Role(sess.Role)}, nil
+	// The configuration in force decides, not the one of the login: a user
+	// removed, given another role or another password since is logged out.
+	u := s.cfg.User(sess.User)
+	if u == nil || string(u.Role) != sess.Role || sess.Credential != credential(u) {
+		_ = s.sessions.DeleteSession(sessionKey(token))
+		return nil, errorf(http.StatusUnauthorized, "session_expired", "your account has changed since you logged in: log in again")
+	}
+	return &principal{Name: sess.User, Role: u.Role}, nil
+}
+
+// credential ties a session to the password it was opened with, without
+// storing anything that would help guess it.
+func credential(u *config.User) string {
+	sum := sha256.Sum256([]byte("turno-session\x00" + u.PasswordHash))
+	return hex.EncodeToString(sum[:8])
 }
 
 type loginRequest struct {
@@ -107,7 +127,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	token := base64.RawURLEncoding.EncodeToString(b[:])
 	expires := s.now().Add(s.cfg.SessionTTL)
-	if err := s.sessions.PutSession(sessionKey(token), store.Session{User: u.Name, Role: string(u.Role), Expires: expires}); err != nil {
+	if err := s.sessions.PutSession(sessionKey(token), store.Session{User: u.Name, Role: string(u.Role), Credential: credential(u), Expires: expires}); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, loginResponse{Token: token, User: u.Name, FullName: u.FullName, Role: u.Role, ExpiresAt: expires})

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"time"
 
-	"turno/server/config"
 	"turno/server/queue"
 	"turno/server/store"
 )
@@ -19,12 +18,16 @@ type servicesResponse struct {
 	Services []queue.ServiceView `json:"services"`
 }
 
-func (s *Server) services(w http.ResponseWriter, r *http.Request, _ *principal) error {
+func (s *Server) services(w http.ResponseWriter, r *http.Request, p *principal) error {
 	var resp servicesResponse
 	err := s.read(r.Context(), func(now time.Time, st *queue.Office) {
 		resp.At = now
 		for _, svc := range st.Config().Services {
-			resp.Services = append(resp.Services, st.ServiceView(now, svc.ID))
+			v := st.ServiceView(now, svc.ID)
+			if p.device() {
+				v = v.Public()
+			}
+			resp.Services = append(resp.Services, v)
 		}
 	})
 	if err != nil {
@@ -101,6 +104,9 @@ func (s *Server) issue(w http.ResponseWriter, r *http.Request, p *principal) err
 	if replay {
 		status = http.StatusOK
 	}
+	if p.device() { // a kiosk's replay may find the ticket finished: no case file
+		res.Ticket.Note, res.Ticket.CaseRef, res.Ticket.Document, res.Ticket.Clerk = "", "", "", ""
+	}
 	writeJSON(w, status, res.Ticket)
 	return nil
 }
@@ -166,12 +172,20 @@ func (s *Server) snapshot(w http.ResponseWriter, r *http.Request, p *principal) 
 	if err != nil {
 		return err
 	}
-	public := p.Role == config.RoleDisplay
+	public := p.device()
 	for i := range snap.Tickets {
 		t := &snap.Tickets[i]
 		t.IdempotencyKey = ""
 		if public { // a hall screen shows numbers, not case files
-			t.Note, t.CaseRef, t.Document = "", "", ""
+			t.Note, t.CaseRef, t.Document, t.Clerk = "", "", "", ""
+		}
+	}
+	if public {
+		for i := range snap.Services {
+			snap.Services[i] = snap.Services[i].Public()
+		}
+		for i := range snap.Counters {
+			snap.Counters[i].Clerk = ""
 		}
 	}
 	writeJSON(w, http.StatusOK, snap)

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -146,8 +147,17 @@ func TestStreamViewsSeeWhatTheyShouldAndNoMore(t *testing.T) {
 	// Fresh figures follow the events (hub.Options.StatsDelay later).
 	isStats := func(f frame) bool { return f.Type == queue.FrameStats }
 	if !slices.ContainsFunc(got["kiosk"], isStats) {
-		if f := kiosk.until(isStats); len(f[len(f)-1].Services) == 0 {
+		more := kiosk.until(isStats)
+		if len(more[len(more)-1].Services) == 0 {
 			t.Fatal("kiosk: an empty stats frame")
+		}
+		got["kiosk"] = append(got["kiosk"], more...)
+	}
+	// Who locked the numerator stays among staff; the reason does not.
+	kioskSnap, _ := json.Marshal(snap["kiosk"])
+	for _, f := range append(got["kiosk"], frame{raw: string(kioskSnap)}) {
+		if strings.Contains(f.raw, "anna") {
+			t.Fatalf("kiosk: a frame shows who locked: %s", f.raw)
 		}
 	}
 	// The phone hears only about its ticket: called at Sportello 2.

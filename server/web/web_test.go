@@ -8,10 +8,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"turno/assets"
 	"turno/server/config"
 	"turno/server/live"
 	"turno/server/queue"
@@ -604,5 +606,72 @@ func TestHallMessageAndContactsOverHTTP(t *testing.T) {
 		if status != tc.status || errorCode(t, data) != tc.code {
 			t.Fatalf("%s: got %d %s, want %d %s", tc.path, status, data, tc.status, tc.code)
 		}
+	}
+}
+
+func TestSessionsFollowTheConfigurationInForce(t *testing.T) {
+	o := newOffice(t, tuesday("09:00"))
+	mario, giulia := o.token("mario"), o.token("giulia")
+	// Restarted with mario made a floor assistant and giulia's password
+	// changed: both must log in again.
+	text := strings.Replace(string(assets.DemoOffice), "full_name = \"Mario Rossi\"\nrole = \"clerk\"", "full_name = \"Mario Rossi\"\nrole = \"floor\"", 1)
+	hash, err := config.HashPassword("nuova")
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(text, "name = \"giulia\"")
+	j := i + strings.Index(text[i:], "password_hash = \"")
+	k := j + len("password_hash = \"") + strings.Index(text[j+len("password_hash = \""):], "\"")
+	text = text[:j] + "password_hash = \"" + hash + text[k:]
+	cfg, err := config.Parse([]byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.stop()
+	o = start(t, o.path, o.clock, cfg)
+	for name, tok := range map[string]string{"mario": mario, "giulia": giulia} {
+		status, data := o.do(tok, "GET", "/api/v1/snapshot", nil)
+		if status != 401 || errorCode(t, data) != "session_expired" {
+			t.Fatalf("%s's old session: got %d %s", name, status, data)
+		}
+	}
+	// Luca's account did not change: his session goes on.
+	luca := o.token("luca")
+	o.stop()
+	o = start(t, o.path, o.clock, cfg)
+	o.mustDo(luca, "GET", "/api/v1/snapshot", nil, 200, nil)
+}
+
+func TestDevicesSeeNoStaffNamesOrCaseFiles(t *testing.T) {
+	o := newOffice(t, tuesday("09:00"))
+	body := map[string]any{"service": "anagrafe", "idempotency_key": "tap-1"}
+	o.mustDo(kioskToken, "POST", "/api/v1/tickets", body, 201, nil)
+	o.counter("mario", "1", "open", map[string]any{"services": []string{"anagrafe"}})
+	o.counter("mario", "1", "next", nil)
+	o.counter("mario", "1", "finish", map[string]any{"outcome": "forwarded", "case_ref": "ANA-SECRET-1", "note": "situazione delicata"})
+	o.mustDo(o.token("anna"), "POST", "/api/v1/services/sociali/lock", map[string]any{"reason": "assistente assente"}, 200, nil)
+	// A retried tap finds its ticket finished: the kiosk gets it back,
+	// without the case file.
+	status, data := o.do(kioskToken, "POST", "/api/v1/tickets", body)
+	if status != 200 {
+		t.Fatalf("replay: got %d %s", status, data)
+	}
+	checks := map[string][]byte{"replay": data}
+	_, checks["kiosk services"] = o.do(kioskToken, "GET", "/api/v1/services", nil)
+	_, checks["display snapshot"] = o.do("demo-display-token", "GET", "/api/v1/snapshot", nil)
+	for what, data := range checks {
+		for _, private := range []string{"ANA-SECRET-1", "delicata", "mario", "anna"} {
+			if bytes.Contains(data, []byte(private)) {
+				t.Fatalf("%s shows %q: %s", what, private, data)
+			}
+		}
+	}
+	if !bytes.Contains(checks["kiosk services"], []byte("assistente assente")) {
+		t.Fatalf("the kiosk must still read the lock's reason: %s", checks["kiosk services"])
+	}
+	// The same key for another service is a different request.
+	status, data = o.do(kioskToken, "POST", "/api/v1/tickets", map[string]any{"service": "tributi", "idempotency_key": "tap-1"})
+	if status != 409 || errorCode(t, data) != "idempotency_conflict" {
+		t.Fatalf("got %d %s", status, data)
 	}
 }
