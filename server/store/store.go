@@ -282,20 +282,34 @@ func (s *Store) Ticket(id string) (*queue.Ticket, error) {
 }
 
 // Backup writes a consistent copy of the whole database to w while the
-// server keeps running (a read transaction sees one committed state). size,
-// if not nil, is told the copy's length before it is written, so an HTTP
-// answer can carry it and a cut-short download can be recognised.
+// server keeps running. The copy is first written to a file beside the
+// database within one read transaction, and only then sent: a reader that
+// stops reading must not hold a transaction open, or bbolt could not grow
+// the file and every write of the office would wait. size, if not nil, is
+// told the copy's length before it is sent, so an HTTP answer can carry it.
 func (s *Store) Backup(w io.Writer, size func(int64)) (int64, error) {
-	var n int64
-	err := s.db.View(func(tx *bolt.Tx) error {
-		if size != nil {
-			size(tx.Size())
-		}
+	f, err := os.CreateTemp(filepath.Dir(s.db.Path()), ".backup-*.db")
+	if err != nil {
+		return 0, fmt.Errorf("store: backup: %w", err)
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	var length int64
+	err = s.db.View(func(tx *bolt.Tx) error {
 		var err error
-		n, err = tx.WriteTo(w)
+		length, err = tx.WriteTo(f)
 		return err
 	})
-	return n, err
+	if err != nil {
+		return 0, fmt.Errorf("store: backup: %w", err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return 0, fmt.Errorf("store: backup: %w", err)
+	}
+	if size != nil {
+		size(length)
+	}
+	return io.Copy(w, f)
 }
 
 // Session is a login.

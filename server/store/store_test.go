@@ -204,3 +204,46 @@ func TestBackupIsAConsistentCopy(t *testing.T) {
 		t.Fatalf("copy: got last %d %v, want 6", last, err)
 	}
 }
+
+// blockedWriter never returns from Write until released: a download that
+// stopped being read.
+type blockedWriter struct{ release chan struct{} }
+
+func (b blockedWriter) Write(p []byte) (int, error) { <-b.release; return len(p), nil }
+
+func TestAStalledBackupDoesNotStopTheOffice(t *testing.T) {
+	s, _ := open(t)
+	if err := s.Append(dayEvents(1, "2026-11-23", 100)); err != nil {
+		t.Fatal(err)
+	}
+	w := blockedWriter{release: make(chan struct{})}
+	done := make(chan error, 1)
+	go func() { _, err := s.Backup(w, nil); done <- err }()
+	// Writes go on (and grow the file) while the download is stuck.
+	written := make(chan error, 1)
+	go func() {
+		seq := uint64(102)
+		for day := 24; day < 27; day++ {
+			events := dayEvents(seq, fmt.Sprintf("2026-11-%d", day), 2000)
+			if err := s.Append(events); err != nil {
+				written <- err
+				return
+			}
+			seq += uint64(len(events))
+		}
+		written <- nil
+	}()
+	select {
+	case err := <-written:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(20 * time.Second):
+		close(w.release) // let the test end
+		t.Fatal("writes are blocked by a stalled backup")
+	}
+	close(w.release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}

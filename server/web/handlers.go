@@ -352,6 +352,9 @@ func (s *Server) backup(w http.ResponseWriter, r *http.Request, _ *principal) er
 	name := fmt.Sprintf("turno-%s.db", s.now().UTC().Format("20060102-150405"))
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	// A download that stops being read gives up after a while; it holds no
+	// lock of the office (the store copies the database first).
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(30 * time.Minute))
 	size := func(n int64) { w.Header().Set("Content-Length", strconv.FormatInt(n, 10)) }
 	if _, err := s.backups.Backup(w, size); err != nil {
 		// Headers are gone; the client sees a truncated body and the log says why.
