@@ -139,7 +139,7 @@ func (h *Hub) attach(c *client, since uint64) ([][]byte, *queue.WireError) {
 			r.cur = st.Seq()
 			switch {
 			case c.view.Kind == KindPhone:
-				if t := st.Ticket(c.view.Ticket); t != nil && t.ID == c.view.Ticket {
+				if t := st.TicketByID(c.view.Ticket); t != nil {
 					r.ticket = ptr(queue.PublicView(h.cfg, st, t))
 				}
 			case since == 0 || since > r.cur: // new client, or a database newer than the client's

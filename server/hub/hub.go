@@ -445,7 +445,7 @@ func (h *Hub) refresh(fresh []*encoded, all bool) {
 			views = append(views, st.ServiceView(now, id))
 		}
 		for i, c := range phones {
-			if t := st.Ticket(c.view.Ticket); t != nil && t.ID == c.view.Ticket {
+			if t := st.TicketByID(c.view.Ticket); t != nil {
 				tickets[i] = ptr(queue.PublicView(h.cfg, st, t))
 			}
 		}

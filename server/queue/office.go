@@ -113,6 +113,10 @@ func (o *Office) Ticket(ref string) *Ticket {
 	return o.byNumber[ref]
 }
 
+// TicketByID returns today's ticket with that id (never by number: the id
+// is the secret of the public ticket page), or nil.
+func (o *Office) TicketByID(id string) *Ticket { return o.tickets[id] }
+
 // Counter returns a counter's state, or nil. The result must not be modified.
 func (o *Office) Counter(id string) *Counter { return o.counters[id] }
 

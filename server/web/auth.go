@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"turno/server/config"
@@ -113,14 +114,29 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &req, false); err != nil {
 		return err
 	}
+	now := s.now()
+	if until, locked := s.logins.locked(req.User, now); locked {
+		return errorf(http.StatusTooManyRequests, "too_many_attempts",
+			"too many wrong passwords for %q: try again after %s", req.User, until.In(s.cfg.Office.Location).Format("15:04:05"))
+	}
+	select { // a password check costs a bcrypt: a few at a time, whatever the load
+	case s.logins.checks <- struct{}{}:
+		defer func() { <-s.logins.checks }()
+	case <-r.Context().Done():
+		return r.Context().Err()
+	}
 	u := s.cfg.User(req.User)
+	ok := false
 	if u == nil {
 		s.dummyUser.CheckPassword(req.Password) // as slow as a wrong password
+	} else {
+		ok = u.CheckPassword(req.Password)
+	}
+	if !ok {
+		s.logins.fail(req.User, now)
 		return errBadLogin
 	}
-	if !u.CheckPassword(req.Password) {
-		return errBadLogin
-	}
+	s.logins.succeed(req.User)
 	var b [32]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return err
@@ -140,4 +156,66 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, _ *principal) er
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// Wrong passwords allowed in a row before a user's logins pause.
+const (
+	maxLoginFailures = 5
+	loginLockout     = time.Minute
+	maxLoginChecks   = 2 // bcrypt checks at once
+)
+
+// loginGuard slows guessing down: after maxLoginFailures wrong passwords a
+// name's logins are refused for loginLockout, and password checks run a
+// few at a time, so guessing cannot take the office's CPU.
+type loginGuard struct {
+	checks   chan struct{}
+	mu       sync.Mutex
+	failures map[string]*loginFailures
+}
+
+type loginFailures struct {
+	count int
+	until time.Time
+}
+
+func newLoginGuard() *loginGuard {
+	return &loginGuard{checks: make(chan struct{}, maxLoginChecks), failures: map[string]*loginFailures{}}
+}
+
+func (g *loginGuard) locked(user string, now time.Time) (time.Time, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	f := g.failures[user]
+	if f == nil || !now.Before(f.until) {
+		return time.Time{}, false
+	}
+	return f.until, true
+}
+
+func (g *loginGuard) fail(user string, now time.Time) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.failures) > 10000 { // names made up by a guesser: forget the old ones
+		for name, f := range g.failures {
+			if now.After(f.until) {
+				delete(g.failures, name)
+			}
+		}
+	}
+	f := g.failures[user]
+	if f == nil {
+		f = &loginFailures{}
+		g.failures[user] = f
+	}
+	f.count++
+	if f.count >= maxLoginFailures {
+		f.count, f.until = 0, now.Add(loginLockout)
+	}
+}
+
+func (g *loginGuard) succeed(user string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	delete(g.failures, user)
 }

@@ -8,8 +8,6 @@ import (
 	"strings"
 )
 
-var errEOF = io.EOF
-
 func decodeError(err error) error {
 	var (
 		syn *json.SyntaxError

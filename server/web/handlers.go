@@ -121,7 +121,7 @@ func (s *Server) ticket(w http.ResponseWriter, r *http.Request) error {
 	}
 	var v *queue.PublicTicket
 	err := s.read(r.Context(), func(_ time.Time, st *queue.Office) {
-		if t := st.Ticket(id); t != nil && t.ID == id {
+		if t := st.TicketByID(id); t != nil {
 			pv := queue.PublicView(&s.cfg.Office, st, t)
 			v = &pv
 		}

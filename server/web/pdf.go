@@ -90,7 +90,7 @@ func (s *Server) lookupTicket(ctx context.Context, id string) (*queue.Ticket, qu
 		pub queue.PublicTicket
 	)
 	err := s.read(ctx, func(_ time.Time, st *queue.Office) {
-		if lt := st.Ticket(id); lt != nil && lt.ID == id { // Ticket also takes numbers
+		if lt := st.TicketByID(id); lt != nil {
 			c := *lt // the state changes once the lock is released
 			t, pub = &c, queue.PublicView(&s.cfg.Office, st, lt)
 		}

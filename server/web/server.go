@@ -54,6 +54,7 @@ type Server struct {
 	logger    *slog.Logger
 	mux       *http.ServeMux
 	dummyUser *config.User
+	logins    *loginGuard
 	hub       *hub.Hub
 	publicURL string
 }
@@ -64,6 +65,7 @@ func New(opt Options) (*Server, error) {
 		cfg: opt.Config, office: opt.Office, sessions: opt.Store, tickets: opt.Store, backups: opt.Store,
 		now: opt.Now, logger: opt.Logger, mux: http.NewServeMux(),
 		hub:       opt.Hub,
+		logins:    newLoginGuard(),
 		publicURL: opt.PublicURL,
 	}
 	if s.now == nil {

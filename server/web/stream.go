@@ -117,8 +117,7 @@ func (s *Server) phoneView(ctx context.Context, sub queue.Subscribe) (hub.View, 
 	}
 	today := false
 	if err := s.read(ctx, func(_ time.Time, st *queue.Office) {
-		t := st.Ticket(sub.Ticket)
-		today = t != nil && t.ID == sub.Ticket
+		today = st.TicketByID(sub.Ticket) != nil
 	}); err != nil {
 		return hub.View{}, s.wireError(err)
 	}

@@ -675,3 +675,22 @@ func TestDevicesSeeNoStaffNamesOrCaseFiles(t *testing.T) {
 		t.Fatalf("got %d %s", status, data)
 	}
 }
+
+func TestGuessingPasswordsPausesTheLogin(t *testing.T) {
+	o := newOffice(t, tuesday("09:00"))
+	wrong := map[string]string{"user": "mario", "password": "guess"}
+	for i := 0; i < 5; i++ {
+		if status, data := o.do("", "POST", "/api/v1/login", wrong); status != 401 {
+			t.Fatalf("guess %d: got %d %s", i+1, status, data)
+		}
+	}
+	right := map[string]string{"user": "mario", "password": "demo"}
+	status, data := o.do("", "POST", "/api/v1/login", right)
+	if status != 429 || errorCode(t, data) != "too_many_attempts" || !bytes.Contains(data, []byte("09:01:00")) {
+		t.Fatalf("after 5 guesses: got %d %s", status, data)
+	}
+	// Others are not held up, and a minute later mario gets in.
+	o.mustDo("", "POST", "/api/v1/login", map[string]string{"user": "giulia", "password": "demo"}, 200, nil)
+	o.clock.Add(time.Minute)
+	o.mustDo("", "POST", "/api/v1/login", right, 200, nil)
+}
