@@ -56,7 +56,9 @@ type office struct {
 	tokens map[string]string
 }
 
-func start(t testing.TB, path string, clk *clock, cfg *config.Config) *office {
+// start runs an office on the database at path; opts adjust the web
+// server's options (e.g. its public URL).
+func start(t testing.TB, path string, clk *clock, cfg *config.Config, opts ...func(*web.Options)) *office {
 	t.Helper()
 	db, err := store.Open(path)
 	if err != nil {
@@ -66,7 +68,11 @@ func start(t testing.TB, path string, clk *clock, cfg *config.Config) *office {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api, err := web.New(web.Options{Config: cfg, Office: lo, Store: db, Now: clk.Now})
+	wopt := web.Options{Config: cfg, Office: lo, Store: db, Now: clk.Now}
+	for _, o := range opts {
+		o(&wopt)
+	}
+	api, err := web.New(wopt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +216,7 @@ func (o *office) seq() uint64 {
 	return snap.Seq
 }
 
-func errorCode(t *testing.T, data []byte) string {
+func errorCode(t testing.TB, data []byte) string {
 	t.Helper()
 	var body struct {
 		Error struct{ Code, Message string }
