@@ -228,88 +228,65 @@ func counterEvents(events []queue.Event, err error) ([]queue.Event, *queue.Ticke
 
 func (s *Server) counterAction(w http.ResponseWriter, r *http.Request, p *principal) error {
 	id, action := r.PathValue("id"), r.PathValue("action")
-	by := p.actor()
-	var cmd ticketCommand
+	// Each action reads its own body, strictly; those without one accept
+	// none or {}.
+	var req any
+	optional := false
 	switch action {
 	case "open":
-		var req openRequest
-		if err := decode(w, r, &req, false); err != nil {
-			return err
-		}
-		cmd = func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
-			return counterEvents(st.Open(now, id, req.Services, by))
-		}
+		req = &openRequest{}
 	case "next", "recall", "noshow", "start", "pause", "resume":
-		if err := decode(w, r, &empty{}, true); err != nil {
-			return err
-		}
-		cmd = map[string]ticketCommand{
-			"next": func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
-				return st.Next(now, id, by)
-			},
-			"recall": func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
-				return st.Recall(now, id, by)
-			},
-			"noshow": func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
-				return st.NoShow(now, id, by)
-			},
-			"start": func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
-				return st.Start(now, id, by)
-			},
-			"pause": func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
-				return counterEvents(st.Pause(now, id, by))
-			},
-			"resume": func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
-				return counterEvents(st.Resume(now, id, by))
-			},
-		}[action]
+		req, optional = &empty{}, true
 	case "reactivate":
-		var req reactivateRequest
-		if err := decode(w, r, &req, false); err != nil {
-			return err
-		}
-		cmd = func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
-			return st.Reactivate(now, id, req.Ticket, by)
-		}
+		req = &reactivateRequest{}
 	case "finish":
-		var req finishRequest
-		if err := decode(w, r, &req, false); err != nil {
-			return err
-		}
-		cmd = func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
-			return st.Finish(now, id, queue.FinishRequest{Outcome: req.Outcome, CaseRef: req.CaseRef, Note: req.Note}, by)
-		}
+		req = &finishRequest{}
 	case "transfer":
-		var req transferRequest
-		if err := decode(w, r, &req, false); err != nil {
-			return err
-		}
-		cmd = func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
-			return st.Transfer(now, id, req.Service, req.ToBack, by)
-		}
+		req = &transferRequest{}
 	case "register":
-		var req registerRequest
-		if err := decode(w, r, &req, false); err != nil {
-			return err
-		}
-		cmd = func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
-			return st.Register(now, id, req.Document, by)
-		}
+		req = &registerRequest{}
 	case "close":
-		var req closeRequest
-		if err := decode(w, r, &req, true); err != nil {
-			return err
-		}
-		if req.Force && !p.supervisor() {
-			return errorf(http.StatusForbidden, "forbidden", "only the floor assistant or an administrator can force a counter closed")
-		}
-		cmd = func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
-			return counterEvents(st.Close(now, id, req.Force, by))
-		}
+		req, optional = &closeRequest{}, true
 	default:
 		return errorf(http.StatusNotFound, "unknown_action", "unknown counter action %q", action)
 	}
-	res, err := s.run(r.Context(), id, cmd)
+	if err := decode(w, r, req, optional); err != nil {
+		return err
+	}
+	if c, ok := req.(*closeRequest); ok && c.Force && !p.supervisor() {
+		return errorf(http.StatusForbidden, "forbidden", "only the floor assistant or an administrator can force a counter closed")
+	}
+	by := p.actor()
+	res, err := s.run(r.Context(), id, func(now time.Time, st *queue.Office) ([]queue.Event, *queue.Ticket, error) {
+		switch action {
+		case "open":
+			return counterEvents(st.Open(now, id, req.(*openRequest).Services, by))
+		case "next":
+			return st.Next(now, id, by)
+		case "recall":
+			return st.Recall(now, id, by)
+		case "noshow":
+			return st.NoShow(now, id, by)
+		case "start":
+			return st.Start(now, id, by)
+		case "pause":
+			return counterEvents(st.Pause(now, id, by))
+		case "resume":
+			return counterEvents(st.Resume(now, id, by))
+		case "reactivate":
+			return st.Reactivate(now, id, req.(*reactivateRequest).Ticket, by)
+		case "finish":
+			f := req.(*finishRequest)
+			return st.Finish(now, id, queue.FinishRequest{Outcome: f.Outcome, CaseRef: f.CaseRef, Note: f.Note}, by)
+		case "transfer":
+			t := req.(*transferRequest)
+			return st.Transfer(now, id, t.Service, t.ToBack, by)
+		case "register":
+			return st.Register(now, id, req.(*registerRequest).Document, by)
+		default: // close
+			return counterEvents(st.Close(now, id, req.(*closeRequest).Force, by))
+		}
+	})
 	if err != nil {
 		return err
 	}
