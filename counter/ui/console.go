@@ -443,13 +443,7 @@ func (c *Console) serviceName(id string) string {
 	if v == nil {
 		return id
 	}
-	if c.opt.Lang == "en" && v.NameEN != "" {
-		return v.NameEN
-	}
-	if v.NameIT != "" {
-		return v.NameIT
-	}
-	return v.NameEN
+	return v.Name(c.opt.Lang)
 }
 
 // services returns the office's services: the live model's once it has

@@ -330,21 +330,8 @@ func (fl *Flow) buildLock() {
 	fl.lockPop = widget.NewModalPopUp(container.NewGridWrap(fyne.NewSize(460, 150), content), fl.opt.Window.Canvas())
 }
 
-// name is a service's name in the view's language, else in the other one
-// (the configuration requires one of the two), else its id: a row or a
-// choice without a name cannot be told apart.
-func (fl *Flow) name(sv *queue.ServiceView) string {
-	names := []string{sv.NameIT, sv.NameEN, sv.ID}
-	if fl.opt.Lang == "en" {
-		names[0], names[1] = names[1], names[0]
-	}
-	for _, n := range names {
-		if n != "" {
-			return n
-		}
-	}
-	return ""
-}
+// name is a service's name in the view's language.
+func (fl *Flow) name(sv *queue.ServiceView) string { return sv.Name(fl.opt.Lang) }
 
 func (fl *Flow) serviceName(id string) string {
 	if sv := fl.model.Service(id); sv != nil {

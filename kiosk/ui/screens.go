@@ -48,15 +48,7 @@ func (k *Kiosk) relabel() {
 }
 
 // name is a service's name in the kiosk's language.
-func (k *Kiosk) name(sv *queue.ServiceView) string {
-	if k.tr.Language() == "en" && sv.NameEN != "" {
-		return sv.NameEN
-	}
-	if sv.NameIT != "" {
-		return sv.NameIT
-	}
-	return sv.ID
-}
+func (k *Kiosk) name(sv *queue.ServiceView) string { return sv.Name(k.tr.Language()) }
 
 // refresh shows the office as the stream has it: one button per service
 // with its state, or the server-down banner.

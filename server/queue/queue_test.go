@@ -676,3 +676,20 @@ func TestTheFloorAssistantChangingServicesLeavesTheClerkInCharge(t *testing.T) {
 		t.Fatalf("mario pausing his own counter: %v", err)
 	}
 }
+
+func TestServiceViewNameFallsBack(t *testing.T) {
+	for _, tc := range []struct {
+		it, en, lang, want string
+	}{
+		{"Anagrafe", "Registry", "it", "Anagrafe"},
+		{"Anagrafe", "Registry", "en", "Registry"},
+		{"Anagrafe", "", "en", "Anagrafe"},
+		{"", "Registry", "it", "Registry"},
+		{"", "", "it", "anagrafe"},
+	} {
+		v := ServiceView{ID: "anagrafe", NameIT: tc.it, NameEN: tc.en}
+		if got := v.Name(tc.lang); got != tc.want {
+			t.Errorf("%q/%q in %s: got %q, want %q", tc.it, tc.en, tc.lang, got, tc.want)
+		}
+	}
+}

@@ -109,3 +109,19 @@ func (v ServiceView) Public() ServiceView {
 	}
 	return v
 }
+
+// Name is the service's name in lang ("it" or "en"), else in the other
+// language (the configuration requires one of the two), else its id: the
+// apps show it on buttons and rows, which must never be blank.
+func (v *ServiceView) Name(lang string) string {
+	names := []string{v.NameIT, v.NameEN, v.ID}
+	if lang == "en" {
+		names[0], names[1] = names[1], names[0]
+	}
+	for _, n := range names {
+		if n != "" {
+			return n
+		}
+	}
+	return ""
+}
