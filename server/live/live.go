@@ -132,16 +132,17 @@ func (o *Office) rebuild() error {
 
 // Command computes a command's events from the state at now without changing
 // it (the queue package's commands).
-type Command func(now time.Time, st *queue.Office) ([]queue.Event, error)
+type Command = queue.Command
 
 // View reads the state after a command's events are applied, under the lock;
 // it must copy what it keeps.
 type View func(now time.Time, st *queue.Office)
 
-// Do runs cmd (which may be nil, for a read), applies its events, then view,
-// and returns once those events and every earlier one are on disk. A day
-// change is handled first. The command's error is returned after the commit
-// of the events it still produced (a refusal's turn-away).
+// Do runs cmd (which may be nil, for a read) through queue.Office.Run, then
+// view, and returns once the events applied and every earlier one are on
+// disk. It returns those events (the day's rollover and the numerators'
+// changes included). The command's error is returned after the commit of
+// the events it still produced (a refusal's turn-away).
 func (o *Office) Do(ctx context.Context, cmd Command, view View) ([]queue.Event, error) {
 	o.mu.Lock()
 	if o.closed || o.broken != nil {
@@ -154,18 +155,14 @@ func (o *Office) Do(ctx context.Context, cmd Command, view View) ([]queue.Event,
 	}
 	now := o.now()
 	o.checkClock(now)
-	staged := o.stage(o.state.Rollover(now))
-	var events []queue.Event
-	var cmdErr, viewErr error
-	if cmd != nil {
-		if err := o.guarded(func() { events, cmdErr = cmd(now, o.state) }); err != nil {
-			events, cmdErr = nil, err
-		}
-		events = o.stage(events)
-		staged = append(staged, events...)
+	var viewErr error
+	staged, cmdErr := o.state.Run(now, cmd)
+	var pe *queue.PanicError
+	if errors.As(cmdErr, &pe) {
+		o.logger.Error("a command panicked; refused", "panic", pe.Value, "stack", string(pe.Stack))
+		cmdErr = fmt.Errorf("live: %w", cmdErr)
 	}
-	// Numerators that changed state, by the command or by the clock.
-	staged = append(staged, o.stage(o.state.StatusChanges(now))...)
+	o.lastSeq = o.state.Seq()
 	if view != nil {
 		viewErr = o.guarded(func() { view(now, o.state) })
 	}
@@ -187,18 +184,18 @@ func (o *Office) Do(ctx context.Context, cmd Command, view View) ([]queue.Event,
 		}
 	}
 	if viewErr != nil {
-		return events, viewErr
+		return staged, viewErr
 	}
-	return events, cmdErr
+	return staged, cmdErr
 }
 
-// guarded runs a command or a view, turning a panic (a bug) into an error:
-// the office's lock is released, nothing of the command is applied, and
-// the office goes on serving.
+// guarded runs a view, turning a panic (a bug) into an error: the
+// office's lock is released and the office goes on serving. (Commands are
+// guarded by queue.Office.Run.)
 func (o *Office) guarded(f func()) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			o.logger.Error("a command or view panicked; refused", "panic", r, "stack", string(debug.Stack()))
+			o.logger.Error("a view panicked; refused", "panic", r, "stack", string(debug.Stack()))
 			err = fmt.Errorf("live: internal error: %v", r)
 		}
 	}()
@@ -215,16 +212,6 @@ func (o *Office) checkClock(now time.Time) {
 		o.logger.Error("the clock is behind the business day already started; staying on it", "clock", now, "day", o.state.Day())
 	}
 	o.clockBehind = behind
-}
-
-// stage numbers events and applies them. Callers hold mu.
-func (o *Office) stage(events []queue.Event) []queue.Event {
-	for i := range events {
-		o.lastSeq++
-		events[i].Seq = o.lastSeq
-		o.state.Apply(events[i])
-	}
-	return events
 }
 
 // Tick handles the day change when no command comes; the server calls it on

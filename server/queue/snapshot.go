@@ -5,8 +5,11 @@ import "time"
 // Snapshot is the whole office at one event sequence number: what a screen
 // needs to start, before it follows the events.
 type Snapshot struct {
-	Seq      uint64        `json:"seq"`
-	Office   string        `json:"office"`
+	Seq    uint64 `json:"seq"`
+	Office string `json:"office"`
+	// TimeZone is the office's IANA zone (e.g. Europe/Rome): every screen
+	// shows times in it, whatever the machine's own zone.
+	TimeZone string        `json:"timezone"`
 	Day      string        `json:"day"`
 	At       time.Time     `json:"at"`
 	Services []ServiceView `json:"services"`
@@ -20,6 +23,20 @@ type Snapshot struct {
 	// The office's rules that the apps show or follow.
 	MaxRecalls       int     `json:"max_recalls"`
 	ReactivateWindow Seconds `json:"reactivate_window_s"`
+}
+
+// Location is the office's time zone, loaded from TimeZone; ok is false
+// when the snapshot names none or the zone is unknown here (the apps embed
+// time/tzdata, so that means a snapshot from an older server).
+func (s *Snapshot) Location() (loc *time.Location, ok bool) {
+	if s.TimeZone == "" {
+		return time.UTC, false
+	}
+	loc, err := time.LoadLocation(s.TimeZone)
+	if err != nil {
+		return time.UTC, false
+	}
+	return loc, true
 }
 
 // ServiceView is a service's configuration, numerator state and day counts.
@@ -46,7 +63,7 @@ type TicketView struct {
 // Snapshot returns the office's state at now. Tickets are today's, in issue
 // order; waiting ones carry their position and estimated wait.
 func (o *Office) Snapshot(now time.Time) Snapshot {
-	snap := Snapshot{Seq: o.seq, Office: o.cfg.Name, Day: o.day, At: now, HallMessage: o.message, Contacts: o.contacts,
+	snap := Snapshot{Seq: o.seq, Office: o.cfg.Name, TimeZone: o.cfg.Location.String(), Day: o.day, At: now, HallMessage: o.message, Contacts: o.contacts,
 		MaxRecalls: o.cfg.Rules.MaxRecalls, ReactivateWindow: Seconds(o.cfg.Rules.ReactivateWindow)}
 	for i := range o.cfg.Services {
 		snap.Services = append(snap.Services, o.ServiceView(now, o.cfg.Services[i].ID))
