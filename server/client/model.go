@@ -344,11 +344,13 @@ func (m *model) positions() {
 		q := waiting[sv.ID]
 		slices.SortStableFunc(q, func(a, b int) int { return callOrder(&m.Tickets[a].Ticket, &m.Tickets[b].Ticket) })
 		for ahead, idx := range q {
-			m.Tickets[idx].Position = &queue.Position{Ahead: ahead, EstimatedWait: m.estimate(sv, ahead, waiting)}
+			w := m.estimate(sv, ahead, waiting)
+			m.Tickets[idx].Position = &queue.Position{Ahead: ahead, Wait: queue.Wait{EstimatedWait: w, WaitLow: w, WaitHigh: w}}
 		}
 		if m.full {
 			sv.Waiting = len(q)
-			sv.EstimatedWait = m.estimate(sv, len(q), waiting)
+			w := m.estimate(sv, len(q), waiting)
+			sv.Wait = queue.Wait{EstimatedWait: w, WaitLow: w, WaitHigh: w}
 		}
 	}
 }

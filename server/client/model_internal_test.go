@@ -39,7 +39,7 @@ func FuzzModelApply(f *testing.F) {
 		{Type: queue.FrameEvent, Seq: 3, Event: &queue.Event{Seq: 3, Type: queue.EventServiceLocked, Service: "anagrafe", Lock: &queue.Lock{Reason: "x"}}},
 		{Type: queue.FrameEvent, Seq: 4, Event: &queue.Event{Seq: 4, Type: queue.EventServiceTurnaway, Service: "anagrafe", Refusal: &queue.Refusal{Rule: "locked"}}},
 		{Type: queue.FrameEvent, Seq: 5, Event: &queue.Event{Seq: 5, Type: queue.EventDayRollover, Day: "2026-11-25"}},
-		{Type: queue.FrameStats, Seq: 5, Services: []queue.ServiceView{{ID: "anagrafe", ServiceStatus: queue.ServiceStatus{Waiting: 3, EstimatedWait: 60}}}},
+		{Type: queue.FrameStats, Seq: 5, Services: []queue.ServiceView{{ID: "anagrafe", ServiceStatus: queue.ServiceStatus{Waiting: 3, Wait: queue.Wait{EstimatedWait: 60}}}}},
 		{Type: queue.FrameTicket, Seq: 6, Ticket: &queue.PublicTicket{ID: "t1"}},
 	} {
 		data, err := json.Marshal(fr)

@@ -109,7 +109,7 @@ func (o *Office) positions(service string, pos map[string]Position) {
 	for _, prio := range []bool{true, false} {
 		for _, t := range q {
 			if t.Priority == prio {
-				pos[t.ID] = Position{Ahead: ahead, EstimatedWait: Seconds(o.estimate(service, ahead))}
+				pos[t.ID] = Position{Ahead: ahead, Wait: flatWait(o.estimate(service, ahead))}
 				ahead++
 			}
 		}

@@ -22,8 +22,8 @@ type ServiceStatus struct {
 	// Refusal is why a ticket would be refused now; nil when open.
 	Refusal *Refusal `json:"refusal,omitempty"`
 	Waiting int      `json:"waiting"`
-	// EstimatedWait is the expected wait of a ticket issued now.
-	EstimatedWait Seconds `json:"estimated_wait_s"`
+	// Wait is the expected wait of a ticket issued now, and its range.
+	Wait
 	// CutoffAt is when the numerator stops by time in the current opening.
 	CutoffAt *time.Time `json:"cutoff_at,omitempty"`
 	// ClosesAt is the end of the current opening.
@@ -43,7 +43,7 @@ func (o *Office) ServiceStatus(now time.Time, id string) ServiceStatus {
 		st.Status = ServiceClosed
 		return st
 	}
-	st.EstimatedWait = Seconds(o.estimate(id, st.Waiting))
+	st.Wait = flatWait(o.estimate(id, st.Waiting))
 	if st.Waiting > 0 {
 		st.OldestWait = Seconds(now.Sub(o.oldest(id)))
 	}
@@ -110,6 +110,11 @@ func (o *Office) ServiceTime(service string) time.Duration {
 		sum += d
 	}
 	return sum / time.Duration(len(r))
+}
+
+// flatWait is a wait whose range is not known.
+func flatWait(d time.Duration) Wait {
+	return Wait{EstimatedWait: Seconds(d), WaitLow: Seconds(d), WaitHigh: Seconds(d)}
 }
 
 // capacity is Capacity over the office's counters and queues.
@@ -216,8 +221,8 @@ func contains(list []string, s string) bool {
 
 // Position is where a waiting ticket stands.
 type Position struct {
-	Ahead         int     `json:"ahead"`
-	EstimatedWait Seconds `json:"estimated_wait_s"`
+	Ahead int `json:"ahead"`
+	Wait
 }
 
 // PositionOf returns how many tickets of its service will be called before a
@@ -232,7 +237,7 @@ func (o *Office) PositionOf(t *Ticket) (Position, bool) {
 	if !t.Priority { // every priority ticket, and the walk-ins before it
 		ahead = len(prio) + before(o.waiting[t.Service], t) - ahead
 	}
-	return Position{Ahead: ahead, EstimatedWait: Seconds(o.estimate(t.Service, ahead))}, true
+	return Position{Ahead: ahead, Wait: flatWait(o.estimate(t.Service, ahead))}, true
 }
 
 // StatusChanges returns an event for each numerator whose state at now

@@ -22,9 +22,9 @@ type PublicTicket struct {
 	CounterName   string     `json:"counter_name,omitempty"`
 	Recalls       int        `json:"recalls,omitempty"`
 	Protocol      string     `json:"protocol,omitempty"`
-	// Ahead and EstimatedWait are set while the ticket waits.
-	Ahead         *int     `json:"ahead,omitempty"`
-	EstimatedWait *Seconds `json:"estimated_wait_s,omitempty"`
+	// Ahead and the wait are set while the ticket waits.
+	Ahead *int `json:"ahead,omitempty"`
+	*Wait
 }
 
 // PublicView returns the public view of a ticket. o may hold another day
@@ -43,7 +43,8 @@ func PublicView(cfg *Config, o *Office, t *Ticket) PublicTicket {
 	}
 	if o != nil && o.Day() == t.Day {
 		if pos, ok := o.PositionOf(t); ok {
-			v.Ahead, v.EstimatedWait = &pos.Ahead, &pos.EstimatedWait
+			w := pos.Wait
+			v.Ahead, v.Wait = &pos.Ahead, &w
 		}
 	}
 	return v

@@ -78,7 +78,7 @@ func Ticket(w io.Writer, d TicketData) error {
 		}
 		p.rule()
 		switch {
-		case t.Ahead != nil && t.EstimatedWait != nil:
+		case t.Ahead != nil && t.Wait != nil:
 			wait := t.EstimatedWait.D()
 			// Two Italian lines: as one they wrap in the middle of a phrase.
 			p.text("B", 10, "C", fmt.Sprintf("Persone in attesa prima di lei: %d", *t.Ahead))

@@ -30,7 +30,7 @@ func ticketData() ticketpdf.TicketData {
 		Location: rome,
 		Ticket: queue.PublicTicket{ID: "0123456789abcdef0123456789abcdef", Number: "A012", Service: "anagrafe",
 			ServiceNameIT: "Anagrafe e stato civile", ServiceNameEN: "Registry office", Status: queue.StatusWaiting,
-			IssuedAt: time.Date(2026, 11, 24, 8, 12, 0, 0, time.UTC), Ahead: &ahead, EstimatedWait: &wait},
+			IssuedAt: time.Date(2026, 11, 24, 8, 12, 0, 0, time.UTC), Ahead: &ahead, Wait: &queue.Wait{EstimatedWait: wait, WaitLow: wait, WaitHigh: wait}},
 		Info: "**Cosa portare / What to bring**\n- documento d'identità valido → originale\n",
 		URL:  url,
 	}
@@ -312,7 +312,7 @@ func TestTicketPDFVariants(t *testing.T) {
 	})
 	t.Run("called", func(t *testing.T) {
 		data := ticketData()
-		data.Ticket.Ahead, data.Ticket.EstimatedWait = nil, nil
+		data.Ticket.Ahead, data.Ticket.Wait = nil, nil
 		data.Ticket.Status, data.Ticket.CounterName = queue.StatusCalled, "Sportello 1"
 		d := render(t, ticket(data))
 		checkText(t, d, "(Si rechi a: Sportello 1)Tj")
@@ -323,7 +323,7 @@ func TestTicketPDFVariants(t *testing.T) {
 	t.Run("short wait", func(t *testing.T) {
 		data := ticketData()
 		zero, soon := 0, queue.Seconds(20*time.Second)
-		data.Ticket.Ahead, data.Ticket.EstimatedWait = &zero, &soon
+		data.Ticket.Ahead, data.Ticket.Wait = &zero, &queue.Wait{EstimatedWait: soon, WaitLow: soon, WaitHigh: soon}
 		checkText(t, render(t, ticket(data)), "(Attesa stimata: meno di 1 min)Tj", "Estimated wait: under 1 min")
 	})
 	t.Run("empty", func(t *testing.T) {
