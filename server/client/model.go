@@ -107,6 +107,8 @@ type model struct {
 	// counter and ticket (not a clerk's, nor a kiosk's, which holds none).
 	clerk, full bool
 	index       map[string]int // ticket id -> index in Tickets
+	// placed holds the server's forecast positions of waiting tickets.
+	placed map[string]queue.Position
 	// announced is each numerator's state as last told by the server
 	// (snapshot, stats or service events), to restore it when a lock ends.
 	announced map[string]announcement
@@ -118,7 +120,7 @@ type announcement struct {
 }
 
 func newModel() *model {
-	return &model{index: map[string]int{}, announced: map[string]announcement{}}
+	return &model{index: map[string]int{}, announced: map[string]announcement{}, placed: map[string]queue.Position{}}
 }
 
 // apply installs one frame and returns the events it applied. Frames older
@@ -146,6 +148,9 @@ func (m *model) apply(f *queue.Frame) (applied []queue.Event, changed bool) {
 		for _, v := range f.Services {
 			m.serviceView(v)
 		}
+		for id, p := range f.Positions {
+			m.placed[id] = p
+		}
 		m.Seq = max(m.Seq, f.Seq)
 		m.positions()
 		return nil, len(f.Services) > 0
@@ -170,8 +175,12 @@ func (m *model) reset(s *queue.Snapshot) {
 	m.synced = true
 	m.full = !m.clerk && len(s.Counters) > 0
 	m.index = make(map[string]int, len(s.Tickets))
+	m.placed = map[string]queue.Position{}
 	for i, t := range s.Tickets {
 		m.index[t.ID] = i
+		if t.Position != nil {
+			m.placed[t.ID] = *t.Position
+		}
 	}
 	m.announced = map[string]announcement{}
 	for _, v := range s.Services {
@@ -263,6 +272,7 @@ func (m *model) rollover(day string) {
 	m.Tickets = nil
 	m.HallMessage, m.Contacts = "", 0
 	m.index = map[string]int{}
+	m.placed = map[string]queue.Position{}
 	for i, c := range m.Counters {
 		m.Counters[i] = queue.Counter{ID: c.ID, Name: c.Name, Lane: c.Lane, State: queue.CounterClosed, MayServe: c.MayServe}
 	}
@@ -279,6 +289,7 @@ func (m *model) rollover(day string) {
 // the event as the server does.
 func (m *model) ticket(ev *queue.Event) {
 	t := *ev.Ticket
+	delete(m.placed, t.ID) // placed again by the next stats frame
 	if i, ok := m.index[t.ID]; ok {
 		m.Tickets[i] = queue.TicketView{Ticket: t}
 	} else {
@@ -321,15 +332,12 @@ func callOrder(a, b *queue.Ticket) int {
 	return 0
 }
 
-// positions recomputes every waiting ticket's place with the server's
-// estimate: (ahead + r) x service time / capacity (docs/architecture.md,
-// "Wait estimate"), with the service time of the last service view the
-// server sent. A full view also recomputes each service's waiting count and
-// estimate, which the next stats frame confirms; a partial view (a clerk's,
-// a kiosk's) waits for that frame, since it does not hold every ticket.
-// In a clerk's view, which sees only its own counter, the tickets'
-// estimates count only that counter's capacity: the order is exact, the
-// minutes are an upper bound.
+// positions sets every waiting ticket's place: the server's forecast from
+// the last stats frame (Positions), or, for a ticket the server has not
+// placed yet, its place in its service's order (queue.CalledBefore) with the
+// wait the service promised to a new ticket. A full view also recounts each
+// service's waiting tickets; a partial view (a clerk's, a kiosk's) waits for
+// the stats frame, since it does not hold every ticket.
 func (m *model) positions() {
 	waiting := map[string][]int{}
 	for i := range m.Tickets {
@@ -344,20 +352,17 @@ func (m *model) positions() {
 		q := waiting[sv.ID]
 		slices.SortStableFunc(q, func(a, b int) int { return callOrder(&m.Tickets[a].Ticket, &m.Tickets[b].Ticket) })
 		for ahead, idx := range q {
-			w := m.estimate(sv, ahead, waiting)
-			m.Tickets[idx].Position = &queue.Position{Ahead: ahead, Wait: queue.Wait{EstimatedWait: w, WaitLow: w, WaitHigh: w}}
+			t := &m.Tickets[idx]
+			p, ok := m.placed[t.ID]
+			if !ok {
+				p = queue.Position{Ahead: ahead, Wait: sv.Wait}
+			}
+			t.Position = &p
 		}
 		if m.full {
 			sv.Waiting = len(q)
-			w := m.estimate(sv, len(q), waiting)
-			sv.Wait = queue.Wait{EstimatedWait: w, WaitLow: w, WaitHigh: w}
 		}
 	}
-}
-
-func (m *model) estimate(sv *queue.ServiceView, ahead int, waiting map[string][]int) queue.Seconds {
-	capacity, idle := queue.Capacity(m.counterSeq(), sv.ID, func(s string) int { return len(waiting[s]) })
-	return queue.Seconds(queue.EstimateWait(ahead, sv.ServiceTime.D(), capacity, idle, queue.PlannedCapacity(m.counterSeq(), sv.ID)))
 }
 
 // counterSeq yields the counters the model holds.

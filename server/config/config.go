@@ -40,6 +40,10 @@ const (
 // DefaultSessionTTL is how long a login lasts: a working day and then some.
 const DefaultSessionTTL = 12 * time.Hour
 
+// DefaultWebBookingsPerHour is how many bookings a client address may make
+// from the web page in an hour: a family books a few, a bot many.
+const DefaultWebBookingsPerHour = 5
+
 // User is a person who logs in.
 type User struct {
 	Name         string
@@ -70,7 +74,13 @@ type Config struct {
 	SessionTTL time.Duration
 	// Source says where the configuration came from (a path, or the demo).
 	Source string
-	users  map[string]*User
+	// VerifyContact makes a citizen booking from the web page confirm a
+	// one-time code sent to the contact: the office's answer to bots.
+	VerifyContact bool
+	// WebBookingsPerHour limits the bookings one client address makes from
+	// the web page in an hour.
+	WebBookingsPerHour int
+	users              map[string]*User
 }
 
 // User returns the user with name, or nil.
@@ -189,11 +199,20 @@ type file struct {
 		PriorityMaxInRow int       `toml:"priority_max_in_row"`
 		MaxRecalls       *int      `toml:"max_recalls"`
 		ReactivateWindow *duration `toml:"reactivate_window"`
+		CutoffConfidence float64   `toml:"cutoff_confidence"`
 	} `toml:"rules"`
-	Services []serviceFile `toml:"services"`
-	Counters []counterFile `toml:"counters"`
-	Users    []userFile    `toml:"users"`
-	Devices  []deviceFile  `toml:"devices"`
+	Agenda struct {
+		Prefix        string `toml:"prefix"`
+		RetentionDays int    `toml:"retention_days"`
+		VerifyContact bool   `toml:"verify_contact"`
+		WebPerHour    *int   `toml:"web_bookings_per_hour"`
+	} `toml:"agenda"`
+	Services   []serviceFile   `toml:"services"`
+	Counters   []counterFile   `toml:"counters"`
+	Staffing   []shiftFile     `toml:"staffing"`
+	Exceptions []exceptionFile `toml:"staffing_exceptions"`
+	Users      []userFile      `toml:"users"`
+	Devices    []deviceFile    `toml:"devices"`
 }
 
 type weekFile struct {
@@ -212,17 +231,159 @@ type serviceFile struct {
 		IT string `toml:"it"`
 		EN string `toml:"en"`
 	} `toml:"name"`
-	Prefix            string    `toml:"prefix"`
-	Lane              string    `toml:"lane"`
-	Hours             *weekFile `toml:"hours"`
-	CutoffBeforeClose *duration `toml:"cutoff_before_close"`
-	CutoffOnLoad      *bool     `toml:"cutoff_on_load"`
-	DailyCap          int       `toml:"daily_cap"`
-	TargetWait        *duration `toml:"target_wait"`
-	ServiceTime       *duration `toml:"service_time"`
-	Weight            float64   `toml:"weight"`
-	Appointments      bool      `toml:"appointments"`
-	Info              string    `toml:"info"`
+	Prefix            string     `toml:"prefix"`
+	Lane              string     `toml:"lane"`
+	Hours             *weekFile  `toml:"hours"`
+	CutoffBeforeClose *duration  `toml:"cutoff_before_close"`
+	CutoffOnLoad      *bool      `toml:"cutoff_on_load"`
+	DailyCap          int        `toml:"daily_cap"`
+	TargetWait        *duration  `toml:"target_wait"`
+	ServiceTime       *duration  `toml:"service_time"`
+	Weight            float64    `toml:"weight"`
+	Appointments      agendaFile `toml:"appointments"`
+	Info              string     `toml:"info"`
+}
+
+// agendaFile is a service's appointments: `appointments = true` for the
+// defaults, or a table of settings.
+type agendaFile struct {
+	On            bool
+	Hours         *weekFile
+	Slot          *duration
+	PerSlot       int
+	HorizonDays   int
+	MinNotice     *duration
+	CheckInEarly  *duration
+	CheckInLate   *duration
+	Late          string
+	MaxPerContact int
+}
+
+// UnmarshalTOML reads true, false or a table.
+func (a *agendaFile) UnmarshalTOML(v any) error {
+	switch v := v.(type) {
+	case bool:
+		a.On = v
+		return nil
+	case map[string]any:
+		a.On = true
+		return a.table(v)
+	}
+	return fmt.Errorf("must be true, false or a table of settings")
+}
+
+func (a *agendaFile) table(m map[string]any) error {
+	for k, v := range m {
+		var err error
+		switch k {
+		case "hours":
+			w, ok := v.(map[string]any)
+			if !ok {
+				return fmt.Errorf("hours: must be a table of weekdays")
+			}
+			a.Hours = &weekFile{}
+			err = a.Hours.fromMap(w)
+		case "slot":
+			a.Slot, err = durationOf(v)
+		case "min_notice":
+			a.MinNotice, err = durationOf(v)
+		case "check_in_early":
+			a.CheckInEarly, err = durationOf(v)
+		case "check_in_late":
+			a.CheckInLate, err = durationOf(v)
+		case "per_slot":
+			a.PerSlot, err = intOf(v)
+		case "horizon_days":
+			a.HorizonDays, err = intOf(v)
+		case "max_per_contact":
+			a.MaxPerContact, err = intOf(v)
+		case "late":
+			s, ok := v.(string)
+			if !ok {
+				err = fmt.Errorf("must be \"walkin\" or \"rebook\"")
+			}
+			a.Late = s
+		default:
+			return fmt.Errorf("%s: unknown field", k)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", k, err)
+		}
+	}
+	return nil
+}
+
+func durationOf(v any) (*duration, error) {
+	s, ok := v.(string)
+	if !ok {
+		return nil, fmt.Errorf("must be a duration like \"15m\"")
+	}
+	var d duration
+	if err := d.UnmarshalText([]byte(s)); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+func intOf(v any) (int, error) {
+	n, ok := v.(int64)
+	if !ok {
+		return 0, fmt.Errorf("must be a whole number")
+	}
+	return int(n), nil
+}
+
+func (w *weekFile) fromMap(m map[string]any) error {
+	days := map[string]*[]string{"mon": &w.Mon, "tue": &w.Tue, "wed": &w.Wed, "thu": &w.Thu, "fri": &w.Fri, "sat": &w.Sat, "sun": &w.Sun}
+	for k, v := range m {
+		d := days[k]
+		if d == nil {
+			return fmt.Errorf("%s: unknown weekday (mon ... sun)", k)
+		}
+		list, ok := v.([]any)
+		if !ok {
+			return fmt.Errorf("%s: must be a list of ranges like [\"08:30-12:30\"]", k)
+		}
+		for _, x := range list {
+			s, ok := x.(string)
+			if !ok {
+				return fmt.Errorf("%s: must be a list of ranges like [\"08:30-12:30\"]", k)
+			}
+			*d = append(*d, s)
+		}
+	}
+	return nil
+}
+
+func (a *agendaFile) agenda(field string) (*queue.Agenda, error) {
+	if !a.On {
+		return nil, nil
+	}
+	ag := &queue.Agenda{
+		Slot: a.Slot.or(0), PerSlot: a.PerSlot, HorizonDays: a.HorizonDays,
+		MinNotice: a.MinNotice.or(queue.DefaultMinNotice), CheckInEarly: a.CheckInEarly.or(0), CheckInLate: a.CheckInLate.or(0),
+		Late: queue.LatePolicy(a.Late), MaxPerContact: a.MaxPerContact,
+	}
+	if a.Hours != nil {
+		w, err := a.Hours.week(field + ".hours")
+		if err != nil {
+			return nil, err
+		}
+		ag.Hours = &w
+	}
+	return ag, nil
+}
+
+type shiftFile struct {
+	Counter  string   `toml:"counter"`
+	Hours    weekFile `toml:"hours"`
+	Services []string `toml:"services"`
+}
+
+type exceptionFile struct {
+	Date    string   `toml:"date"`
+	Counter string   `toml:"counter"`
+	Hours   []string `toml:"hours"` // empty: the counter is not staffed that day
 }
 
 type counterFile struct {
@@ -329,21 +490,37 @@ func (f *file) build() (*Config, error) {
 		o.Rules.MaxRecalls = *f.Rules.MaxRecalls
 	}
 	o.Rules.ReactivateWindow = f.Rules.ReactivateWindow.or(0)
+	o.Rules.CutoffConfidence = f.Rules.CutoffConfidence
+	o.Agenda.Prefix = f.Agenda.Prefix
+	if f.Agenda.RetentionDays < 0 {
+		return nil, errors.New("agenda.retention_days: must not be negative")
+	}
+	o.Agenda.Retention = time.Duration(f.Agenda.RetentionDays) * 24 * time.Hour
+	c.VerifyContact = f.Agenda.VerifyContact
+	c.WebBookingsPerHour = DefaultWebBookingsPerHour
+	if f.Agenda.WebPerHour != nil {
+		if *f.Agenda.WebPerHour < 1 {
+			return nil, errors.New("agenda.web_bookings_per_hour: must be at least 1")
+		}
+		c.WebBookingsPerHour = *f.Agenda.WebPerHour
+	}
 
 	for i, s := range f.Services {
 		field := fmt.Sprintf("services[%d]", i)
 		svc := queue.Service{
 			ID: s.ID, NameIT: s.Name.IT, NameEN: s.Name.EN, Prefix: s.Prefix, Lane: queue.Lane(s.Lane),
-			CutoffBeforeClose: s.CutoffBeforeClose.or(0), CutoffOnLoad: true,
+			CutoffBeforeClose: s.CutoffBeforeClose.or(queue.DefaultCutoffBeforeClose), CutoffOnLoad: true,
 			DailyCap: s.DailyCap, TargetWait: s.TargetWait.or(0), ServiceTime: s.ServiceTime.or(0),
-			Weight: s.Weight, Appointments: s.Appointments, Info: strings.TrimSpace(s.Info),
+			Weight: s.Weight, Info: strings.TrimSpace(s.Info),
 		}
 		if s.CutoffOnLoad != nil {
 			svc.CutoffOnLoad = *s.CutoffOnLoad
 		}
-		if s.CutoffBeforeClose != nil && s.CutoffBeforeClose.Duration == 0 {
-			return nil, fmt.Errorf("%s.cutoff_before_close: must be more than 0 (the office's agreement stops numerators before closing)", field)
+		ag, err := s.Appointments.agenda(field + ".appointments")
+		if err != nil {
+			return nil, err
 		}
+		svc.Agenda = ag
 		if s.Hours != nil {
 			w, err := s.Hours.week(field + ".hours")
 			if err != nil {
@@ -355,6 +532,37 @@ func (f *file) build() (*Config, error) {
 	}
 	for _, k := range f.Counters {
 		o.Counters = append(o.Counters, queue.CounterConfig{ID: k.ID, Name: k.Name, Lane: queue.Lane(k.Lane), Services: k.Services})
+	}
+	for i, sh := range f.Staffing {
+		w, err := sh.Hours.week(fmt.Sprintf("staffing[%d].hours", i))
+		if err != nil {
+			return nil, err
+		}
+		o.Staffing.Shifts = append(o.Staffing.Shifts, queue.Shift{Counter: sh.Counter, Hours: w, Services: sh.Services})
+	}
+	for i, ex := range f.Exceptions {
+		field := fmt.Sprintf("staffing_exceptions[%d]", i)
+		if _, err := time.Parse(queue.DayLayout, ex.Date); err != nil {
+			return nil, fmt.Errorf("%s.date: %q is not a date YYYY-MM-DD", field, ex.Date)
+		}
+		ranges := []queue.Range{}
+		for _, h := range ex.Hours {
+			r, err := queue.ParseRange(h)
+			if err != nil {
+				return nil, fmt.Errorf("%s.hours: %w", field, err)
+			}
+			ranges = append(ranges, r)
+		}
+		if o.Staffing.Exceptions == nil {
+			o.Staffing.Exceptions = map[string]map[string][]queue.Range{}
+		}
+		if o.Staffing.Exceptions[ex.Date] == nil {
+			o.Staffing.Exceptions[ex.Date] = map[string][]queue.Range{}
+		}
+		if _, dup := o.Staffing.Exceptions[ex.Date][ex.Counter]; dup {
+			return nil, fmt.Errorf("%s: counter %q already has an exception on %s", field, ex.Counter, ex.Date)
+		}
+		o.Staffing.Exceptions[ex.Date][ex.Counter] = ranges
 	}
 	if err := o.Prepare(); err != nil {
 		return nil, err

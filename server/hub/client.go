@@ -140,7 +140,7 @@ func (h *Hub) attach(c *client, since uint64) ([][]byte, *queue.WireError) {
 			switch {
 			case c.view.Kind == KindPhone:
 				if t := st.TicketByID(c.view.Ticket); t != nil {
-					r.ticket = ptr(queue.PublicView(h.cfg, st, t))
+					r.ticket = ptr(queue.PublicView(h.cfg, st, t, now))
 				}
 			case since == 0 || since > r.cur: // new client, or a database newer than the client's
 				r.snap = ptr(c.view.snapshot(st.Snapshot(now)))

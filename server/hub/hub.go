@@ -439,14 +439,18 @@ func (h *Hub) refresh(fresh []*encoded, all bool) {
 		return
 	}
 	var views []queue.ServiceView
+	var positions map[string]map[string]queue.Position
 	tickets := make([]*queue.PublicTicket, len(phones))
 	_, err := h.office.Do(h.ctx, nil, func(now time.Time, st *queue.Office) {
 		for _, id := range services {
 			views = append(views, st.ServiceView(now, id))
 		}
+		if len(services) > 0 {
+			positions = st.Positions(now, services...)
+		}
 		for i, c := range phones {
 			if t := st.TicketByID(c.view.Ticket); t != nil {
-				tickets[i] = ptr(queue.PublicView(h.cfg, st, t))
+				tickets[i] = ptr(queue.PublicView(h.cfg, st, t, now))
 			}
 		}
 	})
@@ -460,9 +464,15 @@ func (h *Hub) refresh(fresh []*encoded, all bool) {
 			if !c.view.wantsStats() {
 				continue
 			}
+			if c.view.Kind == KindClerk { // its own services' positions only
+				h.send(c, marshalFrame(queue.Frame{Type: queue.FrameStats, Seq: h.ring.last, Services: views, Positions: c.view.positions(positions)}))
+				continue
+			}
 			lv := c.view.level()
 			if frames[lv] == nil {
-				frames[lv] = marshalFrame(queue.Frame{Type: queue.FrameStats, Seq: h.ring.last, Services: c.view.services(views)})
+				f := queue.Frame{Type: queue.FrameStats, Seq: h.ring.last, Services: c.view.services(views)}
+				f.Positions = c.view.positions(positions)
+				frames[lv] = marshalFrame(f)
 			}
 			h.send(c, frames[lv])
 		}
@@ -474,7 +484,7 @@ func (h *Hub) refresh(fresh []*encoded, all bool) {
 			if t == nil {
 				continue
 			}
-			pt = ptr(queue.PublicView(h.cfg, nil, t))
+			pt = ptr(queue.PublicView(h.cfg, nil, t, time.Time{}))
 		}
 		h.sendTicket(c, pt, c.sent)
 	}

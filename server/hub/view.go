@@ -189,6 +189,24 @@ func (v *View) services(views []queue.ServiceView) []queue.ServiceView {
 	return out
 }
 
+// positions flattens the positions of the services the view holds tickets
+// of: every service for supervisors, its own for a clerk, none otherwise.
+func (v *View) positions(byService map[string]map[string]queue.Position) map[string]queue.Position {
+	if v.Kind != KindAll && v.Kind != KindClerk {
+		return nil
+	}
+	out := map[string]queue.Position{}
+	for svc, ps := range byService {
+		if v.Kind == KindClerk && !slices.Contains(v.Services, svc) {
+			continue
+		}
+		for id, p := range ps {
+			out[id] = p
+		}
+	}
+	return out
+}
+
 // touches reports the services whose queue or estimates ev may change.
 func touches(cfg *queue.Config, ev *queue.Event, add func(service string)) {
 	if ev.Type == queue.EventDayRollover {

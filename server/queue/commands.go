@@ -41,6 +41,9 @@ func (o *Office) Rollover(now time.Time) []Event {
 		return nil
 	}
 	var events []Event
+	if o.day != "" { // the day's appointments nobody came to
+		events = append(events, o.AgendaChanges(now.Add(24*time.Hour))...)
+	}
 	for _, t := range o.issued {
 		switch t.Status {
 		case StatusWaiting, StatusCalled, StatusServing:
@@ -262,12 +265,7 @@ func (o *Office) Next(now time.Time, counterID string, by Actor) ([]Event, *Tick
 	nc := *c
 	nc.Current = nt.ID
 	nc.IdleSince = nil
-	switch {
-	case nt.Priority && walkInsWaiting:
-		nc.PriorityStreak++
-	default:
-		nc.PriorityStreak = 0
-	}
+	nc.PriorityStreak = streakAfter(c.PriorityStreak, &nt, walkInsWaiting)
 	ev := o.event(now, EventTicketCalled, by)
 	ev.Ticket, ev.Counter = &nt, &nc
 	return []Event{ev}, &nt, nil
@@ -554,7 +552,7 @@ func (o *Office) Close(now time.Time, counterID string, force bool, by Actor) ([
 		ev.Ticket = &nt
 		events = append(events, ev)
 	}
-	nc := Counter{ID: c.ID, Name: c.Name, Lane: c.Lane, State: CounterClosed, MayServe: c.MayServe}
+	nc := Counter{ID: c.ID, Name: c.Name, Lane: c.Lane, State: CounterClosed, MayServe: c.MayServe, ClosedAt: &now}
 	ev := o.event(now, EventCounterClosed, by)
 	ev.Counter = &nc
 	return append(events, ev), nil

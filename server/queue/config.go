@@ -24,9 +24,6 @@ const (
 	DefaultPriorityMaxInRow  = 2
 	DefaultMaxRecalls        = 2
 	DefaultReactivateWindow  = 15 * time.Minute
-	// recentServiceTimes is how many finished tickets per service feed the
-	// measured service time.
-	recentServiceTimes = 10
 )
 
 // Minute is a time of day in minutes since midnight, wall clock in the
@@ -109,10 +106,11 @@ type Service struct {
 	Lane   Lane   `json:"lane"`
 	// Hours replaces the office's hours for this service when set.
 	Hours *Week `json:"-"`
-	// CutoffBeforeClose stops the numerator this long before each closing.
+	// CutoffBeforeClose stops the numerator this long before each closing,
+	// whatever the load: a floor the office's agreement may demand. 0: none.
 	CutoffBeforeClose time.Duration `json:"cutoff_before_close"`
-	// CutoffOnLoad also stops it when a new ticket would not start before
-	// closing minus CutoffBeforeClose.
+	// CutoffOnLoad also stops it when the forecast says a new ticket would
+	// likely (Rules.CutoffConfidence) not be served by closing.
 	CutoffOnLoad bool `json:"cutoff_on_load"`
 	// DailyCap limits the tickets issued per day; 0 means no limit.
 	DailyCap    int           `json:"daily_cap"`
@@ -120,10 +118,59 @@ type Service struct {
 	ServiceTime time.Duration `json:"service_time"` // expected until measured
 	Weight      float64       `json:"weight"`
 	// Appointments says whether the service can be booked in the agenda,
-	// which a refusal tells the citizen.
+	// which a refusal tells the citizen; Prepare sets it from Agenda.
 	Appointments bool   `json:"appointments"`
 	Info         string `json:"info"` // information sheet, Markdown
+	// Agenda holds the appointment settings of a bookable service; nil:
+	// walk-ins only.
+	Agenda *Agenda `json:"-"`
 }
+
+// LatePolicy is what happens to a booked citizen who checks in after the
+// window.
+type LatePolicy string
+
+// Late policies.
+const (
+	LateWalkIn LatePolicy = "walkin" // served as a walk-in, in the queue from now
+	LateRebook LatePolicy = "rebook" // asked to book again
+)
+
+// Agenda is a bookable service's appointment settings.
+type Agenda struct {
+	// Hours are the appointment hours; nil: the service's hours. Closures
+	// and the office's hours apply either way.
+	Hours *Week
+	// Slot is a slot's length; PerSlot how many citizens a slot takes (the
+	// counters the service reserves for appointments).
+	Slot    time.Duration
+	PerSlot int
+	// HorizonDays is how far ahead one can book; MinNotice how soon, for
+	// citizens booking themselves (staff may book any slot not yet begun).
+	HorizonDays int
+	MinNotice   time.Duration
+	// CheckInEarly and CheckInLate bound the check-in window around the
+	// slot's start.
+	CheckInEarly, CheckInLate time.Duration
+	Late                      LatePolicy
+	// MaxPerContact is how many active bookings one contact may hold for
+	// the service: slots are a public good.
+	MaxPerContact int
+}
+
+// Agenda defaults.
+const (
+	DefaultSlot          = 15 * time.Minute
+	DefaultHorizonDays   = 30
+	DefaultMinNotice     = 2 * time.Hour
+	DefaultCheckInEarly  = 15 * time.Minute
+	DefaultCheckInLate   = 10 * time.Minute
+	DefaultRetention     = 90 * 24 * time.Hour
+	DefaultAppointPrefix = "P"
+	// DefaultCutoffConfidence is how sure the forecast must be that a new
+	// ticket is served by closing for the numerator to issue it.
+	DefaultCutoffConfidence = 0.9
+)
 
 // Name returns the service's name in lang ("it" or "en"), falling back to the
 // other language.
@@ -156,17 +203,34 @@ type Rules struct {
 	// ReactivateWindow is how long after a no-show the ticket can be put
 	// back in the queue.
 	ReactivateWindow time.Duration
+	// CutoffConfidence is the probability with which a new ticket must be
+	// served by closing for a numerator with CutoffOnLoad to issue it.
+	CutoffConfidence float64
+}
+
+// AgendaRules are the office-wide rules of appointments.
+type AgendaRules struct {
+	// Prefix is the letter of appointment tickets (P for prenotato), with
+	// its own numbers, so the hall sees a booked citizen called.
+	Prefix string
+	// Retention is how long a booking's personal data is kept after its
+	// day.
+	Retention time.Duration
 }
 
 // Config is everything the domain needs to know about the office.
 type Config struct {
-	Name      string
-	Location  *time.Location
-	Hours     Week
-	Closures  map[string]bool // "2006-01-02" civil dates in Location
-	Services  []Service
-	Counters  []CounterConfig
-	Rules     Rules
+	Name     string
+	Location *time.Location
+	Hours    Week
+	Closures map[string]bool // "2006-01-02" civil dates in Location
+	Services []Service
+	Counters []CounterConfig
+	Rules    Rules
+	Agenda   AgendaRules
+	// Staffing is who is expected at which counter when; the forecast uses
+	// it until a counter really opens or closes.
+	Staffing  Staffing
 	services  map[string]*Service
 	counters  map[string]*CounterConfig
 	prefixMap map[string]string
@@ -199,6 +263,21 @@ func (c *Config) Prepare() error {
 	if c.Rules.ReactivateWindow <= 0 {
 		c.Rules.ReactivateWindow = DefaultReactivateWindow
 	}
+	switch cc := c.Rules.CutoffConfidence; {
+	case cc == 0:
+		c.Rules.CutoffConfidence = DefaultCutoffConfidence
+	case cc < 0.5 || cc >= 1:
+		return fmt.Errorf("rules.cutoff_confidence: %v must be at least 0.5 and less than 1", cc)
+	}
+	if c.Agenda.Prefix == "" {
+		c.Agenda.Prefix = DefaultAppointPrefix
+	}
+	if len(c.Agenda.Prefix) != 1 || c.Agenda.Prefix[0] < 'A' || c.Agenda.Prefix[0] > 'Z' {
+		return fmt.Errorf("agenda.prefix: %q must be one capital letter A-Z", c.Agenda.Prefix)
+	}
+	if c.Agenda.Retention <= 0 {
+		c.Agenda.Retention = DefaultRetention
+	}
 	if len(c.Services) == 0 {
 		return fmt.Errorf("services: the office has no service")
 	}
@@ -222,6 +301,9 @@ func (c *Config) Prepare() error {
 		if other, dup := c.prefixMap[s.Prefix]; dup {
 			return fmt.Errorf("%s.prefix: %q is already the prefix of %q", field, s.Prefix, other)
 		}
+		if s.Prefix == c.Agenda.Prefix {
+			return fmt.Errorf("%s.prefix: %q is the appointments' letter (agenda.prefix)", field, s.Prefix)
+		}
 		c.prefixMap[s.Prefix] = s.ID
 		switch s.Lane {
 		case "":
@@ -238,9 +320,6 @@ func (c *Config) Prepare() error {
 		if s.CutoffBeforeClose < 0 {
 			return fmt.Errorf("%s.cutoff_before_close: must not be negative", field)
 		}
-		if s.CutoffBeforeClose == 0 {
-			s.CutoffBeforeClose = DefaultCutoffBeforeClose
-		}
 		if s.DailyCap < 0 {
 			return fmt.Errorf("%s.daily_cap: must not be negative", field)
 		}
@@ -255,6 +334,9 @@ func (c *Config) Prepare() error {
 		}
 		if s.Weight == 0 {
 			s.Weight = 1
+		}
+		if err := s.prepareAgenda(c, field); err != nil {
+			return err
 		}
 		c.services[s.ID] = s
 	}
@@ -311,6 +393,64 @@ func (c *Config) Prepare() error {
 	if len(ids) > 0 {
 		sort.Strings(ids)
 		return fmt.Errorf("services: no counter serves %s", strings.Join(ids, ", "))
+	}
+	return c.Staffing.prepare(c)
+}
+
+func (s *Service) prepareAgenda(c *Config, field string) error {
+	a := s.Agenda
+	s.Appointments = a != nil
+	if a == nil {
+		return nil
+	}
+	field += ".appointments"
+	if a.Hours != nil {
+		if err := a.Hours.Validate(); err != nil {
+			return fmt.Errorf("%s.hours: %w", field, err)
+		}
+	}
+	if a.Slot == 0 {
+		a.Slot = DefaultSlot
+	}
+	if a.Slot < 5*time.Minute || a.Slot > 4*time.Hour || a.Slot%time.Minute != 0 {
+		return fmt.Errorf("%s.slot: %s must be whole minutes from 5m to 4h", field, a.Slot)
+	}
+	if a.PerSlot == 0 {
+		a.PerSlot = 1
+	}
+	if a.PerSlot < 0 || a.PerSlot > 50 {
+		return fmt.Errorf("%s.per_slot: %d must be 1 to 50", field, a.PerSlot)
+	}
+	if a.HorizonDays == 0 {
+		a.HorizonDays = DefaultHorizonDays
+	}
+	if a.HorizonDays < 1 || a.HorizonDays > 366 {
+		return fmt.Errorf("%s.horizon: %d days must be 1 to 366", field, a.HorizonDays)
+	}
+	if time.Duration(a.HorizonDays)*24*time.Hour >= c.Agenda.Retention {
+		return fmt.Errorf("%s.horizon: %d days must be shorter than agenda.retention (%s): a booking's data would be erased before its day", field, a.HorizonDays, c.Agenda.Retention)
+	}
+	if a.MinNotice < 0 || a.CheckInEarly < 0 || a.CheckInLate < 0 {
+		return fmt.Errorf("%s: min_notice and the check-in window must not be negative", field)
+	}
+	if a.CheckInEarly == 0 {
+		a.CheckInEarly = DefaultCheckInEarly
+	}
+	if a.CheckInLate == 0 {
+		a.CheckInLate = DefaultCheckInLate
+	}
+	switch a.Late {
+	case "":
+		a.Late = LateWalkIn
+	case LateWalkIn, LateRebook:
+	default:
+		return fmt.Errorf("%s.late: %q must be %q or %q", field, a.Late, LateWalkIn, LateRebook)
+	}
+	if a.MaxPerContact == 0 {
+		a.MaxPerContact = 1
+	}
+	if a.MaxPerContact < 0 {
+		return fmt.Errorf("%s.max_per_contact: must not be negative", field)
 	}
 	return nil
 }

@@ -57,6 +57,15 @@ var (
 	ErrServiceNotServed  = &Error{Code: "service_not_served", Kind: KindInvalid, Message: "the counter may not serve that service"}
 	ErrNotLocked         = &Error{Code: "not_locked", Kind: KindConflict, Message: "the numerator is not locked"}
 	ErrAlreadyLocked     = &Error{Code: "already_locked", Kind: KindConflict, Message: "the numerator is already locked"}
+	ErrNotBookable       = &Error{Code: "not_bookable", Kind: KindInvalid, Message: "the service cannot be booked"}
+	ErrNoSuchSlot        = &Error{Code: "no_such_slot", Kind: KindInvalid, Message: "not a slot of the agenda"}
+	ErrSlotPast          = &Error{Code: "slot_past", Kind: KindConflict, Message: "the slot has begun"}
+	ErrSlotTooSoon       = &Error{Code: "slot_too_soon", Kind: KindConflict, Message: "the slot is too soon to book"}
+	ErrSlotTooFar        = &Error{Code: "slot_too_far", Kind: KindConflict, Message: "the slot is beyond the booking horizon"}
+	ErrSlotFull          = &Error{Code: "slot_full", Kind: KindConflict, Message: "the slot is taken"}
+	ErrBookingLimit      = &Error{Code: "booking_limit", Kind: KindConflict, Message: "too many bookings for this contact"}
+	ErrUnknownBooking    = &Error{Code: "unknown_booking", Kind: KindNotFound, Message: "unknown booking"}
+	ErrBookingState      = &Error{Code: "booking_state", Kind: KindConflict, Message: "the booking cannot do that in its current state"}
 	// ErrIdempotencyConflict is a retried request whose key was used by a
 	// different request.
 	ErrIdempotencyConflict = &Error{Code: "idempotency_conflict", Kind: KindConflict, Message: "the idempotency key was used for another request"}

@@ -46,8 +46,8 @@ func testConfig(t *testing.T) *Config {
 		Hours:    weekdays("08:30-12:30", "15:00-17:00"),
 		Closures: map[string]bool{"2026-12-25": true},
 		Services: []Service{
-			{ID: "anagrafe", NameIT: "Anagrafe", NameEN: "Registry", Prefix: "A", CutoffOnLoad: true, ServiceTime: 10 * time.Minute},
-			{ID: "tributi", NameIT: "Tributi", NameEN: "Taxes", Prefix: "T", CutoffOnLoad: true, ServiceTime: 10 * time.Minute},
+			{ID: "anagrafe", NameIT: "Anagrafe", NameEN: "Registry", Prefix: "A", CutoffOnLoad: true, CutoffBeforeClose: 30 * time.Minute, ServiceTime: 10 * time.Minute},
+			{ID: "tributi", NameIT: "Tributi", NameEN: "Taxes", Prefix: "T", CutoffOnLoad: true, CutoffBeforeClose: 30 * time.Minute, ServiceTime: 10 * time.Minute},
 			{ID: "documenti", NameIT: "Consegna documenti", NameEN: "Documents", Prefix: "D", Lane: LaneFastTrack, Hours: &fast, CutoffBeforeClose: 15 * time.Minute, ServiceTime: 3 * time.Minute},
 		},
 		Counters: []CounterConfig{

@@ -3,6 +3,7 @@ package queue
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"math"
 	"sort"
 	"time"
 )
@@ -20,6 +21,11 @@ type ServiceStats struct {
 	Turnaways   int            `json:"turnaways"`
 	Contacts    int            `json:"contacts"` // simple-information contacts about it
 	ByRule      map[string]int `json:"turnaways_by_rule,omitempty"`
+	// Appointments of the day: checked in (late ones among them, served as
+	// walk-ins) and missed.
+	AppointmentsKept   int `json:"appointments_kept,omitempty"`
+	AppointmentsLate   int `json:"appointments_late,omitempty"`
+	AppointmentsMissed int `json:"appointments_missed,omitempty"`
 }
 
 // Office is the state of one business day: the live queues, counters and
@@ -27,35 +33,39 @@ type ServiceStats struct {
 // commands and applies their events in order.
 type Office struct {
 	cfg *Config
-	// NewID makes ticket ids; it must be unguessable (the id is the key of
-	// the public ticket page).
+	// NewID makes ticket and booking ids; it must be unguessable (the id is
+	// the key of the public ticket page and of the booking's link).
 	NewID func() string
+	// NewCode makes booking codes.
+	NewCode func() string
 
 	seq      uint64
 	day      string
 	tickets  map[string]*Ticket
 	byNumber map[string]*Ticket
-	issued   []*Ticket            // today's tickets in issue order
-	waiting  map[string][]*Ticket // per service, by QueuedAt then Seq
-	priority map[string][]*Ticket // the priority ones among them, same order
+	issued   []*Ticket        // today's tickets in issue order
+	lines    map[string]*line // waiting tickets per service
 	counters map[string]*Counter
 	locks    map[string]*Lock
 	stats    map[string]*ServiceStats
 	lastNum  map[string]int
 	idem     map[string]*Ticket
-	recent   map[string][]time.Duration // last service times per service
-	protocol map[int]int                // year -> last protocol sequence
+	measures map[string]*measure // what the day measured of each service
+	fc       *Forecast           // the last forecast, reused while it stands
+	protocol map[int]int         // year -> last protocol sequence
 	// announced is each numerator's state as last told by an event
 	// (open, cutoff or closed), so StatusChanges reports only changes.
-	announced map[string]string
-	message   string // the hall message, until cleared or the day ends
-	contacts  int    // simple-information contacts today, any service or none
+	announced     map[string]string
+	announcedRule map[string]string // the rule of an announced cut-off
+	message       string            // the hall message, until cleared or the day ends
+	agenda        agenda            // bookings of today and ahead: they outlive the day
+	contacts      int               // simple-information contacts today, any service or none
 }
 
 // NewOffice returns an office with no day started yet; the first command
 // starts it with a day.rollover event.
 func NewOffice(cfg *Config) *Office {
-	o := &Office{cfg: cfg, NewID: randomID, protocol: map[int]int{}}
+	o := &Office{cfg: cfg, NewID: randomID, NewCode: randomCode, protocol: map[int]int{}, agenda: newAgenda()}
 	o.reset("")
 	return o
 }
@@ -73,14 +83,15 @@ func (o *Office) reset(day string) {
 	o.tickets = map[string]*Ticket{}
 	o.byNumber = map[string]*Ticket{}
 	o.issued = nil
-	o.waiting = map[string][]*Ticket{}
-	o.priority = map[string][]*Ticket{}
+	o.lines = map[string]*line{}
 	o.locks = map[string]*Lock{}
 	o.stats = map[string]*ServiceStats{}
 	o.lastNum = map[string]int{}
 	o.idem = map[string]*Ticket{}
-	o.recent = map[string][]time.Duration{}
 	o.announced = map[string]string{}
+	o.announcedRule = map[string]string{}
+	o.measures = map[string]*measure{}
+	o.fc = nil
 	o.message, o.contacts = "", 0
 	o.counters = make(map[string]*Counter, len(o.cfg.Counters))
 	for _, k := range o.cfg.Counters {
@@ -88,6 +99,9 @@ func (o *Office) reset(day string) {
 	}
 	for _, s := range o.cfg.Services {
 		o.stats[s.ID] = &ServiceStats{}
+	}
+	if day != "" {
+		o.agenda.prune(day)
 	}
 }
 
@@ -154,12 +168,12 @@ func (o *Office) apply(ev *Event) {
 		if st := o.stats[ev.Service]; st != nil {
 			st.Contacts++
 		}
-	case EventServiceCutoff:
-		o.announced[ev.Service] = ServiceCutoff
-	case EventServiceClosed:
-		o.announced[ev.Service] = ServiceClosed
-	case EventServiceReopened:
-		o.announced[ev.Service] = ServiceOpen
+	case EventServiceCutoff, EventServiceClosed, EventServiceReopened:
+		o.announced[ev.Service] = map[string]string{EventServiceCutoff: ServiceCutoff, EventServiceClosed: ServiceClosed, EventServiceReopened: ServiceOpen}[ev.Type]
+		o.announcedRule[ev.Service] = ""
+		if ev.Refusal != nil {
+			o.announcedRule[ev.Service] = ev.Refusal.Rule
+		}
 	case EventServiceTurnaway:
 		if st := o.stats[ev.Service]; st != nil && ev.Refusal != nil {
 			st.Turnaways++
@@ -168,6 +182,9 @@ func (o *Office) apply(ev *Event) {
 			}
 			st.ByRule[ev.Refusal.Rule]++
 		}
+	}
+	if ev.Booking != nil {
+		o.putBooking(ev)
 	}
 	if ev.Ticket != nil {
 		o.putTicket(ev)
@@ -181,6 +198,30 @@ func (o *Office) apply(ev *Event) {
 	}
 	if ev.Protocol != nil && ev.Protocol.Seq > o.protocol[ev.Protocol.Year] {
 		o.protocol[ev.Protocol.Year] = ev.Protocol.Seq
+	}
+}
+
+func (o *Office) putBooking(ev *Event) {
+	b := *ev.Booking
+	o.agenda.put(b)
+	if b.Day != o.day {
+		return
+	}
+	st := o.stats[b.Service]
+	switch ev.Type {
+	case EventBookingCheckedIn:
+		o.measure(b.Service).kept++
+		if st != nil {
+			st.AppointmentsKept++
+			if b.Late {
+				st.AppointmentsLate++
+			}
+		}
+	case EventBookingMissed:
+		o.measure(b.Service).missed++
+		if st != nil {
+			st.AppointmentsMissed++
+		}
 	}
 }
 
@@ -208,8 +249,12 @@ func (o *Office) putTicket(ev *Event) {
 	switch ev.Type {
 	case EventTicketIssued:
 		st.Issued++
-		if t.Seq > o.lastNum[t.Service] {
-			o.lastNum[t.Service] = t.Seq
+		num := t.Service
+		if t.Due != nil {
+			num = appointmentNumerator
+		}
+		if t.Seq > o.lastNum[num] {
+			o.lastNum[num] = t.Seq
 		}
 		if t.IdempotencyKey != "" {
 			o.idem[t.IdempotencyKey] = cur
@@ -221,15 +266,22 @@ func (o *Office) putTicket(ev *Event) {
 		} else {
 			st.Resolved++
 		}
+		m := o.measure(t.Service)
+		m.ended++
 		if d := serviceSample(&t); d > 0 {
-			r := append(o.recent[t.Service], d)
-			if len(r) > recentServiceTimes {
-				r = r[len(r)-recentServiceTimes:]
-			}
-			o.recent[t.Service] = r
+			x := math.Log(d.Seconds())
+			m.served++
+			m.sumLn += x
+			m.sumLn2 += x * x
 		}
 	case EventTicketNoShow:
 		st.NoShows++
+		m := o.measure(t.Service)
+		m.ended++
+		m.noShows++
+		if t.CalledAt != nil && t.NoShowAt != nil {
+			m.noShowSecs += t.NoShowAt.Sub(*t.CalledAt).Seconds()
+		}
 	case EventTicketReactivated:
 		st.Reactivated++
 	case EventTicketTransferred:
@@ -237,6 +289,7 @@ func (o *Office) putTicket(ev *Event) {
 	}
 }
 
+// queuedBefore orders walk-ins: by arrival, then issue, then number.
 func queuedBefore(a, b *Ticket) bool {
 	if !a.QueuedAt.Equal(b.QueuedAt) {
 		return a.QueuedAt.Before(b.QueuedAt)
@@ -244,37 +297,92 @@ func queuedBefore(a, b *Ticket) bool {
 	return a.IssuedAt.Before(b.IssuedAt) || (a.IssuedAt.Equal(b.IssuedAt) && a.Number < b.Number)
 }
 
-// Queues are kept sorted by queuedBefore, so a ticket's place is a binary
-// search: an office with thousands waiting still answers in microseconds.
-func (o *Office) enqueue(t *Ticket) {
-	o.waiting[t.Service] = insertSorted(o.waiting[t.Service], t)
-	if t.Priority {
-		o.priority[t.Service] = insertSorted(o.priority[t.Service], t)
+// line is one service's waiting tickets, split by class of the call order
+// and kept sorted in the order each class is called, so the call order
+// reads heads and a ticket's place is a binary search: an office with
+// thousands waiting still answers in microseconds.
+type line struct {
+	all  []*Ticket // every waiting ticket, by arrival (queuedBefore)
+	appt []*Ticket // checked-in appointments, by due time (dueBefore)
+	prio []*Ticket // priority walk-ins, by arrival
+	walk []*Ticket // the other walk-ins, by arrival
+}
+
+// class returns the slice of l that holds t, and its order.
+func (l *line) class(t *Ticket) (*[]*Ticket, func(a, b *Ticket) bool) {
+	switch {
+	case t.Due != nil:
+		return &l.appt, dueBefore
+	case t.Priority:
+		return &l.prio, queuedBefore
 	}
+	return &l.walk, queuedBefore
+}
+
+// heads returns the first ticket of each class.
+func (l *line) heads() Heads {
+	var h Heads
+	if l == nil {
+		return h
+	}
+	if len(l.appt) > 0 {
+		h.Appointment = l.appt[0]
+	}
+	if len(l.prio) > 0 {
+		h.Priority = l.prio[0]
+	}
+	if len(l.walk) > 0 {
+		h.WalkIn = l.walk[0]
+	}
+	return h
+}
+
+func (o *Office) line(service string) *line {
+	l := o.lines[service]
+	if l == nil {
+		l = &line{}
+		o.lines[service] = l
+	}
+	return l
+}
+
+// waiting is the number of tickets waiting for a service.
+func (o *Office) waiting(service string) int {
+	if l := o.lines[service]; l != nil {
+		return len(l.all)
+	}
+	return 0
+}
+
+func (o *Office) enqueue(t *Ticket) {
+	l := o.line(t.Service)
+	l.all = insertSorted(l.all, t, queuedBefore)
+	q, less := l.class(t)
+	*q = insertSorted(*q, t, less)
 }
 
 func (o *Office) unqueue(t *Ticket) {
-	o.waiting[t.Service] = removeSorted(o.waiting[t.Service], t)
-	if t.Priority {
-		o.priority[t.Service] = removeSorted(o.priority[t.Service], t)
-	}
+	l := o.line(t.Service)
+	l.all = removeSorted(l.all, t, queuedBefore)
+	q, less := l.class(t)
+	*q = removeSorted(*q, t, less)
 }
 
-// before is the number of tickets in q, sorted, that queue before t.
-func before(q []*Ticket, t *Ticket) int {
-	return sort.Search(len(q), func(i int) bool { return !queuedBefore(q[i], t) })
+// before is the number of tickets in q, sorted by less, that go before t.
+func before(q []*Ticket, t *Ticket, less func(a, b *Ticket) bool) int {
+	return sort.Search(len(q), func(i int) bool { return !less(q[i], t) })
 }
 
-func insertSorted(q []*Ticket, t *Ticket) []*Ticket {
-	i := before(q, t)
+func insertSorted(q []*Ticket, t *Ticket, less func(a, b *Ticket) bool) []*Ticket {
+	i := before(q, t, less)
 	q = append(q, nil)
 	copy(q[i+1:], q[i:])
 	q[i] = t
 	return q
 }
 
-func removeSorted(q []*Ticket, t *Ticket) []*Ticket {
-	for i := before(q, t); i < len(q); i++ {
+func removeSorted(q []*Ticket, t *Ticket, less func(a, b *Ticket) bool) []*Ticket {
+	for i := before(q, t, less); i < len(q); i++ {
 		if q[i].ID == t.ID {
 			return append(q[:i], q[i+1:]...)
 		}

@@ -28,6 +28,7 @@ func (o *Office) Run(now time.Time, cmd Command) (events []Event, err error) {
 		events = o.stage(events, produced)
 	}
 	events = o.stage(events, o.StatusChanges(now))
+	events = o.stage(events, o.AgendaChanges(now))
 	return events, err
 }
 

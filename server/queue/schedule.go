@@ -31,8 +31,12 @@ func (c *Config) Spans(s *Service, t time.Time) []Span {
 	if c.Closures[t.Format(DayLayout)] {
 		return nil
 	}
-	y, m, d := t.Date()
-	ranges := c.week(s)[t.Weekday()]
+	return c.spansOf(c.week(s)[t.Weekday()], t)
+}
+
+// spansOf turns a day's ranges into instants on the civil date of t.
+func (c *Config) spansOf(ranges []Range, t time.Time) []Span {
+	y, m, d := t.In(c.Location).Date()
 	spans := make([]Span, 0, len(ranges))
 	for _, r := range ranges {
 		spans = append(spans, Span{

@@ -71,19 +71,33 @@ func (o *Office) Snapshot(now time.Time) Snapshot {
 	for _, k := range o.cfg.Counters {
 		snap.Counters = append(snap.Counters, *o.counters[k.ID])
 	}
-	pos := make(map[string]Position)
-	for _, s := range o.cfg.Services {
-		o.positions(s.ID, pos)
-	}
+	fc := o.forecast(now)
 	snap.Tickets = make([]TicketView, 0, len(o.issued))
 	for _, t := range o.issued {
 		v := TicketView{Ticket: *t}
-		if p, ok := pos[t.ID]; ok {
+		if p, ok := o.positionAt(fc, t); ok {
 			v.Position = &p
 		}
 		snap.Tickets = append(snap.Tickets, v)
 	}
 	return snap
+}
+
+// Positions returns the place and expected wait of every waiting ticket of
+// the services, by service, then by ticket id.
+func (o *Office) Positions(now time.Time, services ...string) map[string]map[string]Position {
+	fc := o.forecast(now)
+	out := map[string]map[string]Position{}
+	for _, id := range services {
+		ps := map[string]Position{}
+		if l := o.lines[id]; l != nil {
+			for _, t := range l.all {
+				ps[t.ID], _ = o.positionAt(fc, t)
+			}
+		}
+		out[id] = ps
+	}
+	return out
 }
 
 // ServiceView returns one service's view at now; an unknown id gives an
@@ -98,21 +112,6 @@ func (o *Office) ServiceView(now time.Time, id string) ServiceView {
 		TargetWait: Seconds(s.TargetWait), ServiceTime: Seconds(o.ServiceTime(id)), Appointments: s.Appointments, Info: s.Info,
 		ServiceStatus: o.ServiceStatus(now, id),
 		Stats:         *o.stats[id],
-	}
-}
-
-// positions fills pos with the place of every waiting ticket of a service in
-// one pass: priority tickets first, then walk-ins, each by arrival.
-func (o *Office) positions(service string, pos map[string]Position) {
-	q := o.waiting[service]
-	ahead := 0
-	for _, prio := range []bool{true, false} {
-		for _, t := range q {
-			if t.Priority == prio {
-				pos[t.ID] = Position{Ahead: ahead, Wait: flatWait(o.estimate(service, ahead))}
-				ahead++
-			}
-		}
 	}
 }
 

@@ -2,8 +2,6 @@ package queue
 
 import (
 	"fmt"
-	"iter"
-	"math"
 	"time"
 )
 
@@ -33,17 +31,23 @@ type ServiceStatus struct {
 	Lock       *Lock   `json:"lock,omitempty"`
 }
 
+// loadHysteresis is the margin a service cut off by load needs to issue
+// again: without it, each finished ticket would reopen the numerator and
+// the next ticket close it, and the kiosk would flicker.
+const loadHysteresis = 5 * time.Minute
+
 // ServiceStatus tells whether the service issues tickets at now, and if not,
 // by which rule, in this order: closed, locked, daily_cap, cutoff_time,
 // cutoff_load.
 func (o *Office) ServiceStatus(now time.Time, id string) ServiceStatus {
 	s := o.cfg.Service(id)
-	st := ServiceStatus{Service: id, Status: ServiceOpen, Waiting: len(o.waiting[id]), Lock: o.locks[id]}
+	st := ServiceStatus{Service: id, Status: ServiceOpen, Waiting: o.waiting(id), Lock: o.locks[id]}
 	if s == nil {
 		st.Status = ServiceClosed
 		return st
 	}
-	st.Wait = flatWait(o.estimate(id, st.Waiting))
+	fc := o.forecast(now)
+	st.Wait = o.newTicketWait(fc, id, false)
 	if st.Waiting > 0 {
 		st.OldestWait = Seconds(now.Sub(o.oldest(id)))
 	}
@@ -58,8 +62,11 @@ func (o *Office) ServiceStatus(now time.Time, id string) ServiceStatus {
 		next := o.cfg.NextOpening(s, now)
 		return refuse(ServiceClosed, RuleClosed, next, fmt.Sprintf("%s is closed%s.", name, o.reopens(now, next)))
 	}
-	cutoff := span.Close.Add(-s.CutoffBeforeClose)
-	st.CutoffAt, st.ClosesAt = &cutoff, &span.Close
+	st.ClosesAt = &span.Close
+	if s.CutoffBeforeClose > 0 {
+		cutoff := span.Close.Add(-s.CutoffBeforeClose)
+		st.CutoffAt = &cutoff
+	}
 	if l := o.locks[id]; l != nil {
 		return refuse(ServiceLocked, RuleLocked, nil, fmt.Sprintf("Tickets for %s are suspended: %s.", name, l.Reason))
 	}
@@ -67,17 +74,53 @@ func (o *Office) ServiceStatus(now time.Time, id string) ServiceStatus {
 		next := o.cfg.nextDayOpening(s, now)
 		return refuse(ServiceCutoff, RuleDailyCap, next, fmt.Sprintf("All %d tickets for %s today have been issued%s.", s.DailyCap, name, o.reopens(now, next)))
 	}
-	if !now.Before(cutoff) {
+	if st.CutoffAt != nil && !now.Before(*st.CutoffAt) {
 		next := o.cfg.NextOpening(s, span.Close.Add(-time.Second))
 		return refuse(ServiceCutoff, RuleCutoffTime, next, fmt.Sprintf("Tickets for %s stop %s before closing at %s%s.",
 			name, s.CutoffBeforeClose, span.Close.In(o.cfg.Location).Format("15:04"), o.reopens(now, next)))
 	}
-	if s.CutoffOnLoad && now.Add(st.EstimatedWait.D()).After(cutoff) {
-		next := o.cfg.NextOpening(s, span.Close.Add(-time.Second))
-		return refuse(ServiceCutoff, RuleCutoffLoad, next, fmt.Sprintf("The people already waiting for %s fill the time until closing at %s%s.",
-			name, span.Close.In(o.cfg.Location).Format("15:04"), o.reopens(now, next)))
+	// With no counter expected at all for the service (its planned clerk
+	// is missing), the forecast has nothing to judge by: the numerator keeps
+	// issuing, and the floor view alerts about the missing counter.
+	if s.CutoffOnLoad && fc.pool[id] > 0 {
+		deadline := span.Close
+		if o.announced[id] == ServiceCutoff && o.announcedRule[id] == RuleCutoffLoad {
+			deadline = deadline.Add(-loadHysteresis)
+		}
+		if !fc.ServedBy(id, deadline, o.cfg.Rules.CutoffConfidence) {
+			next := o.cfg.NextOpening(s, span.Close.Add(-time.Second))
+			return refuse(ServiceCutoff, RuleCutoffLoad, next, o.loadMessage(fc, s, span.Close)+o.reopens(now, next)+".")
+		}
 	}
 	return st
+}
+
+// loadMessage says why the load stops a numerator: no counter is expected
+// to serve it before closing, or the people waiting (and the booked) fill
+// the time until then.
+func (o *Office) loadMessage(fc *Forecast, s *Service, closes time.Time) string {
+	name, at := s.Name("en"), closes.In(o.cfg.Location).Format("15:04")
+	if n := fc.news[s.ID]; n != nil && n.walkDone && !fc.At.Add(time.Duration(n.walk.mean*float64(time.Second))).Before(closes) && o.waiting(s.ID) == 0 {
+		return fmt.Sprintf("No counter is expected to serve %s before closing at %s", name, at)
+	}
+	if o.bookedAhead(s.ID) > 0 {
+		return fmt.Sprintf("The people already waiting for %s and the booked appointments fill the time until closing at %s", name, at)
+	}
+	return fmt.Sprintf("The people already waiting for %s fill the time until closing at %s", name, at)
+}
+
+// newTicketWait is the forecast wait of a ticket issued now.
+func (o *Office) newTicketWait(fc *Forecast, service string, priority bool) Wait {
+	if n := fc.news[service]; n != nil && ((priority && n.prioDone) || (!priority && n.walkDone)) {
+		return fc.NewTicket(service, priority)
+	}
+	return fc.beyond(service, o.waiting(service))
+}
+
+// NewTicketWait is the expected wait of a ticket of the service issued at
+// now, priority or not.
+func (o *Office) NewTicketWait(now time.Time, service string, priority bool) Wait {
+	return o.newTicketWait(o.forecast(now), service, priority)
 }
 
 func (o *Office) reopens(now time.Time, next *time.Time) string {
@@ -91,123 +134,45 @@ func (o *Office) reopens(now time.Time, next *time.Time) string {
 	return ", it reopens on " + local.Format("Monday 2 January at 15:04")
 }
 
-// oldest is the arrival of the longest-waiting ticket; queues are ordered by
-// arrival whatever the priority.
-func (o *Office) oldest(service string) time.Time { return o.waiting[service][0].QueuedAt }
+// oldest is the arrival of the longest-waiting ticket.
+func (o *Office) oldest(service string) time.Time { return o.lines[service].all[0].QueuedAt }
 
-// ServiceTime is the service's recent mean time a counter spends on a ticket
-// (from call to finish), or its configured expectation until measured.
-func (o *Office) ServiceTime(service string) time.Duration {
-	r := o.recent[service]
-	if len(r) == 0 {
-		if s := o.cfg.Service(service); s != nil {
-			return s.ServiceTime
-		}
-		return DefaultServiceTime
-	}
-	var sum time.Duration
-	for _, d := range r {
-		sum += d
-	}
-	return sum / time.Duration(len(r))
-}
-
-// flatWait is a wait whose range is not known.
-func flatWait(d time.Duration) Wait {
-	return Wait{EstimatedWait: Seconds(d), WaitLow: Seconds(d), WaitHigh: Seconds(d)}
-}
-
-// capacity is Capacity over the office's counters and queues.
-func (o *Office) capacity(service string) (capacity float64, idle bool) {
-	return Capacity(o.counterSeq(), service, func(s string) int { return len(o.waiting[s]) })
-}
-
-// counterSeq yields the office's counters in configuration order.
-func (o *Office) counterSeq() iter.Seq[*Counter] {
-	return func(yield func(*Counter) bool) {
-		for _, k := range o.cfg.Counters {
-			if !yield(o.counters[k.ID]) {
-				return
-			}
-		}
-	}
-}
-
-// estimate is EstimateWait for a ticket with ahead people before it.
-func (o *Office) estimate(service string, ahead int) time.Duration {
-	capacity, idle := o.capacity(service)
-	return EstimateWait(ahead, o.ServiceTime(service), capacity, idle, PlannedCapacity(o.counterSeq(), service))
-}
-
-// The wait estimate is exported as pure functions so that a client's copy
-// of the office (server/client's model) computes exactly what the server
-// does; docs/architecture.md explains it.
-
-// Capacity is how many counters' worth of work a service gets: each staffed
-// counter serving it (open or paused) gives an equal share to each of its
-// services that has someone waiting (waiting says how many), with the
-// service itself counted as waiting. idle says whether one of them is free
-// to call right now.
-func Capacity(counters iter.Seq[*Counter], service string, waiting func(service string) int) (capacity float64, idle bool) {
-	for c := range counters {
-		if c.State == CounterClosed || !contains(c.Services, service) {
-			continue
-		}
-		busy := 1
-		for _, other := range c.Services {
-			if other != service && waiting(other) > 0 {
-				busy++
-			}
-		}
-		capacity += 1 / float64(busy)
-		if c.State == CounterOpen && c.Current == "" {
-			idle = true
-		}
-	}
-	return capacity, idle
-}
-
-// PlannedCapacity is the capacity a service gets when nobody is staffed yet
-// (before the clerks log in, or over lunch): every counter that may serve
-// it, each splitting its time equally among the services it may serve.
-func PlannedCapacity(counters iter.Seq[*Counter], service string) float64 {
-	var capacity float64
-	for c := range counters {
-		if contains(c.MayServe, service) {
-			capacity += 1 / float64(len(c.MayServe))
-		}
-	}
-	return capacity
-}
-
-// EstimateWait is the expected wait of a ticket with ahead people before it
-// in its service: (ahead + r) x service time / capacity, where r = 1/2 (the
-// average rest of the tickets being served) when every counter for it is
-// busy. With no counter staffed (capacity 0) it uses the planned capacity:
-// the morning queue that forms before the clerks log in must not cut the
-// numerator off as if nobody would ever serve it.
-func EstimateWait(ahead int, serviceTime time.Duration, capacity float64, idle bool, planned float64) time.Duration {
-	work := float64(ahead)
-	if capacity == 0 {
-		capacity = planned
-	} else if !idle {
-		work += 0.5
-	}
-	if capacity == 0 {
-		capacity = 1 // a service no counter may serve; Prepare refuses it
-	}
-	d := time.Duration(math.Round(work * float64(serviceTime) / capacity))
-	return d.Round(time.Second)
-}
+// ServiceTime is the service's expected time at a counter, as measured
+// today and shrunk toward the configured one (Model).
+func (o *Office) ServiceTime(service string) time.Duration { return o.Model(service).Mean }
 
 // CalledBefore reports whether waiting ticket a is called before b of the
-// same service: priority citizens first, then by arrival. (Across services
-// the call order also weighs waits; see pick.)
+// same service, as far as the two alone tell: a due appointment first,
+// then priority citizens, then by arrival (an appointment counts from its
+// slot). Across services, and for appointments not yet due, the call order
+// depends on the moment (NextAt); the server's positions come from the
+// forecast, which replays it.
 func CalledBefore(a, b *Ticket) bool {
-	if a.Priority != b.Priority {
-		return a.Priority
+	ka, kb := orderKey(a), orderKey(b)
+	if ka != kb {
+		return ka < kb
+	}
+	ta, tb := a.QueuedAt, b.QueuedAt
+	if a.Due != nil {
+		ta = *a.Due
+	}
+	if b.Due != nil {
+		tb = *b.Due
+	}
+	if !ta.Equal(tb) {
+		return ta.Before(tb)
 	}
 	return queuedBefore(a, b)
+}
+
+func orderKey(t *Ticket) int {
+	switch {
+	case t.Due != nil:
+		return 0
+	case t.Priority:
+		return 1
+	}
+	return 2
 }
 
 func contains(list []string, s string) bool {
@@ -225,19 +190,27 @@ type Position struct {
 	Wait
 }
 
-// PositionOf returns how many tickets of its service will be called before a
-// waiting ticket (priority tickets first, then by arrival) and its expected
-// wait. ok is false when the ticket is not waiting.
-func (o *Office) PositionOf(t *Ticket) (Position, bool) {
+// PositionAt returns how many tickets of its service the forecast at now
+// calls before a waiting ticket, and its expected wait. ok is false when
+// the ticket is not waiting.
+func (o *Office) PositionAt(now time.Time, t *Ticket) (Position, bool) {
+	return o.positionAt(o.forecast(now), t)
+}
+
+func (o *Office) positionAt(fc *Forecast, t *Ticket) (Position, bool) {
 	if t == nil || t.Status != StatusWaiting {
 		return Position{}, false
 	}
-	prio := o.priority[t.Service]
-	ahead := before(prio, t)
-	if !t.Priority { // every priority ticket, and the walk-ins before it
-		ahead = len(prio) + before(o.waiting[t.Service], t) - ahead
+	if w, ahead, ok := fc.Ticket(t.ID); ok {
+		return Position{Ahead: ahead, Wait: w}, true
 	}
-	return Position{Ahead: ahead, Wait: flatWait(o.estimate(t.Service, ahead))}, true
+	ahead := 0
+	for _, q := range o.lines[t.Service].all {
+		if q.ID != t.ID && CalledBefore(q, t) {
+			ahead++
+		}
+	}
+	return Position{Ahead: ahead, Wait: fc.beyond(t.Service, ahead)}, true
 }
 
 // StatusChanges returns an event for each numerator whose state at now
@@ -251,8 +224,8 @@ func (o *Office) StatusChanges(now time.Time) []Event {
 	for i := range o.cfg.Services {
 		id := o.cfg.Services[i].ID
 		st := o.ServiceStatus(now, id)
-		if st.Status == ServiceLocked || st.Status == o.announced[id] {
-			continue
+		if st.Status == ServiceLocked || (st.Status == o.announced[id] && (st.Refusal == nil || st.Refusal.Rule == o.announcedRule[id])) {
+			continue // nothing new (a cut-off by another rule is news)
 		}
 		typ := map[string]string{ServiceOpen: EventServiceReopened, ServiceCutoff: EventServiceCutoff, ServiceClosed: EventServiceClosed}[st.Status]
 		if o.announced[id] == "" && st.Status == ServiceOpen {

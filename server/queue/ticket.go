@@ -62,7 +62,15 @@ type Ticket struct {
 	RegisteredAt *time.Time `json:"registered_at,omitempty"`
 	// IdempotencyKey is the issuing request's key, scoped by the caller.
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
+	// Due is an appointment's slot: the ticket of a booked citizen who
+	// checked in, called from then before the walk-ins. Booking is its
+	// booking's id (the citizen's name and note stay in the booking).
+	Due     *time.Time `json:"due,omitempty"`
+	Booking string     `json:"booking,omitempty"`
 }
+
+// Appointment reports whether the ticket is a booked citizen's.
+func (t *Ticket) Appointment() bool { return t.Due != nil }
 
 // CounterState is whether a counter is staffed.
 type CounterState string
@@ -96,6 +104,9 @@ type Counter struct {
 	// PriorityStreak counts priority tickets called in a row here while
 	// walk-ins were waiting for this counter.
 	PriorityStreak int `json:"priority_streak,omitempty"`
+	// ClosedAt is when it was last closed today: the forecast then trusts
+	// that over the staffing plan.
+	ClosedAt *time.Time `json:"closed_at,omitempty"`
 }
 
 // Lock is a numerator locked by hand.
@@ -157,6 +168,8 @@ type Event struct {
 	// Message is the hall message (hall.message) or a contact's topic
 	// (contact.logged).
 	Message string `json:"message,omitempty"`
+	// Booking is the booking after the change (booking.* events).
+	Booking *Booking `json:"booking,omitempty"`
 }
 
 // ProtocolNumber is a document's registration number, sequential per year.

@@ -27,9 +27,9 @@ type PublicTicket struct {
 	*Wait
 }
 
-// PublicView returns the public view of a ticket. o may hold another day
-// than the ticket's (a past day's ticket has no position).
-func PublicView(cfg *Config, o *Office, t *Ticket) PublicTicket {
+// PublicView returns the public view of a ticket at now. o may hold another
+// day than the ticket's (a past day's ticket has no position).
+func PublicView(cfg *Config, o *Office, t *Ticket, now time.Time) PublicTicket {
 	v := PublicTicket{ID: t.ID, Number: t.Number, Day: t.Day, Service: t.Service, Status: t.Status, Priority: t.Priority,
 		IssuedAt: t.IssuedAt, CalledAt: t.CalledAt, Recalls: t.Recalls, Protocol: t.Protocol}
 	if svc := cfg.Service(t.Service); svc != nil {
@@ -42,7 +42,7 @@ func PublicView(cfg *Config, o *Office, t *Ticket) PublicTicket {
 		}
 	}
 	if o != nil && o.Day() == t.Day {
-		if pos, ok := o.PositionOf(t); ok {
+		if pos, ok := o.PositionAt(now, t); ok {
 			w := pos.Wait
 			v.Ahead, v.Wait = &pos.Ahead, &w
 		}
@@ -71,14 +71,17 @@ const (
 // frame. Seq is a promise: every event up to Seq that the subscriber may see
 // has been sent, so a client resumes from the highest Seq it received.
 type Frame struct {
-	Type     string         `json:"type"`
-	Seq      uint64         `json:"seq"`
-	Snapshot *Snapshot      `json:"snapshot,omitempty"`
-	Event    *Event         `json:"event,omitempty"`
-	Services []ServiceView  `json:"services,omitempty"`
-	Ticket   *PublicTicket  `json:"ticket,omitempty"`
-	Error    *WireError     `json:"error,omitempty"`
-	Devices  []DeviceStatus `json:"devices,omitempty"`
+	Type     string        `json:"type"`
+	Seq      uint64        `json:"seq"`
+	Snapshot *Snapshot     `json:"snapshot,omitempty"`
+	Event    *Event        `json:"event,omitempty"`
+	Services []ServiceView `json:"services,omitempty"`
+	// Positions are the forecast places of waiting tickets, by id, in a
+	// stats frame to views that hold tickets (supervisors, a clerk's).
+	Positions map[string]Position `json:"positions,omitempty"`
+	Ticket    *PublicTicket       `json:"ticket,omitempty"`
+	Error     *WireError          `json:"error,omitempty"`
+	Devices   []DeviceStatus      `json:"devices,omitempty"`
 }
 
 // DeviceStatus says whether a configured kiosk or display is connected to

@@ -39,10 +39,10 @@ func (s *Server) services(w http.ResponseWriter, r *http.Request, p *principal) 
 
 // staffTicket is a ticket as staff see it: everything but the caller's
 // idempotency key, with its place when waiting.
-func staffTicket(st *queue.Office, t *queue.Ticket) *queue.TicketView {
+func staffTicket(now time.Time, st *queue.Office, t *queue.Ticket) *queue.TicketView {
 	v := &queue.TicketView{Ticket: *t}
 	v.IdempotencyKey = ""
-	if p, ok := st.PositionOf(t); ok {
+	if p, ok := st.PositionAt(now, t); ok {
 		v.Position = &p
 	}
 	return v
@@ -63,7 +63,7 @@ func (s *Server) run(ctx context.Context, counterID string, cmd ticketCommand) (
 		return events, err
 	}, func(now time.Time, st *queue.Office) {
 		if t := st.Ticket(ticketID); ticketID != "" && t != nil {
-			res.Ticket = staffTicket(st, t)
+			res.Ticket = staffTicket(now, st, t)
 		}
 		if c := st.Counter(counterID); c != nil {
 			cc := *c
@@ -120,9 +120,9 @@ func (s *Server) ticket(w http.ResponseWriter, r *http.Request) error {
 		return errorf(http.StatusNotFound, "unknown_ticket", "no such ticket")
 	}
 	var v *queue.PublicTicket
-	err := s.read(r.Context(), func(_ time.Time, st *queue.Office) {
+	err := s.read(r.Context(), func(now time.Time, st *queue.Office) {
 		if t := st.TicketByID(id); t != nil {
-			pv := queue.PublicView(&s.cfg.Office, st, t)
+			pv := queue.PublicView(&s.cfg.Office, st, t, now)
 			v = &pv
 		}
 	})
@@ -137,7 +137,7 @@ func (s *Server) ticket(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		pv := queue.PublicView(&s.cfg.Office, nil, t)
+		pv := queue.PublicView(&s.cfg.Office, nil, t, time.Time{})
 		v = &pv
 	}
 	writeJSON(w, http.StatusOK, v)

@@ -89,10 +89,10 @@ func (s *Server) lookupTicket(ctx context.Context, id string) (*queue.Ticket, qu
 		t   *queue.Ticket
 		pub queue.PublicTicket
 	)
-	err := s.read(ctx, func(_ time.Time, st *queue.Office) {
+	err := s.read(ctx, func(now time.Time, st *queue.Office) {
 		if lt := st.TicketByID(id); lt != nil {
 			c := *lt // the state changes once the lock is released
-			t, pub = &c, queue.PublicView(&s.cfg.Office, st, lt)
+			t, pub = &c, queue.PublicView(&s.cfg.Office, st, lt, now)
 		}
 	})
 	if err != nil {
@@ -108,7 +108,7 @@ func (s *Server) lookupTicket(ctx context.Context, id string) (*queue.Ticket, qu
 	if err != nil {
 		return nil, queue.PublicTicket{}, fmt.Errorf("web: ticket %s: %w", id, err)
 	}
-	return t, queue.PublicView(&s.cfg.Office, nil, t), nil
+	return t, queue.PublicView(&s.cfg.Office, nil, t, time.Time{}), nil
 }
 
 // ticketPageURL is the phone page of a ticket, which the QR codes link to:

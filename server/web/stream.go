@@ -132,7 +132,7 @@ func (s *Server) phoneView(ctx context.Context, sub queue.Subscribe) (hub.View, 
 	if err != nil {
 		return hub.View{}, s.wireError(err)
 	}
-	pv := queue.PublicView(&s.cfg.Office, nil, t)
+	pv := queue.PublicView(&s.cfg.Office, nil, t, time.Time{})
 	v.Past = &pv
 	return v, nil
 }

@@ -255,10 +255,11 @@ func TestKioskIssuesClerkCallsAndFinishes(t *testing.T) {
 	if pub.Status != "done" {
 		t.Fatalf("got %+v", pub)
 	}
-	// A002 is now first, and its estimate uses the measured 7 minutes.
+	// A002 is now first, and its estimate moves from the configured 10
+	// minutes toward the measured 7.
 	var services struct{ Services []queue.ServiceView }
 	o.mustDo(kioskToken, "GET", "/api/v1/services", nil, 200, &services)
-	if s := services.Services[0]; s.ID != "anagrafe" || s.Waiting != 1 || s.ServiceTime.D() != 7*time.Minute || s.Stats.Forwarded != 1 {
+	if s := services.Services[0]; s.ID != "anagrafe" || s.Waiting != 1 || s.ServiceTime.D() <= 7*time.Minute || s.ServiceTime.D() >= 10*time.Minute || s.Stats.Forwarded != 1 {
 		t.Fatalf("got %+v", s)
 	}
 }

@@ -1,0 +1,388 @@
+package queue
+
+import (
+	"container/heap"
+	"math"
+	"time"
+)
+
+// The forecast plays the day forward from the live state, by the call
+// order itself (NextAt): each counter frees after the expected rest of its
+// current ticket, then calls whom the order picks at that moment, and is
+// busy for the expected time of that call (a served ticket, or a no-show's
+// recalls). Counters come and go as they are staffed now, or as the
+// staffing plan says for those nobody has opened or closed yet. Booked
+// citizens enter the queue at their slot, weighted by the share who come.
+// One ghost walk-in and one ghost priority ticket per service stand for a
+// ticket issued now: they take no counter time, so one replay prices a new
+// ticket of every service at once.
+//
+// Every call time is a mean and a variance: the variances of the service
+// times before it add up, shared among the counters that serve its service
+// (k services spread over c counters vary by about sqrt(k)*sd/c, not
+// sqrt(k/c)*sd), and the range is the 10th-90th percentile of a log-normal
+// with that mean and variance. docs/architecture.md tells the method in
+// plain words, and docs/accuracy.md how well it does.
+
+// Forecast is one replay of the day from At.
+type Forecast struct {
+	At      time.Time
+	seq     uint64
+	tickets map[string]fcResult
+	news    map[string]*fcNew
+	calls   []Call
+	// unreached tickets (past the replay's horizon) are priced after last.
+	last float64
+	pool map[string]int
+	mean map[string]float64
+}
+
+// Call is one call of the replay: a counter calls a ticket at an expected
+// time. Ghost tickets (a ticket issued now) are not calls.
+type Call struct {
+	Counter string
+	Ticket  string // a ticket's id, or "booking:" and a booking's id
+	At      time.Time
+}
+
+type fcResult struct {
+	mean, variance float64 // seconds from At to the call
+	ahead          int     // tickets of its service called before it
+}
+
+type fcNew struct {
+	walk, prio         fcResult
+	walkDone, prioDone bool
+	// end of the new walk-in's service, seconds from At
+	endMean, endVar float64
+}
+
+// forecastReuse is how long a forecast stands for the same state: the
+// clock alone moves it by seconds, and a hall of phones reads it at once.
+const forecastReuse = 2 * time.Second
+
+// forecastHorizon bounds the replay: a day never runs longer.
+const forecastHorizon = 16 * time.Hour
+
+// maxForecastCalls bounds the work of one replay; tickets past it are
+// priced by the rate of the calls before them.
+const maxForecastCalls = 5000
+
+// forecast returns the office's forecast at now, replaying only when the
+// state changed or the last one is older than forecastReuse.
+func (o *Office) forecast(now time.Time) *Forecast {
+	if f := o.fc; f != nil && f.seq == o.seq && !now.Before(f.At) && now.Sub(f.At) < forecastReuse {
+		return f
+	}
+	o.fc = o.Forecast(now, o.Model)
+	o.fc.seq = o.seq
+	return o.fc
+}
+
+// Ticket returns a waiting ticket's expected wait from At, and how many
+// tickets of its service are called before it.
+func (f *Forecast) Ticket(id string) (w Wait, ahead int, ok bool) {
+	r, ok := f.tickets[id]
+	if !ok {
+		return Wait{}, 0, false
+	}
+	return waitOf(r.mean, r.variance), r.ahead, true
+}
+
+// NewTicket is the expected wait of a ticket of the service issued at At.
+func (f *Forecast) NewTicket(service string, priority bool) Wait {
+	n := f.news[service]
+	if n == nil {
+		return Wait{}
+	}
+	if priority {
+		return waitOf(n.prio.mean, n.prio.variance)
+	}
+	return waitOf(n.walk.mean, n.walk.variance)
+}
+
+// ServedBy reports whether a walk-in issued at At is served (its service
+// ended) by deadline with at least the given probability.
+func (f *Forecast) ServedBy(service string, deadline time.Time, confidence float64) bool {
+	n := f.news[service]
+	if n == nil || !n.walkDone {
+		return false
+	}
+	end := lnQuantile(n.endMean, n.endVar, confidence)
+	return !f.At.Add(time.Duration(end * float64(time.Second))).After(deadline)
+}
+
+// beyond prices a ticket the replay did not reach (past its horizon, or
+// with no counter left to serve it): after the last call, at the pace of
+// the counters that serve its service.
+func (f *Forecast) beyond(service string, ahead int) Wait {
+	mean := f.last + float64(ahead+1)*f.mean[service]/float64(max(f.pool[service], 1))
+	return waitOf(mean, mean*mean/4)
+}
+
+// Calls returns the replay's calls in order.
+func (f *Forecast) Calls() []Call { return f.calls }
+
+// fcCounter is a counter in the replay.
+type fcCounter struct {
+	Counter            // services and priority streak, as the replay moves them
+	order      int     // configuration order, for ties
+	free, v    float64 // when it is next free (mean, variance), seconds from At
+	end        float64 // end of the current stretch; +Inf: open-ended
+	stretches  []fcStretch
+	heapIndex  int
+	retired    bool
+	firstFree  bool
+	planned    bool // from the plan, not really open
+	servicesOf []string
+}
+
+type fcStretch struct {
+	from, to float64 // seconds from At; to = +Inf when open-ended
+	services []string
+}
+
+type fcHeap []*fcCounter
+
+func (h fcHeap) Len() int { return len(h) }
+func (h fcHeap) Less(i, j int) bool {
+	if h[i].free != h[j].free {
+		return h[i].free < h[j].free
+	}
+	return h[i].order < h[j].order
+}
+func (h fcHeap) Swap(i, j int)        { h[i], h[j] = h[j], h[i]; h[i].heapIndex = i; h[j].heapIndex = j }
+func (h *fcHeap) Push(x any)          { c := x.(*fcCounter); c.heapIndex = len(*h); *h = append(*h, c) }
+func (h *fcHeap) Pop() any            { old := *h; c := old[len(old)-1]; *h = old[:len(old)-1]; return c }
+func (h fcHeap) peek() *fcCounter     { return h[0] }
+func (h *fcHeap) fix(c *fcCounter)    { heap.Fix(h, c.heapIndex) }
+func (h *fcHeap) remove(c *fcCounter) { heap.Remove(h, c.heapIndex) }
+
+// fcLine is a service's queue in the replay: cursors over the office's
+// sorted classes (never modified), booked citizens expected later, and the
+// ghosts of a ticket issued now.
+type fcLine struct {
+	appt, prio, walk       []*Ticket
+	ai, pi, wi             int
+	exp                    []*Ticket // expected bookings, by slot
+	ei                     int
+	ghostW, ghostP         *Ticket
+	ghostWDone, ghostPDone bool
+	called                 int // real tickets called so far
+}
+
+func (l *fcLine) heads(t time.Time) Heads {
+	var h Heads
+	if l.ai < len(l.appt) {
+		h.Appointment = l.appt[l.ai]
+	}
+	if l.ei < len(l.exp) && !l.exp[l.ei].Due.After(t) && (h.Appointment == nil || dueBefore(l.exp[l.ei], h.Appointment)) {
+		h.Appointment = l.exp[l.ei]
+	}
+	switch {
+	case l.pi < len(l.prio):
+		h.Priority = l.prio[l.pi]
+	case l.ghostP != nil && !l.ghostPDone:
+		h.Priority = l.ghostP
+	}
+	switch {
+	case l.wi < len(l.walk):
+		h.WalkIn = l.walk[l.wi]
+	case l.ghostW != nil && !l.ghostWDone:
+		h.WalkIn = l.ghostW
+	}
+	return h
+}
+
+// take advances past t, the head it chose, and says what kind it was.
+func (l *fcLine) take(t *Ticket) (ghost, expected bool) {
+	switch {
+	case l.ai < len(l.appt) && l.appt[l.ai] == t:
+		l.ai++
+	case l.ei < len(l.exp) && l.exp[l.ei] == t:
+		l.ei++
+		return false, true
+	case l.pi < len(l.prio) && l.prio[l.pi] == t:
+		l.pi++
+	case l.wi < len(l.walk) && l.walk[l.wi] == t:
+		l.wi++
+	case t == l.ghostP:
+		l.ghostPDone = true
+		return true, false
+	case t == l.ghostW:
+		l.ghostWDone = true
+		return true, false
+	}
+	return false, false
+}
+
+// Forecast replays the day from now with the given service models (the
+// office's measured ones, Office.Model; the simulator also passes the true
+// ones to measure the forecast against a perfect knowledge of them).
+func (o *Office) Forecast(now time.Time, model func(service string) ServiceModel) *Forecast {
+	f := &Forecast{At: now, tickets: map[string]fcResult{}, news: map[string]*fcNew{}, pool: map[string]int{}, mean: map[string]float64{}}
+	models := map[string]ServiceModel{}
+	modelOf := func(service string) ServiceModel {
+		m, ok := models[service]
+		if !ok {
+			m = model(service)
+			models[service] = m
+		}
+		return m
+	}
+	sec := func(t time.Time) float64 { return t.Sub(now).Seconds() }
+	at := func(s float64) time.Time { return now.Add(time.Duration(s * float64(time.Second))) }
+
+	lines := map[string]*fcLine{}
+	remaining := 0 // real tickets and ghosts still to be called
+	for i := range o.cfg.Services {
+		s := &o.cfg.Services[i]
+		l := &fcLine{}
+		if ol := o.lines[s.ID]; ol != nil {
+			l.appt, l.prio, l.walk = ol.appt, ol.prio, ol.walk
+			remaining += len(ol.all)
+		}
+		if _, open := o.cfg.spanAt(s, now); open {
+			l.ghostW = &Ticket{ID: "new:" + s.ID, Number: "~", Service: s.ID, QueuedAt: now, IssuedAt: now}
+			l.ghostP = &Ticket{ID: "new-priority:" + s.ID, Number: "~", Service: s.ID, Priority: true, QueuedAt: now, IssuedAt: now}
+			f.news[s.ID] = &fcNew{}
+			remaining += 2
+		}
+		l.exp = o.expectedBookings(s.ID, now)
+		lines[s.ID] = l
+		f.mean[s.ID], _ = modelOf(s.ID).call()
+	}
+
+	var h fcHeap
+	for _, c := range o.replayCounters(now, sec, modelOf) {
+		for _, id := range c.servicesOf {
+			f.pool[id]++
+		}
+		heap.Push(&h, c)
+	}
+	heads := func(t time.Time) func(string) Heads {
+		return func(service string) Heads {
+			if l := lines[service]; l != nil {
+				return l.heads(t)
+			}
+			return Heads{}
+		}
+	}
+	horizon := forecastHorizon.Seconds()
+	for h.Len() > 0 && remaining > 0 && len(f.calls) < maxForecastCalls {
+		c := h.peek()
+		t := c.free
+		if t > horizon {
+			break
+		}
+		if t >= c.end { // the stretch is over: on to the next, or gone
+			if !c.nextStretch(t) {
+				h.remove(c)
+				continue
+			}
+			h.fix(c)
+			continue
+		}
+		tk, walkIns := NextAt(o.cfg, &c.Counter, at(t), heads(at(t)))
+		if tk == nil {
+			// Nobody for this counter now: wait for the next booked
+			// citizen of its services, or its next stretch.
+			next := math.Inf(1)
+			for _, id := range c.Services {
+				if l := lines[id]; l != nil && l.ei < len(l.exp) {
+					next = math.Min(next, sec(*l.exp[l.ei].Due))
+				}
+			}
+			if next <= t { // cannot happen, but never spin
+				next = t + 1
+			}
+			if math.IsInf(next, 1) || next >= c.end {
+				if !c.nextStretch(math.Max(t, c.end)) {
+					h.remove(c)
+					continue
+				}
+			} else {
+				c.free = next
+			}
+			h.fix(c)
+			continue
+		}
+		l := lines[tk.Service]
+		ghost, expected := l.take(tk)
+		varCall := math.Min(c.v, pooledVariance(h, tk.Service))
+		res := fcResult{mean: t, variance: varCall, ahead: l.called}
+		if ghost {
+			n := f.news[tk.Service]
+			if tk.Priority {
+				n.prio, n.prioDone = res, true
+			} else {
+				sm, sv := modelOf(tk.Service).served()
+				n.walk, n.walkDone = res, true
+				n.endMean, n.endVar = t+sm, varCall+sv
+			}
+			remaining--
+			continue // a ghost takes no counter time
+		}
+		m := modelOf(tk.Service)
+		mean, variance := m.call()
+		if expected { // only a share of the booked come
+			second := m.Show * (variance + mean*mean)
+			mean *= m.Show
+			variance = math.Max(second-mean*mean, 0)
+			f.tickets["booking:"+tk.Booking] = res
+		} else {
+			f.tickets[tk.ID] = res
+			l.called++
+			remaining--
+		}
+		call := Call{Counter: c.ID, Ticket: tk.ID, At: at(t)}
+		if expected {
+			call.Ticket = "booking:" + tk.Booking
+		}
+		f.calls = append(f.calls, call)
+		c.PriorityStreak = streakAfter(c.PriorityStreak, tk, walkIns)
+		c.free, c.v = t+mean, c.v+variance
+		f.last = math.Max(f.last, t)
+		h.fix(c)
+	}
+	return f
+}
+
+// pooledVariance is the variance of a call time of service as if its
+// counters shared one queue: the sum of their variances over their number
+// squared.
+func pooledVariance(h fcHeap, service string) float64 {
+	var sum float64
+	n := 0
+	for _, c := range h {
+		for _, id := range c.Services {
+			if id == service {
+				sum += c.v
+				n++
+				break
+			}
+		}
+	}
+	if n == 0 {
+		return math.Inf(1)
+	}
+	return sum / float64(n*n)
+}
+
+// nextStretch moves the counter to its next planned stretch starting at or
+// after t; false when it has none left today.
+func (c *fcCounter) nextStretch(t float64) bool {
+	for len(c.stretches) > 0 {
+		s := c.stretches[0]
+		c.stretches = c.stretches[1:]
+		if s.to <= t {
+			continue
+		}
+		c.free = math.Max(s.from, t)
+		c.end = s.to
+		c.Services = s.services
+		c.PriorityStreak = 0
+		return true
+	}
+	return false
+}

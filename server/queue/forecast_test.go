@@ -1,0 +1,252 @@
+package queue
+
+import (
+	"container/heap"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// run runs a command through Office.Run and fails the test on its error.
+func run(t *testing.T, o *Office, now time.Time, cmd Command) []Event {
+	t.Helper()
+	events, err := o.Run(now, cmd)
+	if err != nil {
+		t.Fatalf("at %s: %v", now.In(o.cfg.Location).Format("15:04:05"), err)
+	}
+	return events
+}
+
+// fixedModel makes every call of a service last exactly its configured
+// time: with no randomness, the forecast's replay must be the future.
+func fixedModel(cfg *Config) func(string) ServiceModel {
+	return func(service string) ServiceModel {
+		return ServiceModel{Mean: cfg.Service(service).ServiceTime, CV: 0, NoShow: 0, Show: 1}
+	}
+}
+
+// propertyConfig is an office with polyfunctional counters, weights, a
+// priority limit and one bookable service.
+func propertyConfig(t *testing.T, r *rand.Rand) *Config {
+	t.Helper()
+	weights := []float64{1, 1.5, 0.8}
+	cfg := &Config{
+		Name: "Property office", Location: rome, Hours: weekdays("08:30-17:00"),
+		Services: []Service{
+			{ID: "a", NameEN: "A", Prefix: "A", ServiceTime: time.Duration(300+r.IntN(600)) * time.Second, Weight: weights[r.IntN(3)],
+				Agenda: &Agenda{Slot: 15 * time.Minute, PerSlot: 2}},
+			{ID: "b", NameEN: "B", Prefix: "B", ServiceTime: time.Duration(300+r.IntN(600)) * time.Second, Weight: weights[r.IntN(3)]},
+			{ID: "c", NameEN: "C", Prefix: "C", ServiceTime: time.Duration(300+r.IntN(600)) * time.Second, Weight: weights[r.IntN(3)]},
+		},
+		Counters: []CounterConfig{
+			{ID: "1", Services: []string{"a", "b", "c"}},
+			{ID: "2", Services: []string{"a", "b"}},
+			{ID: "3", Services: []string{"b", "c"}},
+			{ID: "4", Services: []string{"a", "c"}},
+		},
+		Rules: Rules{PriorityMaxInRow: 1 + r.IntN(2), MaxRecalls: 2},
+		// A plan with nobody expected today: the replay has exactly the
+		// counters the test opens.
+		Staffing: Staffing{Shifts: []Shift{{Counter: "1", Hours: Week{time.Saturday: {mustRange("09:00-10:00")}}}}},
+	}
+	if err := cfg.Prepare(); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// The forecast replays the call order that Office.Next follows: from random
+// states, with service times known exactly, driving the real office through
+// the forecast's timeline calls the same tickets at the same counters in the
+// same order, appointments and priority streaks included.
+func TestForecastAgreesWithNext(t *testing.T) {
+	compared := 0
+	defer func() {
+		if compared < 1000 {
+			t.Errorf("only %d calls compared: the states are too poor to test anything", compared)
+		}
+	}()
+	for seed := uint64(1); seed <= 200; seed++ {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			r := rand.New(rand.NewPCG(seed, 7))
+			cfg := propertyConfig(t, r)
+			o := NewOffice(cfg)
+			ids := 0
+			o.NewID = func() string { ids++; return fmt.Sprintf("%032x", ids) }
+			start := at(tue, "08:30")
+			services := []string{"a", "b", "c"}
+			// Bookings made the day before, some for slots around now.
+			prev := at("2026-11-23", "10:00")
+			var bookings []*Booking
+			for i := 0; i < r.IntN(6); i++ {
+				slot := start.Add(time.Duration(30+15*r.IntN(8)) * time.Minute)
+				run(t, o, prev, func(now time.Time, o *Office) ([]Event, error) {
+					events, b, err := o.Book(now, BookRequest{Service: "a", Slot: slot, Name: fmt.Sprint("citizen ", i), Channel: ChannelPhone, Staff: true}, Actor{Name: "anna"})
+					if err == nil {
+						bookings = append(bookings, b)
+					}
+					return events, nil
+				})
+			}
+			// Walk-ins and priority citizens arrive in the first hour.
+			clock := start
+			for i := 0; i < 5+r.IntN(30); i++ {
+				clock = clock.Add(time.Duration(1+r.IntN(120)) * time.Second)
+				svc, prio := services[r.IntN(3)], r.IntN(5) == 0
+				run(t, o, clock, func(now time.Time, o *Office) ([]Event, error) {
+					events, _, err := o.Issue(now, IssueRequest{Service: svc, Priority: prio}, Actor{Name: "kiosk"})
+					return events, err
+				})
+			}
+			now := start.Add(90 * time.Minute)
+			// Some booked citizens checked in early (within the window).
+			for _, b := range bookings {
+				if r.IntN(2) == 0 && !b.Slot.Add(-15*time.Minute).After(now) && b.Slot.After(now) {
+					run(t, o, now, func(now time.Time, o *Office) ([]Event, error) {
+						events, _, _, err := o.CheckIn(now, b.Code, Actor{Name: "kiosk"})
+						return events, err
+					})
+				}
+			}
+			// Counters open with some of their services; some are serving.
+			for _, k := range cfg.Counters {
+				if r.IntN(4) == 0 {
+					continue
+				}
+				var chosen []string
+				for _, s := range k.Services {
+					if r.IntN(3) > 0 {
+						chosen = append(chosen, s)
+					}
+				}
+				if len(chosen) == 0 {
+					chosen = k.Services[:1]
+				}
+				clerk := "clerk" + k.ID
+				run(t, o, now.Add(-time.Minute), func(now time.Time, o *Office) ([]Event, error) {
+					return o.Open(now, k.ID, chosen, Actor{Name: clerk})
+				})
+				if r.IntN(2) == 0 {
+					o.Run(now.Add(-time.Minute), func(now time.Time, o *Office) ([]Event, error) {
+						events, _, err := o.Next(now, k.ID, Actor{Name: clerk})
+						return events, err
+					})
+				}
+			}
+			fc := o.Forecast(now, fixedModel(cfg))
+			want := fc.Calls()
+
+			// Drive the real office along the forecast's timeline.
+			var h ctrHeap
+			for i, k := range cfg.Counters {
+				c := o.Counter(k.ID)
+				if c.State != CounterOpen {
+					continue
+				}
+				free := now
+				if tk := o.Ticket(c.Current); tk != nil {
+					free = tk.CalledAt.Add(cfg.Service(tk.Service).ServiceTime)
+				}
+				heap.Push(&h, &ctrItem{id: k.ID, order: i, free: free})
+			}
+			checkIns := append([]*Booking(nil), bookings...)
+			// Citizens due at the same slot check in in the order the
+			// forecast assumes (it cannot know who comes first).
+			sort.Slice(checkIns, func(i, j int) bool {
+				if !checkIns[i].Slot.Equal(checkIns[j].Slot) {
+					return checkIns[i].Slot.Before(checkIns[j].Slot)
+				}
+				return checkIns[i].Code < checkIns[j].Code
+			})
+			var got []Call
+			for len(got) < len(want) && h.Len() > 0 {
+				c := h[0]
+				tnow := c.free
+				for len(checkIns) > 0 && !checkIns[0].Slot.After(tnow) {
+					b := checkIns[0]
+					checkIns = checkIns[1:]
+					if cur := o.Booking(b.ID); cur.State == BookingBooked {
+						run(t, o, b.Slot, func(now time.Time, o *Office) ([]Event, error) {
+							events, _, _, err := o.CheckIn(now, b.Code, Actor{Name: "kiosk"})
+							return events, err
+						})
+					}
+				}
+				clerk := "clerk" + c.id
+				if o.Counter(c.id).Current != "" {
+					run(t, o, tnow, func(now time.Time, o *Office) ([]Event, error) {
+						events, _, err := o.Finish(now, c.id, FinishRequest{Outcome: OutcomeResolved}, Actor{Name: clerk})
+						return events, err
+					})
+				}
+				var called *Ticket
+				_, err := o.Run(tnow, func(now time.Time, o *Office) ([]Event, error) {
+					events, tk, err := o.Next(now, c.id, Actor{Name: clerk})
+					called = tk
+					return events, err
+				})
+				if err != nil { // nobody for it now; the forecast waits for a booking
+					next := time.Time{}
+					if len(checkIns) > 0 {
+						next = checkIns[0].Slot
+					}
+					if next.IsZero() {
+						heap.Pop(&h)
+						continue
+					}
+					c.free = next
+					heap.Fix(&h, 0)
+					continue
+				}
+				id := called.ID
+				if called.Booking != "" && called.Due != nil {
+					id = "booking:" + called.Booking
+				}
+				got = append(got, Call{Counter: c.id, Ticket: id, At: tnow})
+				c.free = tnow.Add(cfg.Service(called.Service).ServiceTime)
+				heap.Fix(&h, 0)
+			}
+			// Checked-in appointments appear as tickets in the forecast.
+			for i := range want {
+				if strings.HasPrefix(want[i].Ticket, "booking:") {
+					continue
+				}
+				if tk := o.Ticket(want[i].Ticket); tk != nil && tk.Booking != "" {
+					want[i].Ticket = "booking:" + tk.Booking
+				}
+			}
+			compared += len(want)
+			if len(got) != len(want) {
+				t.Fatalf("got %d calls, the forecast %d:\ngot  %v\nwant %v", len(got), len(want), got, want)
+			}
+			for i := range want {
+				if got[i].Counter != want[i].Counter || got[i].Ticket != want[i].Ticket || !got[i].At.Equal(want[i].At) {
+					t.Fatalf("call %d: got %+v, the forecast %+v", i, got[i], want[i])
+				}
+			}
+		})
+	}
+}
+
+type ctrItem struct {
+	id    string
+	order int
+	free  time.Time
+	index int
+}
+
+type ctrHeap []*ctrItem
+
+func (h ctrHeap) Len() int { return len(h) }
+func (h ctrHeap) Less(i, j int) bool {
+	if !h[i].free.Equal(h[j].free) {
+		return h[i].free.Before(h[j].free)
+	}
+	return h[i].order < h[j].order
+}
+func (h ctrHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i]; h[i].index = i; h[j].index = j }
+func (h *ctrHeap) Push(x any)   { it := x.(*ctrItem); it.index = len(*h); *h = append(*h, it) }
+func (h *ctrHeap) Pop() any     { old := *h; it := old[len(old)-1]; *h = old[:len(old)-1]; return it }
