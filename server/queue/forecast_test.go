@@ -250,3 +250,135 @@ func (h ctrHeap) Less(i, j int) bool {
 func (h ctrHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i]; h[i].index = i; h[j].index = j }
 func (h *ctrHeap) Push(x any)   { it := x.(*ctrItem); it.index = len(*h); *h = append(*h, it) }
 func (h *ctrHeap) Pop() any     { old := *h; it := old[len(old)-1]; *h = old[:len(old)-1]; return it }
+
+// planned is testConfig with counters 1 and 2 planned every weekday
+// morning.
+func planned(t *testing.T, plan bool) *Config {
+	t.Helper()
+	cfg := testConfig(t)
+	cfg.Services[0].CutoffBeforeClose = 0 // only the load rule
+	if plan {
+		for _, id := range []string{"1", "2"} {
+			cfg.Staffing.Shifts = append(cfg.Staffing.Shifts, Shift{Counter: id, Hours: weekdays("08:30-12:30")})
+		}
+	}
+	if err := cfg.Prepare(); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// The kiosk scenario of the opening: a queue forms before the clerks log
+// in, one by one. Without a plan, the first clerk alone is the forecast's
+// whole capacity and the numerator is cut off, then reopened minutes later
+// by the second; with the plan it never stops.
+func TestTheStaffingPlanStopsTheOpeningFlap(t *testing.T) {
+	for _, plan := range []bool{false, true} {
+		t.Run(fmt.Sprint("plan ", plan), func(t *testing.T) {
+			h := newHarness(t, planned(t, plan))
+			var changes []string
+			step := func(now time.Time, cmd func(time.Time)) {
+				if cmd != nil {
+					cmd(now)
+				}
+				h.roll(now)
+				for _, ev := range h.o.StatusChanges(now) {
+					if ev.Service == "anagrafe" && ev.Type != EventServiceReopened || len(changes) > 0 {
+						changes = append(changes, now.Format("15:04")+" "+ev.Type)
+					}
+					h.commit(now, []Event{ev})
+				}
+			}
+			for i := range 24 {
+				now := at(tue, "08:30").Add(time.Duration(i) * 10 * time.Second)
+				step(now, func(now time.Time) { h.issue(now, "anagrafe", false) })
+			}
+			step(at(tue, "08:35"), func(now time.Time) { h.open(now, "1", "mario", "anagrafe") })
+			step(at(tue, "08:38"), func(now time.Time) { h.open(now, "2", "giulia", "anagrafe") })
+			if plan && len(changes) > 0 {
+				t.Fatalf("with the plan: got %v, want no change", changes)
+			}
+			if !plan && (len(changes) != 2 || changes[0] != "08:35 "+EventServiceCutoff || changes[1] != "08:38 "+EventServiceReopened) {
+				t.Fatalf("without a plan: got %v, want the flap (cut off at 08:35, reopened at 08:38)", changes)
+			}
+		})
+	}
+}
+
+// The load rule judges the forecast at the office's confidence: where the
+// mean says a new ticket is served by closing but its 90th percentile does
+// not, a 0.9 office stops and a 0.5 office still issues.
+func TestTheLoadCutoffUsesTheConfiguredPercentile(t *testing.T) {
+	office := func(confidence float64, waiting int) *harness {
+		cfg := planned(t, false)
+		cfg.Rules.CutoffConfidence = confidence
+		if err := cfg.Prepare(); err != nil {
+			t.Fatal(err)
+		}
+		h := newHarness(t, cfg)
+		h.open(at(tue, "10:00"), "1", "mario", "anagrafe")
+		for i := range waiting {
+			h.issue(at(tue, "10:00").Add(time.Duration(i)*time.Second), "anagrafe", false)
+		}
+		return h
+	}
+	now := at(tue, "10:01")
+	for n := 1; n < 40; n++ {
+		strict := office(0.9, n)
+		if strict.o.ServiceStatus(now, "anagrafe").Status == ServiceOpen {
+			continue
+		}
+		if n == 1 {
+			t.Fatal("one ticket waiting cut the numerator off")
+		}
+		if st := office(0.5, n).o.ServiceStatus(now, "anagrafe"); st.Status != ServiceOpen {
+			t.Fatalf("%d waiting: the 0.5 office got %s, want open", n, st.Status)
+		}
+		fc := strict.o.Forecast(now, strict.o.Model)
+		close := at(tue, "12:30")
+		if !fc.ServedBy("anagrafe", close, 0.5) || fc.ServedBy("anagrafe", close, 0.9) {
+			t.Fatalf("%d waiting: want the median before closing and the 90th percentile after", n)
+		}
+		return
+	}
+	t.Fatal("the 0.9 office never stopped")
+}
+
+// Once cut off by load, a numerator reopens only when the forecast clears
+// closing by the hysteresis margin, not at the first finished ticket: at
+// every moment where a fresh numerator would issue with less than the
+// margin to spare, one already cut off stays cut off.
+func TestTheLoadCutoffDoesNotFlicker(t *testing.T) {
+	h := newHarness(t, planned(t, false))
+	h.open(at(tue, "09:00"), "1", "mario", "anagrafe")
+	for i := range 8 {
+		h.issue(at(tue, "09:00").Add(time.Duration(i)*time.Second), "anagrafe", false)
+	}
+	close := at(tue, "12:30")
+	inBand := 0
+	for now := at(tue, "10:00"); now.Before(at(tue, "11:30")); now = now.Add(time.Minute) {
+		h.o.announced["anagrafe"], h.o.announcedRule["anagrafe"] = ServiceOpen, ""
+		fresh := h.o.ServiceStatus(now, "anagrafe").Status
+		h.o.announced["anagrafe"], h.o.announcedRule["anagrafe"] = ServiceCutoff, RuleCutoffLoad
+		cut := h.o.ServiceStatus(now, "anagrafe").Status
+		fc := h.o.Forecast(now, h.o.Model)
+		switch {
+		case fresh != ServiceOpen:
+			if cut == ServiceOpen {
+				t.Fatalf("%s: reopened while a fresh numerator would stop", now.Format("15:04"))
+			}
+		case fc.ServedBy("anagrafe", close.Add(-loadHysteresis), 0.9):
+			if cut != ServiceOpen {
+				t.Fatalf("%s: still cut off with the margin to spare", now.Format("15:04"))
+			}
+		default:
+			inBand++
+			if cut == ServiceOpen {
+				t.Fatalf("%s: reopened within the margin", now.Format("15:04"))
+			}
+		}
+	}
+	if inBand == 0 {
+		t.Fatal("no moment within the margin: the test tests nothing")
+	}
+}
