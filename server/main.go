@@ -23,6 +23,7 @@ import (
 	"turno/server/config"
 	"turno/server/hub"
 	"turno/server/live"
+	"turno/server/queue"
 	"turno/server/store"
 	"turno/server/web"
 )
@@ -121,7 +122,7 @@ func serve(ctx context.Context, cfg *config.Config, addr, dataDir, publicURL str
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	go housekeeping(ctx, office, db, logger)
+	go housekeeping(ctx, &cfg.Office, office, db, logger)
 	printBanner(stdout, cfg, "http://"+ln.Addr().String())
 
 	errc := make(chan error, 1)
@@ -154,8 +155,9 @@ func openHub(cfg *config.Config, db *store.Store, logger *slog.Logger) (*hub.Hub
 }
 
 // housekeeping starts the new business day at midnight without waiting for
-// a request, and forgets expired login sessions.
-func housekeeping(ctx context.Context, office *live.Office, db *store.Store, logger *slog.Logger) {
+// a request, forgets expired login sessions, and erases the personal data
+// of bookings past the office's retention.
+func housekeeping(ctx context.Context, cfg *queue.Config, office *live.Office, db *store.Store, logger *slog.Logger) {
 	tick := time.NewTicker(15 * time.Second)
 	defer tick.Stop()
 	var lastSweep time.Time
@@ -172,8 +174,23 @@ func housekeeping(ctx context.Context, office *live.Office, db *store.Store, log
 				if _, err := db.DeleteExpiredSessions(now); err != nil {
 					logger.Warn("cannot delete expired sessions", "err", err)
 				}
+				eraseOldBookings(cfg, db, now, logger)
 			}
 		}
+	}
+}
+
+// eraseOldBookings erases the bookings whose day is older than the
+// office's retention.
+func eraseOldBookings(cfg *queue.Config, db *store.Store, now time.Time, logger *slog.Logger) {
+	before := cfg.Day(now.Add(-cfg.Agenda.Retention))
+	n, err := db.EraseBookings(before)
+	if err != nil {
+		logger.Error("cannot erase old bookings", "before", before, "err", err)
+		return
+	}
+	if n > 0 {
+		logger.Info("erased the personal data of old bookings", "bookings", n, "before", before)
 	}
 }
 

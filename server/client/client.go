@@ -62,6 +62,9 @@ type Error struct {
 	Service     string
 	ReopensAt   *time.Time // when the service issues tickets again, if known
 	Appointment *bool      // whether the service can be booked instead
+
+	// CheckIn is set when a check-in was refused: why, and what to do.
+	CheckIn *queue.CheckInRefusal
 }
 
 func (e *Error) Error() string {
@@ -89,7 +92,7 @@ func (e *Error) Is(target error) bool {
 // Refusal returns the refusal of a ticket as the domain describes it, or nil
 // when the error is not one.
 func (e *Error) Refusal() *queue.Refusal {
-	if e.Service == "" && e.ReopensAt == nil && e.Appointment == nil {
+	if e.CheckIn != nil || (e.Service == "" && e.ReopensAt == nil && e.Appointment == nil) {
 		return nil
 	}
 	r := &queue.Refusal{Rule: e.Code, Service: e.Service, ReopensAt: e.ReopensAt, Message: e.Message}
@@ -297,11 +300,12 @@ func decodeError(resp *http.Response) error {
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	var body struct {
 		Error struct {
-			Code        string     `json:"code"`
-			Message     string     `json:"message"`
-			Service     string     `json:"service"`
-			ReopensAt   *time.Time `json:"reopens_at"`
-			Appointment *bool      `json:"appointment"`
+			Code        string                `json:"code"`
+			Message     string                `json:"message"`
+			Service     string                `json:"service"`
+			ReopensAt   *time.Time            `json:"reopens_at"`
+			Appointment *bool                 `json:"appointment"`
+			CheckIn     *queue.CheckInRefusal `json:"check_in"`
 		} `json:"error"`
 	}
 	if err := json.Unmarshal(data, &body); err != nil || body.Error.Code == "" {
@@ -312,5 +316,5 @@ func decodeError(resp *http.Response) error {
 		return &Error{Status: resp.StatusCode, Code: fmt.Sprintf("http_%d", resp.StatusCode), Message: msg}
 	}
 	b := body.Error
-	return &Error{Status: resp.StatusCode, Code: b.Code, Message: b.Message, Service: b.Service, ReopensAt: b.ReopensAt, Appointment: b.Appointment}
+	return &Error{Status: resp.StatusCode, Code: b.Code, Message: b.Message, Service: b.Service, ReopensAt: b.ReopensAt, Appointment: b.Appointment, CheckIn: b.CheckIn}
 }

@@ -341,3 +341,46 @@ func TestNewRefusesBadAddresses(t *testing.T) {
 		t.Fatalf("got %v %v", c, err)
 	}
 }
+
+func TestBookingCalls(t *testing.T) {
+	o := newOffice(t, tuesday(t, "09:00"))
+	ctx := context.Background()
+	mario := o.login("mario")
+	slots, err := mario.Slots(ctx, "anagrafe", tuesday(t, "12:00"))
+	if err != nil || len(slots) == 0 || slots[0].Free != 1 {
+		t.Fatalf("slots: got %+v %v", slots, err)
+	}
+	b, replay, err := mario.Book(ctx, client.BookRequest{Service: "anagrafe", Slot: tuesday(t, "09:15"), Name: "Maria Rossi", Contact: "maria@example.org", IdempotencyKey: "c1"})
+	if err != nil || replay || b.State != queue.BookingBooked {
+		t.Fatalf("book: got %+v %v %v", b, replay, err)
+	}
+	if again, replay, err := mario.Book(ctx, client.BookRequest{Service: "anagrafe", Slot: tuesday(t, "09:15"), Name: "Maria Rossi", IdempotencyKey: "c1"}); err != nil || !replay || again.ID != b.ID {
+		t.Fatalf("book again: got %+v %v %v", again, replay, err)
+	}
+	if found, err := mario.FindBookings(ctx, "rossi"); err != nil || len(found) != 1 {
+		t.Fatalf("find: got %+v %v", found, err)
+	}
+	if day, err := mario.Bookings(ctx, tuesday(t, "12:00"), "anagrafe"); err != nil || len(day) != 1 {
+		t.Fatalf("day: got %+v %v", day, err)
+	}
+	if moved, err := mario.MoveBooking(ctx, b.Code, tuesday(t, "09:30")); err != nil || !moved.Slot.Equal(tuesday(t, "09:30")) {
+		t.Fatalf("move: got %+v %v", moved, err)
+	}
+	kiosk := o.client(kioskToken)
+	_, _, err = kiosk.CheckIn(ctx, b.Code)
+	var apiErr *client.Error
+	if !errors.As(err, &apiErr) || apiErr.CheckIn == nil || apiErr.CheckIn.Reason != queue.CheckInTooEarly || apiErr.Refusal() != nil {
+		t.Fatalf("too early: got %v", err)
+	}
+	o.Clock.Set(tuesday(t, "09:20"))
+	in, replay, err := kiosk.CheckIn(ctx, b.Code)
+	if err != nil || replay || in.Ticket.Number != "P001" || in.Booking.Name != "" {
+		t.Fatalf("check in: got %+v %v %v", in, replay, err)
+	}
+	if _, err := kiosk.Bookings(ctx, tuesday(t, "12:00"), ""); client.StatusOf(err) != 403 {
+		t.Fatalf("a kiosk reading bookings: got %v, want 403", err)
+	}
+	if c, err := mario.CancelBooking(ctx, b.ID); !errors.Is(err, queue.ErrBookingState) {
+		t.Fatalf("cancel a checked-in booking: got %+v %v", c, err)
+	}
+}

@@ -83,6 +83,7 @@ func (m *Model) clone() Model {
 		c.Counters[i].MayServe = slices.Clone(c.Counters[i].MayServe)
 	}
 	c.Devices = slices.Clone(m.Devices)
+	c.Bookings = slices.Clone(m.Bookings)
 	c.Tickets = slices.Clone(m.Tickets)
 	for i := range c.Tickets {
 		if p := c.Tickets[i].Position; p != nil {
@@ -252,6 +253,9 @@ func (m *model) event(ev *queue.Event) {
 			sv.Stats.ByRule = byRule
 		}
 	}
+	if ev.Booking != nil {
+		m.booking(*ev.Booking)
+	}
 	if ev.Ticket != nil {
 		m.ticket(ev)
 	}
@@ -265,11 +269,30 @@ func (m *model) event(ev *queue.Event) {
 	}
 }
 
+// booking keeps today's bookings in slot order: a booking made or moved
+// for another day leaves them.
+func (m *model) booking(b queue.Booking) {
+	i := slices.IndexFunc(m.Bookings, func(x queue.Booking) bool { return x.ID == b.ID })
+	switch {
+	case b.Day != m.Day:
+		if i >= 0 {
+			m.Bookings = slices.Delete(m.Bookings, i, i+1)
+		}
+		return
+	case i >= 0:
+		m.Bookings[i] = b
+	default:
+		m.Bookings = append(m.Bookings, b)
+	}
+	slices.SortStableFunc(m.Bookings, func(a, b queue.Booking) int { return a.Slot.Compare(b.Slot) })
+}
+
 // rollover starts a new business day: no tickets, every counter closed,
 // numerators unlocked, counts at zero.
 func (m *model) rollover(day string) {
 	m.Day = day
 	m.Tickets = nil
+	m.Bookings = nil // the server follows with a snapshot holding the new day's
 	m.HallMessage, m.Contacts = "", 0
 	m.index = map[string]int{}
 	m.placed = map[string]queue.Position{}

@@ -408,7 +408,9 @@ func (h *Hub) refresh(fresh []*encoded, all bool) {
 	}
 	touched := map[string]bool{}
 	latest := map[string]*queue.Ticket{} // this batch's tickets, by id
+	rolled := false
 	for _, e := range fresh {
+		rolled = rolled || e.ev.Type == queue.EventDayRollover
 		touches(h.cfg, e.ev, func(s string) { touched[s] = true })
 		if t := e.ev.Ticket; t != nil {
 			latest[t.ID] = t
@@ -435,13 +437,17 @@ func (h *Hub) refresh(fresh []*encoded, all bool) {
 	if !wantStats {
 		services = nil
 	}
-	if len(services) == 0 && len(phones) == 0 {
+	if len(services) == 0 && len(phones) == 0 && !rolled {
 		return
 	}
 	var views []queue.ServiceView
 	var positions map[string]map[string]queue.Position
+	var snap *queue.Snapshot
 	tickets := make([]*queue.PublicTicket, len(phones))
 	_, err := h.office.Do(h.ctx, nil, func(now time.Time, st *queue.Office) {
+		if rolled { // a new day: its agenda was booked on earlier days
+			snap = ptr(st.Snapshot(now))
+		}
 		for _, id := range services {
 			views = append(views, st.ServiceView(now, id))
 		}
@@ -457,6 +463,15 @@ func (h *Hub) refresh(fresh []*encoded, all bool) {
 	if err != nil {
 		h.logger.Debug("stream: cannot read the office for fresh views", "err", err)
 		return
+	}
+	if snap != nil {
+		for c := range h.clients {
+			if c.view.Kind == KindPhone || c.view.Kind == KindNone {
+				continue
+			}
+			h.send(c, marshalFrame(queue.Frame{Type: queue.FrameSnapshot, Seq: snap.Seq, Snapshot: ptr(c.view.snapshot(*snap))}))
+			c.sent = max(c.sent, snap.Seq)
+		}
 	}
 	if len(views) > 0 {
 		var frames [2][]byte // one encoding per level, shared by its views

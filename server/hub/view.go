@@ -72,6 +72,8 @@ func (v *View) sees(ev *queue.Event) bool {
 	case KindAll:
 		return true
 	case KindDisplay:
+		// Bookings hold personal data, and a hall screen needs none of
+		// them: it shows their tickets like any other.
 		return fam == "ticket" || fam == "counter" || fam == "service" || fam == "day" || ev.Type == queue.EventHallMessage
 	case KindKiosk:
 		return fam == "service" || fam == "day"
@@ -79,6 +81,8 @@ func (v *View) sees(ev *queue.Event) bool {
 		switch fam {
 		case "service", "day":
 			return true
+		case "booking":
+			return ev.Booking != nil && slices.Contains(v.Services, ev.Booking.Service)
 		case "counter":
 			return ev.Counter != nil && ev.Counter.ID == v.Counter
 		case "ticket":
@@ -143,6 +147,7 @@ func stripTicket(t queue.Ticket, lv level) queue.Ticket {
 	t.IdempotencyKey = ""
 	if lv == levelPublic { // a hall screen shows numbers, not case files
 		t.Note, t.CaseRef, t.Document, t.Clerk = "", "", "", ""
+		t.Booking = "" // the key of the citizen's booking page
 	}
 	return t
 }
@@ -155,6 +160,17 @@ func (v *View) snapshot(s queue.Snapshot) queue.Snapshot {
 	out.Services = v.services(s.Services)
 	out.Tickets = make([]queue.TicketView, 0, len(s.Tickets))
 	out.Counters = make([]queue.Counter, 0, len(s.Counters))
+	out.Bookings = nil
+	switch v.Kind {
+	case KindAll:
+		out.Bookings = s.Bookings
+	case KindClerk:
+		for _, b := range s.Bookings {
+			if slices.Contains(v.Services, b.Service) {
+				out.Bookings = append(out.Bookings, b)
+			}
+		}
+	}
 	if v.Kind == KindKiosk {
 		return out
 	}

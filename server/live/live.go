@@ -35,6 +35,9 @@ type Log interface {
 	LastSeq() (uint64, error)
 	LatestDay() (day string, events []queue.Event, err error)
 	ProtocolSeq(year int) (int, error)
+	// Bookings returns the bookings of day and after: the agenda outlives
+	// the business day, like protocol numbers.
+	Bookings(fromDay string) ([]queue.Booking, error)
 }
 
 // ErrClosed is returned once the office has been closed.
@@ -117,9 +120,16 @@ func (o *Office) rebuild() error {
 		}
 		st.SetProtocolSeq(y, seq)
 	}
-	_, events, err := o.log.LatestDay()
+	day, events, err := o.log.LatestDay()
 	if err != nil {
 		return fmt.Errorf("live: load the day: %w", err)
+	}
+	if day != "" {
+		bookings, err := o.log.Bookings(day)
+		if err != nil {
+			return fmt.Errorf("live: load the agenda: %w", err)
+		}
+		st.LoadBookings(bookings)
 	}
 	st.Apply(events...)
 	last, err := o.log.LastSeq()

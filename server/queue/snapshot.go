@@ -15,6 +15,8 @@ type Snapshot struct {
 	Services []ServiceView `json:"services"`
 	Counters []Counter     `json:"counters"`
 	Tickets  []TicketView  `json:"tickets"`
+	// Bookings are today's appointments, in slot order: staff only.
+	Bookings []Booking `json:"bookings,omitempty"`
 	// HallMessage is the floor assistant's message for the hall displays.
 	HallMessage string `json:"hall_message,omitempty"`
 	// Contacts counts today's simple-information contacts (per service in
@@ -52,6 +54,20 @@ type ServiceView struct {
 	Info         string  `json:"info"`
 	ServiceStatus
 	Stats ServiceStats `json:"stats"`
+	// Agenda is today's appointments of a bookable service, and its next
+	// free slot (a cut-off kiosk offers it); nil when not bookable.
+	Agenda *AgendaView `json:"agenda,omitempty"`
+}
+
+// AgendaView counts a service's appointments today.
+type AgendaView struct {
+	Booked    int `json:"booked"`     // still expected
+	Late      int `json:"late"`       // expected, the slot begun, within the window
+	CheckedIn int `json:"checked_in"` // checked in (late ones included)
+	Missed    int `json:"missed"`
+	Cancelled int `json:"cancelled"`
+	// NextFree is the first slot a citizen can book now.
+	NextFree *Slot `json:"next_free,omitempty"`
 }
 
 // TicketView is a ticket with its place in the queue when waiting.
@@ -71,6 +87,7 @@ func (o *Office) Snapshot(now time.Time) Snapshot {
 	for _, k := range o.cfg.Counters {
 		snap.Counters = append(snap.Counters, *o.counters[k.ID])
 	}
+	snap.Bookings = o.Bookings(o.day)
 	fc := o.forecast(now)
 	snap.Tickets = make([]TicketView, 0, len(o.issued))
 	for _, t := range o.issued {
@@ -112,7 +129,34 @@ func (o *Office) ServiceView(now time.Time, id string) ServiceView {
 		TargetWait: Seconds(s.TargetWait), ServiceTime: Seconds(o.ServiceTime(id)), Appointments: s.Appointments, Info: s.Info,
 		ServiceStatus: o.ServiceStatus(now, id),
 		Stats:         *o.stats[id],
+		Agenda:        o.agendaView(now, s),
 	}
+}
+
+func (o *Office) agendaView(now time.Time, s *Service) *AgendaView {
+	if s.Agenda == nil {
+		return nil
+	}
+	v := &AgendaView{NextFree: o.NextFreeSlot(now, s.ID)}
+	for _, b := range o.agenda.byID {
+		if b.Service != s.ID || b.Day != o.day {
+			continue
+		}
+		switch b.State {
+		case BookingBooked:
+			v.Booked++
+			if !b.Slot.After(now) {
+				v.Late++
+			}
+		case BookingCheckedIn:
+			v.CheckedIn++
+		case BookingMissed:
+			v.Missed++
+		case BookingCancelled:
+			v.Cancelled++
+		}
+	}
+	return v
 }
 
 // Public returns the view as kiosks and hall screens may show it: the

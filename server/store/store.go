@@ -16,6 +16,13 @@
 //	    <year uint32 BE>     -> uint64 BE: the last protocol sequence of that year
 //	sessions/
 //	    <sha256(token) hex>  -> JSON Session
+//	bookings/                   (schema 2)
+//	    <booking id>         -> JSON queue.Booking, its latest version
+//	booking_days/
+//	    <day>/<booking id>   -> empty: bookings by the business day of their slot
+//	booking_events/
+//	    <booking id>         -> the 8-byte sequences of the events that carried it,
+//	                            so erasing its personal data rewrites just those
 //
 // Start-up reads the last key of days/ and replays events from there: its
 // cost is today's events, never the history. Migrations are kept in order in
@@ -47,6 +54,9 @@ var (
 	bucketTickets  = []byte("tickets")
 	bucketProtocol = []byte("protocol")
 	bucketSessions = []byte("sessions")
+	bucketBookings = []byte("bookings")
+	bucketBookDays = []byte("booking_days")
+	bucketBookEvts = []byte("booking_events")
 	keySchema      = []byte("schema_version")
 )
 
@@ -65,6 +75,15 @@ var migrations = []func(tx *bolt.Tx) error{
 	// 1: the initial schema.
 	func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketEvents, bucketDays, bucketTickets, bucketProtocol, bucketSessions} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+	// 2: the appointment agenda.
+	func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketBookings, bucketBookDays, bucketBookEvts} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -180,6 +199,11 @@ func (s *Store) Append(events []queue.Event) error {
 					return fmt.Errorf("encode ticket: %w", err)
 				}
 				if err := tickets.Put([]byte(ev.Ticket.ID), data); err != nil {
+					return err
+				}
+			}
+			if ev.Booking != nil {
+				if err := putBooking(tx, ev.Seq, ev.Booking); err != nil {
 					return err
 				}
 			}
@@ -375,4 +399,146 @@ func (s *Store) DeleteExpiredSessions(now time.Time) (int, error) {
 		return nil
 	})
 	return n, err
+}
+
+func dayKey(day, id string) []byte { return []byte(day + "/" + id) }
+
+// putBooking writes a booking's latest version with its indexes.
+func putBooking(tx *bolt.Tx, seq uint64, b *queue.Booking) error {
+	books, days, evts := tx.Bucket(bucketBookings), tx.Bucket(bucketBookDays), tx.Bucket(bucketBookEvts)
+	if old := books.Get([]byte(b.ID)); old != nil {
+		var prev queue.Booking
+		if err := json.Unmarshal(old, &prev); err != nil {
+			return fmt.Errorf("booking %s: %w", b.ID, err)
+		}
+		if prev.Day != b.Day { // moved to another day
+			if err := days.Delete(dayKey(prev.Day, b.ID)); err != nil {
+				return err
+			}
+		}
+	}
+	data, err := json.Marshal(b)
+	if err != nil {
+		return fmt.Errorf("encode booking: %w", err)
+	}
+	if err := books.Put([]byte(b.ID), data); err != nil {
+		return err
+	}
+	if err := days.Put(dayKey(b.Day, b.ID), nil); err != nil {
+		return err
+	}
+	seqs := append(bytes.Clone(evts.Get([]byte(b.ID))), u64(seq)...)
+	return evts.Put([]byte(b.ID), seqs)
+}
+
+// Bookings returns the bookings whose slot is on day or later, the agenda
+// the office keeps in memory.
+func (s *Store) Bookings(fromDay string) ([]queue.Booking, error) {
+	var out []queue.Booking
+	err := s.db.View(func(tx *bolt.Tx) error {
+		books := tx.Bucket(bucketBookings)
+		c := tx.Bucket(bucketBookDays).Cursor()
+		for k, _ := c.Seek([]byte(fromDay)); k != nil; k, _ = c.Next() {
+			_, id, _ := bytes.Cut(k, []byte("/"))
+			v := books.Get(id)
+			if v == nil {
+				continue
+			}
+			var b queue.Booking
+			if err := json.Unmarshal(v, &b); err != nil {
+				return fmt.Errorf("store: booking %s: %w", id, err)
+			}
+			out = append(out, b)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Booking returns the latest version of a booking of any day still kept.
+func (s *Store) Booking(id string) (*queue.Booking, error) {
+	var b *queue.Booking
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketBookings).Get([]byte(id))
+		if v == nil {
+			return ErrNotFound
+		}
+		b = new(queue.Booking)
+		return json.Unmarshal(v, b)
+	})
+	return b, err
+}
+
+// eraseBatch bounds one erasure transaction, so the office's commits never
+// wait long behind it.
+const eraseBatch = 200
+
+// EraseBookings erases the personal data of the bookings whose day is
+// before day: the booking itself, and the name, contact, note and key in
+// every event that carried it (what remains is what reports count: the
+// service, the slot, the state). It returns how many it erased. The log's
+// events are otherwise never rewritten; this is the one exception the law
+// makes for personal data.
+func (s *Store) EraseBookings(before string) (int, error) {
+	total := 0
+	for {
+		n, err := s.eraseSome(before)
+		total += n
+		if err != nil || n < eraseBatch {
+			return total, err
+		}
+	}
+}
+
+func (s *Store) eraseSome(before string) (int, error) {
+	n := 0
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		books, days, evts, events := tx.Bucket(bucketBookings), tx.Bucket(bucketBookDays), tx.Bucket(bucketBookEvts), tx.Bucket(bucketEvents)
+		var keys [][]byte
+		c := days.Cursor()
+		for k, _ := c.First(); k != nil && string(k) < before && len(keys) < eraseBatch; k, _ = c.Next() {
+			keys = append(keys, bytes.Clone(k))
+		}
+		for _, k := range keys {
+			_, id, _ := bytes.Cut(k, []byte("/"))
+			seqs := bytes.Clone(evts.Get(id))
+			for i := 0; i+8 <= len(seqs); i += 8 {
+				key := seqs[i : i+8]
+				v := events.Get(key)
+				if v == nil {
+					continue
+				}
+				var ev queue.Event
+				if err := json.Unmarshal(v, &ev); err != nil {
+					return fmt.Errorf("event %d: %w", binary.BigEndian.Uint64(key), err)
+				}
+				if ev.Booking == nil {
+					continue
+				}
+				pub := ev.Booking.Public()
+				ev.Booking = &pub
+				data, err := json.Marshal(ev)
+				if err != nil {
+					return err
+				}
+				if err := events.Put(bytes.Clone(key), data); err != nil {
+					return err
+				}
+			}
+			for _, del := range []struct {
+				b *bolt.Bucket
+				k []byte
+			}{{books, id}, {evts, id}, {days, k}} {
+				if err := del.b.Delete(del.k); err != nil {
+					return err
+				}
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: erase bookings: %w", err)
+	}
+	return n, nil
 }

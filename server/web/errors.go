@@ -44,6 +44,8 @@ type errorDetail struct {
 	Service     string     `json:"service,omitempty"`
 	ReopensAt   *time.Time `json:"reopens_at,omitempty"`
 	Appointment *bool      `json:"appointment,omitempty"`
+	// CheckIn says why a check-in was refused and what to do.
+	CheckIn *queue.CheckInRefusal `json:"check_in,omitempty"`
 }
 
 var kindStatus = map[queue.Kind]int{
@@ -60,6 +62,7 @@ func errorResponse(err error) (int, errorBody, bool) {
 		ae  *apiError
 		qe  *queue.Error
 		ref *queue.Refusal
+		cir *queue.CheckInRefusal
 	)
 	switch {
 	case errors.As(err, &ae):
@@ -67,6 +70,12 @@ func errorResponse(err error) (int, errorBody, bool) {
 	case errors.As(err, &ref):
 		appt := ref.Appointment
 		return http.StatusConflict, errorBody{errorDetail{Code: ref.Rule, Message: ref.Message, Service: ref.Service, ReopensAt: ref.ReopensAt, Appointment: &appt}}, false
+	case errors.As(err, &cir):
+		status := http.StatusConflict
+		if cir.Reason == queue.CheckInUnknown {
+			status = http.StatusNotFound
+		}
+		return status, errorBody{errorDetail{Code: "checkin_" + cir.Reason, Message: cir.Message, Service: cir.Service, CheckIn: cir}}, false
 	case errors.As(err, &qe):
 		status := kindStatus[qe.Kind]
 		if status == 0 {

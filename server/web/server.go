@@ -45,24 +45,26 @@ type Options struct {
 
 // Server serves the API.
 type Server struct {
-	cfg       *config.Config
-	office    *live.Office
-	sessions  Sessions
-	tickets   Tickets
-	backups   Backups
-	now       func() time.Time
-	logger    *slog.Logger
-	mux       *http.ServeMux
-	dummyUser *config.User
-	logins    *loginGuard
-	hub       *hub.Hub
-	publicURL string
+	cfg      *config.Config
+	office   *live.Office
+	sessions Sessions
+	tickets  Tickets
+	backups  Backups
+	// bookingStore holds the bookings of past days.
+	bookingStore Bookings
+	now          func() time.Time
+	logger       *slog.Logger
+	mux          *http.ServeMux
+	dummyUser    *config.User
+	logins       *loginGuard
+	hub          *hub.Hub
+	publicURL    string
 }
 
 // New builds the server and registers every route.
 func New(opt Options) (*Server, error) {
 	s := &Server{
-		cfg: opt.Config, office: opt.Office, sessions: opt.Store, tickets: opt.Store, backups: opt.Store,
+		cfg: opt.Config, office: opt.Office, sessions: opt.Store, tickets: opt.Store, backups: opt.Store, bookingStore: opt.Store,
 		now: opt.Now, logger: opt.Logger, mux: http.NewServeMux(),
 		hub:       opt.Hub,
 		logins:    newLoginGuard(),
@@ -111,6 +113,12 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /api/v1/hall/message", s.auth(floor, s.hallMessage))
 	s.mux.HandleFunc("POST /api/v1/contacts", s.auth(clerks, s.contact))
 	s.mux.HandleFunc("GET /api/v1/devices", s.auth(supervisors, s.devices))
+	s.mux.HandleFunc("GET /api/v1/services/{id}/slots", s.auth(anyRole, s.slots))
+	s.mux.HandleFunc("POST /api/v1/bookings", s.auth(bookers, s.book))
+	s.mux.HandleFunc("GET /api/v1/bookings", s.auth(bookers, s.bookings))
+	s.mux.HandleFunc("GET /api/v1/bookings/{ref}", s.auth(bookers, s.booking))
+	s.mux.HandleFunc("POST /api/v1/bookings/{ref}/{action}", s.auth(bookers, s.bookingAction))
+	s.mux.HandleFunc("POST /api/v1/checkin", s.auth(checkers, s.checkIn))
 	s.streamRoutes() // GET /api/v1/stream, the phone's page /t/{id} and its files
 }
 
