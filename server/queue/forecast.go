@@ -27,14 +27,14 @@ import (
 // Forecast is one replay of the day from At.
 type Forecast struct {
 	At      time.Time
-	seq     uint64
 	tickets map[string]fcResult
 	news    map[string]*fcNew
 	calls   []Call
 	// unreached tickets (past the replay's horizon) are priced after last.
 	last float64
 	pool map[string]int
-	mean map[string]float64
+	mean map[string]float64 // a call's mean and variance per service, seconds
+	vari map[string]float64
 }
 
 // Call is one call of the replay: a counter calls a ticket at an expected
@@ -68,16 +68,53 @@ const forecastHorizon = 16 * time.Hour
 // priced by the rate of the calls before them.
 const maxForecastCalls = 5000
 
-// forecast returns the office's forecast at now, replaying only when the
-// state changed or the last one is older than forecastReuse.
+// forecast returns the office's forecast at now. It replays the day again
+// when the state changed, or the last replay is older than forecastReuse;
+// walk-ins issued since it, though, do not call for a new one within the
+// reuse: each took the place of its service's ghost, and the next queues
+// behind it (appended, behind), so a burst of kiosks costs one replay, not
+// one each. A quiet office replays after every command.
 func (o *Office) forecast(now time.Time) *Forecast {
-	if f := o.fc; f != nil && f.seq == o.seq && !now.Before(f.At) && now.Sub(f.At) < forecastReuse {
+	if f := o.fc; f != nil && !o.fcDirty && !now.Before(f.At) && now.Sub(f.At) < forecastReuse {
 		return f
 	}
 	o.fc = o.Forecast(now, o.Model)
-	o.fc.seq = o.seq
+	o.fcDirty = false
+	clear(o.fcAppended)
+	clear(o.fcAppendedIDs)
 	return o.fc
 }
+
+// noteForecast records what an applied event does to the last forecast:
+// nothing, a walk-in appended to its service, or a change that calls for a
+// new replay.
+func (o *Office) noteForecast(ev *Event) {
+	switch ev.Type {
+	case EventServiceTurnaway, EventHallMessage, EventContactLogged, EventServiceCutoff, EventServiceClosed, EventServiceReopened:
+		return // the queues and counters are as they were
+	case EventTicketIssued:
+		if t := ev.Ticket; t != nil && t.Due == nil && !t.Priority && !o.fcDirty {
+			o.fcAppended[t.Service]++
+			o.fcAppendedIDs[t.ID] = o.fcAppended[t.Service]
+			return
+		}
+	}
+	o.fcDirty = true
+}
+
+// behind moves a ghost's time (mean and variance, seconds from At) back by
+// k tickets issued before it since the forecast: k calls of its service
+// shared among its counters.
+func (f *Forecast) behind(service string, mean, variance float64, k int) (float64, float64) {
+	if k == 0 {
+		return mean, variance
+	}
+	c := float64(max(f.pool[service], 1))
+	return mean + float64(k)*f.mean[service]/c, variance + float64(k)*f.vari[service]/(c*c)
+}
+
+// sinceAt is the seconds from At to t.
+func (f *Forecast) sinceAt(t time.Time) float64 { return t.Sub(f.At).Seconds() }
 
 // Ticket returns a waiting ticket's expected wait from At, and how many
 // tickets of its service are called before it.
@@ -220,7 +257,7 @@ func (l *fcLine) take(t *Ticket) (ghost, expected bool) {
 // office's measured ones, Office.Model; the simulator also passes the true
 // ones to measure the forecast against a perfect knowledge of them).
 func (o *Office) Forecast(now time.Time, model func(service string) ServiceModel) *Forecast {
-	f := &Forecast{At: now, tickets: map[string]fcResult{}, news: map[string]*fcNew{}, pool: map[string]int{}, mean: map[string]float64{}}
+	f := &Forecast{At: now, tickets: map[string]fcResult{}, news: map[string]*fcNew{}, pool: map[string]int{}, mean: map[string]float64{}, vari: map[string]float64{}}
 	models := map[string]ServiceModel{}
 	modelOf := func(service string) ServiceModel {
 		m, ok := models[service]
@@ -250,7 +287,7 @@ func (o *Office) Forecast(now time.Time, model func(service string) ServiceModel
 		}
 		l.exp = o.expectedBookings(s.ID, now)
 		lines[s.ID] = l
-		f.mean[s.ID], _ = modelOf(s.ID).call()
+		f.mean[s.ID], f.vari[s.ID] = modelOf(s.ID).call()
 	}
 
 	var h fcHeap
@@ -260,14 +297,15 @@ func (o *Office) Forecast(now time.Time, model func(service string) ServiceModel
 		}
 		heap.Push(&h, c)
 	}
-	heads := func(t time.Time) func(string) Heads {
-		return func(service string) Heads {
-			if l := lines[service]; l != nil {
-				return l.heads(t)
-			}
-			return Heads{}
+	var headsAt time.Time // the moment heads reads the queues at
+	heads := func(service string) Heads {
+		if l := lines[service]; l != nil {
+			return l.heads(headsAt)
 		}
+		return Heads{}
 	}
+	f.tickets = make(map[string]fcResult, remaining)
+	f.calls = make([]Call, 0, remaining)
 	horizon := forecastHorizon.Seconds()
 	for h.Len() > 0 && remaining > 0 && len(f.calls) < maxForecastCalls {
 		c := h.peek()
@@ -283,7 +321,8 @@ func (o *Office) Forecast(now time.Time, model func(service string) ServiceModel
 			h.fix(c)
 			continue
 		}
-		tk, walkIns := NextAt(o.cfg, &c.Counter, at(t), heads(at(t)))
+		headsAt = at(t)
+		tk, walkIns := NextAt(o.cfg, &c.Counter, headsAt, heads)
 		if tk == nil {
 			// Nobody for this counter now: wait for the next booked
 			// citizen of its services, or its next stretch.

@@ -52,7 +52,13 @@ type Office struct {
 	idem     map[string]*Ticket
 	measures map[string]*measure // what the day measured of each service
 	fc       *Forecast           // the last forecast, reused while it stands
-	protocol map[int]int         // year -> last protocol sequence
+	// fcDirty says the state changed since fc in a way it cannot follow;
+	// fcAppended counts the walk-ins issued since, per service, and
+	// fcAppendedIDs gives each its rank (1, 2, ...) among them.
+	fcDirty       bool
+	fcAppended    map[string]int
+	fcAppendedIDs map[string]int
+	protocol      map[int]int // year -> last protocol sequence
 	// announced is each numerator's state as last told by an event
 	// (open, cutoff or closed), so StatusChanges reports only changes.
 	announced     map[string]string
@@ -91,7 +97,8 @@ func (o *Office) reset(day string) {
 	o.announced = map[string]string{}
 	o.announcedRule = map[string]string{}
 	o.measures = map[string]*measure{}
-	o.fc = nil
+	o.fc, o.fcDirty = nil, false
+	o.fcAppended, o.fcAppendedIDs = map[string]int{}, map[string]int{}
 	o.message, o.contacts = "", 0
 	o.counters = make(map[string]*Counter, len(o.cfg.Counters))
 	for _, k := range o.cfg.Counters {
@@ -153,6 +160,7 @@ func (o *Office) Apply(events ...Event) {
 
 func (o *Office) apply(ev *Event) {
 	o.seq = ev.Seq
+	defer o.noteForecast(ev)
 	if ev.Type == EventDayRollover || o.day == "" {
 		o.reset(ev.Day)
 	}

@@ -38,16 +38,23 @@ const loadHysteresis = 5 * time.Minute
 
 // ServiceStatus tells whether the service issues tickets at now, and if not,
 // by which rule, in this order: closed, locked, daily_cap, cutoff_time,
-// cutoff_load.
+// cutoff_load; and the expected wait of a ticket issued now.
 func (o *Office) ServiceStatus(now time.Time, id string) ServiceStatus {
+	return o.status(now, id, true)
+}
+
+// status is ServiceStatus; without withWait it replays the day only when
+// the load rule must judge (the numerator's decision alone, for commands).
+func (o *Office) status(now time.Time, id string, withWait bool) ServiceStatus {
 	s := o.cfg.Service(id)
 	st := ServiceStatus{Service: id, Status: ServiceOpen, Waiting: o.waiting(id), Lock: o.locks[id]}
 	if s == nil {
 		st.Status = ServiceClosed
 		return st
 	}
-	fc := o.forecast(now)
-	st.Wait = o.newTicketWait(fc, id, false)
+	if withWait {
+		st.Wait = o.newTicketWait(o.forecast(now), id, false)
+	}
 	if st.Waiting > 0 {
 		st.OldestWait = Seconds(now.Sub(o.oldest(id)))
 	}
@@ -82,12 +89,16 @@ func (o *Office) ServiceStatus(now time.Time, id string) ServiceStatus {
 	// With no counter expected at all for the service (its planned clerk
 	// is missing), the forecast has nothing to judge by: the numerator keeps
 	// issuing, and the floor view alerts about the missing counter.
-	if s.CutoffOnLoad && fc.pool[id] > 0 {
+	if !s.CutoffOnLoad {
+		return st
+	}
+	fc := o.forecast(now)
+	if fc.pool[id] > 0 {
 		deadline := span.Close
 		if o.announced[id] == ServiceCutoff && o.announcedRule[id] == RuleCutoffLoad {
 			deadline = deadline.Add(-loadHysteresis)
 		}
-		if !fc.ServedBy(id, deadline, o.cfg.Rules.CutoffConfidence) {
+		if !o.servedBy(fc, id, deadline) {
 			next := o.cfg.NextOpening(s, span.Close.Add(-time.Second))
 			return refuse(ServiceCutoff, RuleCutoffLoad, next, o.loadMessage(fc, s, span.Close)+o.reopens(now, next)+".")
 		}
@@ -109,12 +120,30 @@ func (o *Office) loadMessage(fc *Forecast, s *Service, closes time.Time) string 
 	return fmt.Sprintf("The people already waiting for %s fill the time until closing at %s", name, at)
 }
 
-// newTicketWait is the forecast wait of a ticket issued now.
+// newTicketWait is the forecast wait of a ticket issued now: the ghost's,
+// behind the walk-ins issued since the forecast (see appended).
 func (o *Office) newTicketWait(fc *Forecast, service string, priority bool) Wait {
-	if n := fc.news[service]; n != nil && ((priority && n.prioDone) || (!priority && n.walkDone)) {
-		return fc.NewTicket(service, priority)
+	n := fc.news[service]
+	switch {
+	case n != nil && priority && n.prioDone:
+		return waitOf(n.prio.mean, n.prio.variance)
+	case n != nil && !priority && n.walkDone:
+		mean, variance := fc.behind(service, n.walk.mean, n.walk.variance, o.fcAppended[service])
+		return waitOf(mean, variance)
 	}
 	return fc.beyond(service, o.waiting(service))
+}
+
+// servedBy reports whether a walk-in issued now is served by deadline with
+// the office's confidence.
+func (o *Office) servedBy(fc *Forecast, service string, deadline time.Time) bool {
+	n := fc.news[service]
+	if n == nil || !n.walkDone {
+		return false
+	}
+	mean, variance := fc.behind(service, n.endMean, n.endVar, o.fcAppended[service])
+	end := lnQuantile(mean, variance, o.cfg.Rules.CutoffConfidence)
+	return !fc.At.Add(time.Duration(end * float64(time.Second))).After(deadline)
 }
 
 // NewTicketWait is the expected wait of a ticket of the service issued at
@@ -204,6 +233,12 @@ func (o *Office) positionAt(fc *Forecast, t *Ticket) (Position, bool) {
 	if w, ahead, ok := fc.Ticket(t.ID); ok {
 		return Position{Ahead: ahead, Wait: w}, true
 	}
+	if k, ok := o.fcAppendedIDs[t.ID]; ok { // issued since the forecast
+		if n := fc.news[t.Service]; n != nil && n.walkDone {
+			mean, variance := fc.behind(t.Service, n.walk.mean, n.walk.variance, k-1)
+			return Position{Ahead: n.walk.ahead + k - 1, Wait: waitOf(mean-fc.sinceAt(t.IssuedAt), variance)}, true
+		}
+	}
 	ahead := 0
 	for _, q := range o.lines[t.Service].all {
 		if q.ID != t.ID && CalledBefore(q, t) {
@@ -223,7 +258,7 @@ func (o *Office) StatusChanges(now time.Time) []Event {
 	var events []Event
 	for i := range o.cfg.Services {
 		id := o.cfg.Services[i].ID
-		st := o.ServiceStatus(now, id)
+		st := o.status(now, id, false)
 		if st.Status == ServiceLocked || (st.Status == o.announced[id] && (st.Refusal == nil || st.Refusal.Rule == o.announcedRule[id])) {
 			continue // nothing new (a cut-off by another rule is news)
 		}
