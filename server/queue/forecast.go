@@ -3,6 +3,7 @@ package queue
 import (
 	"container/heap"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -53,8 +54,52 @@ type fcResult struct {
 type fcNew struct {
 	walk, prio         fcResult
 	walkDone, prioDone bool
-	// end of the new walk-in's service, seconds from At
-	endMean, endVar float64
+	// served is a served ticket's mean and variance, seconds.
+	served, servedVar float64
+	// tail places the walk-ins issued after At: the first at the ghost's
+	// call, the next ones on the counters of the service as they free.
+	tail fcTail
+}
+
+// fcTail is the queue behind a walk-in ghost: the counters that serve its
+// service as they stood when the ghost was called, and the calls of the
+// walk-ins issued since, placed on them one after the other.
+type fcTail struct {
+	free       []fcAvail
+	call, var_ float64 // a call's mean and variance
+	slots      []fcResult
+}
+
+type fcAvail struct{ free, v float64 }
+
+// slot returns the call of the k-th walk-in (from 0) queued at the ghost's
+// place: the earliest free counter of the service, which then serves it.
+func (tl *fcTail) slot(k int) fcResult {
+	for len(tl.slots) <= k && len(tl.free) > 0 {
+		best := 0
+		var sum float64
+		for i, a := range tl.free {
+			sum += a.v
+			if a.free < tl.free[best].free {
+				best = i
+			}
+		}
+		n := float64(len(tl.free))
+		a := &tl.free[best]
+		r := fcResult{mean: a.free, variance: math.Min(a.v, sum/(n*n))}
+		if len(tl.slots) > 0 {
+			r.ahead = tl.slots[len(tl.slots)-1].ahead + 1
+		} else {
+			r.ahead = -1 // set by the caller
+		}
+		tl.slots = append(tl.slots, r)
+		a.free += tl.call
+		a.v += tl.var_
+	}
+	if k < len(tl.slots) {
+		return tl.slots[k]
+	}
+	return fcResult{mean: math.Inf(1)}
 }
 
 // forecastReuse is how long a forecast stands for the same state: the
@@ -71,9 +116,10 @@ const maxForecastCalls = 5000
 // forecast returns the office's forecast at now. It replays the day again
 // when the state changed, or the last replay is older than forecastReuse;
 // walk-ins issued since it, though, do not call for a new one within the
-// reuse: each took the place of its service's ghost, and the next queues
-// behind it (appended, behind), so a burst of kiosks costs one replay, not
-// one each. A quiet office replays after every command.
+// reuse: the first took the place of its service's ghost and the next
+// queue behind it on the service's counters (fcTail), so a burst of kiosks
+// costs one replay, not one each. A quiet office replays after every
+// command.
 func (o *Office) forecast(now time.Time) *Forecast {
 	if f := o.fc; f != nil && !o.fcDirty && !now.Before(f.At) && now.Sub(f.At) < forecastReuse {
 		return f
@@ -102,19 +148,20 @@ func (o *Office) noteForecast(ev *Event) {
 	o.fcDirty = true
 }
 
-// behind moves a ghost's time (mean and variance, seconds from At) back by
-// k tickets issued before it since the forecast: k calls of its service
-// shared among its counters.
-func (f *Forecast) behind(service string, mean, variance float64, k int) (float64, float64) {
-	if k == 0 {
-		return mean, variance
+// walkIn returns the call of the k-th walk-in (from 0) of service issued
+// at or after At, and whether the replay reached it.
+func (f *Forecast) walkIn(service string, k int) (fcResult, bool) {
+	n := f.news[service]
+	if n == nil || !n.walkDone {
+		return fcResult{}, false
 	}
-	c := float64(max(f.pool[service], 1))
-	return mean + float64(k)*f.mean[service]/c, variance + float64(k)*f.vari[service]/(c*c)
+	r := n.tail.slot(k)
+	if math.IsInf(r.mean, 1) {
+		return fcResult{}, false
+	}
+	r.ahead = n.walk.ahead + k
+	return r, true
 }
-
-// sinceAt is the seconds from At to t.
-func (f *Forecast) sinceAt(t time.Time) float64 { return t.Sub(f.At).Seconds() }
 
 // Ticket returns a waiting ticket's expected wait from At, and how many
 // tickets of its service are called before it.
@@ -138,14 +185,16 @@ func (f *Forecast) NewTicket(service string, priority bool) Wait {
 	return waitOf(n.walk.mean, n.walk.variance)
 }
 
-// ServedBy reports whether a walk-in issued at At is served (its service
-// ended) by deadline with at least the given probability.
-func (f *Forecast) ServedBy(service string, deadline time.Time, confidence float64) bool {
-	n := f.news[service]
-	if n == nil || !n.walkDone {
+// ServedBy reports whether a walk-in issued at At, behind k others issued
+// since, is served (its service ended) by deadline with at least the given
+// probability.
+func (f *Forecast) ServedBy(service string, k int, deadline time.Time, confidence float64) bool {
+	r, ok := f.walkIn(service, k)
+	if !ok {
 		return false
 	}
-	end := lnQuantile(n.endMean, n.endVar, confidence)
+	n := f.news[service]
+	end := lnQuantile(r.mean+n.served, r.variance+n.servedVar, confidence)
 	return !f.At.Add(time.Duration(end * float64(time.Second))).After(deadline)
 }
 
@@ -355,9 +404,14 @@ func (o *Office) Forecast(now time.Time, model func(service string) ServiceModel
 			if tk.Priority {
 				n.prio, n.prioDone = res, true
 			} else {
-				sm, sv := modelOf(tk.Service).served()
 				n.walk, n.walkDone = res, true
-				n.endMean, n.endVar = t+sm, varCall+sv
+				n.served, n.servedVar = modelOf(tk.Service).served()
+				n.tail.call, n.tail.var_ = modelOf(tk.Service).call()
+				for _, hc := range h {
+					if slices.Contains(hc.Services, tk.Service) {
+						n.tail.free = append(n.tail.free, fcAvail{hc.free, hc.v})
+					}
+				}
 			}
 			remaining--
 			continue // a ghost takes no counter time

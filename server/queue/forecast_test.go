@@ -336,7 +336,7 @@ func TestTheLoadCutoffUsesTheConfiguredPercentile(t *testing.T) {
 		}
 		fc := strict.o.Forecast(now, strict.o.Model)
 		close := at(tue, "12:30")
-		if !fc.ServedBy("anagrafe", close, 0.5) || fc.ServedBy("anagrafe", close, 0.9) {
+		if !fc.ServedBy("anagrafe", 0, close, 0.5) || fc.ServedBy("anagrafe", 0, close, 0.9) {
 			t.Fatalf("%d waiting: want the median before closing and the 90th percentile after", n)
 		}
 		return
@@ -367,7 +367,7 @@ func TestTheLoadCutoffDoesNotFlicker(t *testing.T) {
 			if cut == ServiceOpen {
 				t.Fatalf("%s: reopened while a fresh numerator would stop", now.Format("15:04"))
 			}
-		case fc.ServedBy("anagrafe", close.Add(-loadHysteresis), 0.9):
+		case fc.ServedBy("anagrafe", 0, close.Add(-loadHysteresis), 0.9):
 			if cut != ServiceOpen {
 				t.Fatalf("%s: still cut off with the margin to spare", now.Format("15:04"))
 			}
@@ -380,5 +380,44 @@ func TestTheLoadCutoffDoesNotFlicker(t *testing.T) {
 	}
 	if inBand == 0 {
 		t.Fatal("no moment within the margin: the test tests nothing")
+	}
+}
+
+// A burst of kiosks is priced without a replay per ticket: each new walk-in
+// queues behind the last on the service's counters. In an office of one
+// service that is exactly what a fresh replay says.
+func TestABurstOfWalkInsIsPricedAsAFreshReplay(t *testing.T) {
+	for seed := uint64(1); seed <= 30; seed++ {
+		r := rand.New(rand.NewPCG(seed, 3))
+		h := newHarness(t, testConfig(t))
+		start := at(tue, "09:00")
+		for i := range r.IntN(6) {
+			h.issue(start.Add(time.Duration(i)*time.Second), "tributi", false)
+		}
+		h.open(start.Add(time.Minute), "1", "mario", "tributi")
+		h.open(start.Add(time.Minute), "2", "giulia", "tributi")
+		if r.IntN(2) == 0 && h.o.waiting("tributi") > 0 {
+			h.next(start.Add(2*time.Minute), "1", "mario")
+		}
+		now := start.Add(5 * time.Minute)
+		h.o.ServiceStatus(now, "tributi") // one replay, then the burst
+		var burst []*Ticket
+		for range 1 + r.IntN(8) {
+			burst = append(burst, h.issue(now, "tributi", false))
+		}
+		if h.o.fcDirty || h.o.fcAppended["tributi"] != len(burst) {
+			t.Fatalf("seed %d: the burst replayed the day", seed)
+		}
+		fresh := h.o.Forecast(now, h.o.Model)
+		for _, tk := range burst {
+			got, _ := h.o.PositionAt(now, tk)
+			w, ahead, ok := fresh.Ticket(tk.ID)
+			if !ok || got.Ahead != ahead || (got.EstimatedWait-w.EstimatedWait).D().Abs() > time.Second {
+				t.Fatalf("seed %d, %s: burst %+v, fresh replay %+v ahead %d", seed, tk.Number, got, w, ahead)
+			}
+		}
+		if got, want := h.o.NewTicketWait(now, "tributi", false), fresh.NewTicket("tributi", false); (got.EstimatedWait - want.EstimatedWait).D().Abs() > time.Second {
+			t.Fatalf("seed %d: a new ticket after the burst: got %+v, a fresh replay %+v", seed, got, want)
+		}
 	}
 }

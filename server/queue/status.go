@@ -120,16 +120,14 @@ func (o *Office) loadMessage(fc *Forecast, s *Service, closes time.Time) string 
 	return fmt.Sprintf("The people already waiting for %s fill the time until closing at %s", name, at)
 }
 
-// newTicketWait is the forecast wait of a ticket issued now: the ghost's,
-// behind the walk-ins issued since the forecast (see appended).
+// newTicketWait is the forecast wait of a ticket issued at fc.At: the
+// ghost's, behind the walk-ins issued since the forecast.
 func (o *Office) newTicketWait(fc *Forecast, service string, priority bool) Wait {
-	n := fc.news[service]
-	switch {
-	case n != nil && priority && n.prioDone:
+	if n := fc.news[service]; priority && n != nil && n.prioDone {
 		return waitOf(n.prio.mean, n.prio.variance)
-	case n != nil && !priority && n.walkDone:
-		mean, variance := fc.behind(service, n.walk.mean, n.walk.variance, o.fcAppended[service])
-		return waitOf(mean, variance)
+	}
+	if r, ok := fc.walkIn(service, o.fcAppended[service]); ok && !priority {
+		return waitOf(r.mean, r.variance)
 	}
 	return fc.beyond(service, o.waiting(service))
 }
@@ -137,13 +135,7 @@ func (o *Office) newTicketWait(fc *Forecast, service string, priority bool) Wait
 // servedBy reports whether a walk-in issued now is served by deadline with
 // the office's confidence.
 func (o *Office) servedBy(fc *Forecast, service string, deadline time.Time) bool {
-	n := fc.news[service]
-	if n == nil || !n.walkDone {
-		return false
-	}
-	mean, variance := fc.behind(service, n.endMean, n.endVar, o.fcAppended[service])
-	end := lnQuantile(mean, variance, o.cfg.Rules.CutoffConfidence)
-	return !fc.At.Add(time.Duration(end * float64(time.Second))).After(deadline)
+	return fc.ServedBy(service, o.fcAppended[service], deadline, o.cfg.Rules.CutoffConfidence)
 }
 
 // NewTicketWait is the expected wait of a ticket of the service issued at
@@ -234,9 +226,8 @@ func (o *Office) positionAt(fc *Forecast, t *Ticket) (Position, bool) {
 		return Position{Ahead: ahead, Wait: w}, true
 	}
 	if k, ok := o.fcAppendedIDs[t.ID]; ok { // issued since the forecast
-		if n := fc.news[t.Service]; n != nil && n.walkDone {
-			mean, variance := fc.behind(t.Service, n.walk.mean, n.walk.variance, k-1)
-			return Position{Ahead: n.walk.ahead + k - 1, Wait: waitOf(mean-fc.sinceAt(t.IssuedAt), variance)}, true
+		if r, ok := fc.walkIn(t.Service, k-1); ok {
+			return Position{Ahead: r.ahead, Wait: waitOf(r.mean-t.IssuedAt.Sub(fc.At).Seconds(), r.variance)}, true
 		}
 	}
 	ahead := 0
