@@ -190,13 +190,14 @@ func (t *tally) add(c *citizen, out *outcome, clair bool) {
 }
 
 // waitOf is a called citizen's wait: from the ticket's issue (or a booked
-// citizen's slot, when later) to the first call.
+// citizen's slot, when later) to the first call; a booked citizen called
+// before the slot did not wait.
 func waitOf(c *citizen, out *outcome) time.Duration {
 	start := c.arrive
 	if c.due.After(start) {
 		start = c.due
 	}
-	return out.calledAt.Sub(start)
+	return max(0, out.calledAt.Sub(start))
 }
 
 func (t *tally) figures() Figures {
