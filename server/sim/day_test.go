@@ -69,7 +69,9 @@ func TestHandCheckableDay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := summarise(cfg, Scenario{Name: "hand"}, []*played{{plan: dp, day: day, clair: clair}}, 0)
+	sum := newSummary(cfg, Scenario{Name: "hand"}, 0)
+	sum.add(&played{plan: dp, day: day, clair: clair})
+	rep := sum.report()
 	f := rep.Total
 	if f.Arrived != 7 || f.Issued != 5 || f.Served != 4 || f.NoShows != 1 || f.LeftUncalled != 0 || f.Called != 5 {
 		t.Errorf("got %d came, %d tickets, %d served, %d no-shows, %d left, %d called; want 7, 5, 4, 1, 0, 5",

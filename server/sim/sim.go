@@ -103,11 +103,17 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 		truth.ServiceTimes[sp.ID], truth.NoShow[sp.ID] = sp.Time, sp.NoShow
 	}
 
+	// Days play in parallel and are folded into the figures in day order,
+	// as soon as the days before them are in: the sums do not depend on the
+	// workers, and only the days played out of order wait in memory.
 	type job struct{ scenario, day int }
-	results := make([][]*played, len(scenarios))
+	sums := make([]*summary, len(scenarios))
+	pending := make([][]*played, len(scenarios))
+	folded := make([]int, len(scenarios))
 	var jobs []job
-	for s := range scenarios {
-		results[s] = make([]*played, len(days))
+	for s, sc := range scenarios {
+		sums[s] = newSummary(cfg, sc, len(estimators))
+		pending[s] = make([]*played, len(days))
 		for d := range days {
 			jobs = append(jobs, job{s, d})
 		}
@@ -128,16 +134,20 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 		wg.Go(func() {
 			for j := range next {
 				pl, err := playBoth(cfg, open, p, scenarios[j.scenario], opt.Seed, j.day, days[j.day], estimators, truth, opt.Appointments)
-				if err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = fmt.Errorf("simulate %s: %w", scenarios[j.scenario].Name, err)
-					}
-					mu.Unlock()
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = fmt.Errorf("simulate %s: %w", scenarios[j.scenario].Name, err)
 					cancel()
-					continue
 				}
-				results[j.scenario][j.day] = pl
+				if err == nil {
+					s, q := j.scenario, pending[j.scenario]
+					q[j.day] = pl
+					for ; folded[s] < len(q) && q[folded[s]] != nil; folded[s]++ {
+						sums[s].add(q[folded[s]])
+						q[folded[s]] = nil
+					}
+				}
+				mu.Unlock()
 			}
 		})
 	}
@@ -165,8 +175,8 @@ feed:
 	for _, e := range estimators {
 		rep.Estimators = append(rep.Estimators, e.Name())
 	}
-	for s, sc := range scenarios {
-		rep.Scenarios = append(rep.Scenarios, summarise(cfg, sc, results[s], len(estimators)))
+	for _, sum := range sums {
+		rep.Scenarios = append(rep.Scenarios, sum.report())
 	}
 	return rep, nil
 }
@@ -245,98 +255,117 @@ func clairvoyant(open *queue.Config, p *Profile, dp *dayPlan, seed uint64) ([]bo
 	return marks, nil
 }
 
-// summarise turns a scenario's days into its figures.
-func summarise(cfg *queue.Config, sc Scenario, days []*played, estimators int) ScenarioReport {
-	total := newTally(estimators)
-	byService := map[string]*tally{}
-	byHour := map[int]*tally{}
-	cells := map[string]map[int]*tally{}
-	get := func(m map[int]*tally, h int) *tally {
-		if m[h] == nil {
-			m[h] = newTally(estimators)
-		}
-		return m[h]
+// summary folds a scenario's days into its figures, in day order.
+type summary struct {
+	cfg        *queue.Config
+	sc         Scenario
+	estimators int
+	total      *tally
+	byService  map[string]*tally
+	byHour     map[int]*tally
+	cells      map[string]map[int]*tally
+	df         DayFigures
+	overtimes  []float64
+	lulls      []float64
+}
+
+func newSummary(cfg *queue.Config, sc Scenario, estimators int) *summary {
+	return &summary{
+		cfg: cfg, sc: sc, estimators: estimators, total: newTally(estimators),
+		byService: map[string]*tally{}, byHour: map[int]*tally{}, cells: map[string]map[int]*tally{},
 	}
-	df := DayFigures{Days: len(days)}
-	var overtimes, lulls []float64
-	for _, pl := range days {
-		left := 0
-		for i := range pl.plan.citizens {
-			c, out, clair := &pl.plan.citizens[i], &pl.day.outcomes[i], pl.clair[i]
-			hour := c.arrive.In(cfg.Location).Hour()
-			if byService[c.service] == nil {
-				byService[c.service] = newTally(estimators)
-				cells[c.service] = map[int]*tally{}
-			}
-			for _, t := range []*tally{total, byService[c.service], get(byHour, hour), get(cells[c.service], hour)} {
-				t.add(c, out, clair)
-			}
-			if out.left {
-				left++
-			}
-			if slices.Contains(cutoffRules, out.refused) {
-				df.CutoffTurnaways++
-			}
-			if clair {
-				df.Clairvoyant++
-			}
+}
+
+func (s *summary) hour(m map[int]*tally, h int) *tally {
+	if m[h] == nil {
+		m[h] = newTally(s.estimators)
+	}
+	return m[h]
+}
+
+// add folds one played day.
+func (s *summary) add(pl *played) {
+	df := &s.df
+	df.Days++
+	left := 0
+	for i := range pl.plan.citizens {
+		c, out, clair := &pl.plan.citizens[i], &pl.day.outcomes[i], pl.clair[i]
+		hour := c.arrive.In(s.cfg.Location).Hour()
+		if s.byService[c.service] == nil {
+			s.byService[c.service] = newTally(s.estimators)
+			s.cells[c.service] = map[int]*tally{}
 		}
-		df.LeftUncalled += left
-		if left > 0 {
-			df.DaysLeftUncalled++
+		for _, t := range []*tally{s.total, s.byService[c.service], s.hour(s.byHour, hour), s.hour(s.cells[c.service], hour)} {
+			t.add(c, out, clair)
 		}
-		ot := minutes(pl.day.overtime)
-		overtimes = append(overtimes, ot)
-		if pl.day.overtime > 5*time.Minute {
-			df.DaysOvertimeOver5++
+		if out.left {
+			left++
 		}
-		if len(pl.day.flaps) > 0 {
-			df.DaysReopenedCutoffs++
-			df.ReopenedCutoffs += len(pl.day.flaps)
-			early := 0
-			for _, f := range pl.day.flaps {
-				lulls = append(lulls, f.lull.Seconds())
-				if f.atOpening {
-					early++
-				}
-			}
-			df.AtOpening += early
-			if early > 0 {
-				df.DaysAtOpening++
-			}
+		if slices.Contains(cutoffRules, out.refused) {
+			df.CutoffTurnaways++
+		}
+		if clair {
+			df.Clairvoyant++
 		}
 	}
-	if n := len(overtimes); n > 0 {
+	df.LeftUncalled += left
+	if left > 0 {
+		df.DaysLeftUncalled++
+	}
+	s.overtimes = append(s.overtimes, minutes(pl.day.overtime))
+	if pl.day.overtime > 5*time.Minute {
+		df.DaysOvertimeOver5++
+	}
+	if len(pl.day.flaps) > 0 {
+		df.DaysReopenedCutoffs++
+		df.ReopenedCutoffs += len(pl.day.flaps)
+		early := 0
+		for _, f := range pl.day.flaps {
+			s.lulls = append(s.lulls, f.lull.Seconds())
+			if f.atOpening {
+				early++
+			}
+		}
+		df.AtOpening += early
+		if early > 0 {
+			df.DaysAtOpening++
+		}
+	}
+}
+
+// report is the scenario's figures.
+func (s *summary) report() ScenarioReport {
+	df := s.df
+	if n := len(s.overtimes); n > 0 {
 		var sum float64
-		for _, v := range overtimes {
+		for _, v := range s.overtimes {
 			sum += v
 		}
 		df.OvertimeMean = round2(sum / float64(n))
-		df.OvertimeP95 = round2(percentile(overtimes, 0.95))
+		df.OvertimeP95 = round2(percentile(s.overtimes, 0.95))
 		df.CutoffTurnawaysByDay = round2(float64(df.CutoffTurnaways) / float64(n))
 		df.ClairvoyantByDay = round2(float64(df.Clairvoyant) / float64(n))
 	}
-	if len(lulls) > 0 {
-		df.ReopenedCutoffLullS = round2(median(lulls))
+	if len(s.lulls) > 0 {
+		df.ReopenedCutoffLullS = round2(median(s.lulls))
 	}
-
-	rep := ScenarioReport{Scenario: sc, Total: total.figures(), Days: df}
-	for _, s := range cfg.Services {
-		t := byService[s.ID]
+	rep := ScenarioReport{Scenario: s.sc, Total: s.total.figures(), Days: df}
+	for _, svc := range s.cfg.Services {
+		t := s.byService[svc.ID]
 		if t == nil {
 			continue
 		}
 		f := t.figures()
-		f.Service = s.ID
+		f.Service = svc.ID
 		rep.ByService = append(rep.ByService, f)
-		for _, h := range sortedHours(cells[s.ID]) {
-			f := cells[s.ID][h].figures()
-			f.Service, f.Hour = s.ID, &h
+		for _, h := range sortedHours(s.cells[svc.ID]) {
+			f := s.cells[svc.ID][h].figures()
+			f.Service, f.Hour = svc.ID, &h
 			rep.Cells = append(rep.Cells, f)
 		}
 	}
-	for _, h := range sortedHours(byHour) {
-		f := byHour[h].figures()
+	for _, h := range sortedHours(s.byHour) {
+		f := s.byHour[h].figures()
 		f.Hour = &h
 		rep.ByHour = append(rep.ByHour, f)
 	}
