@@ -96,6 +96,7 @@ func simulate(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	configPath := fs.String("config", "", "office configuration file, TOML; empty: the embedded demo office")
 	asJSON := fs.Bool("json", false, "print the figures as JSON")
 	start := fs.String("start", sim.DefaultStart, "first day, YYYY-MM-DD")
+	noFloor := fs.Bool("no-floor", false, "play without the services' fixed cut-off margin before closing (cutoff_before_close)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -117,7 +118,7 @@ func simulate(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "simulate:", err)
 		return 1
 	}
-	report, err := sim.Run(ctx, sim.Options{Office: &cfg.Office, Profile: profile, Scenario: *scenario, Days: *days, Start: *start, Seed: *seed})
+	report, err := sim.Run(ctx, sim.Options{Office: &cfg.Office, Profile: profile, Scenario: *scenario, Days: *days, Start: *start, Seed: *seed, NoFloor: *noFloor})
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1

@@ -22,6 +22,8 @@ type Report struct {
 	Days    int    `json:"days"`
 	From    string `json:"from"` // first and last simulated day
 	To      string `json:"to"`
+	// NoFloor: played without the fixed cut-off margin before closing.
+	NoFloor bool `json:"no_floor"`
 	// Estimators are the names of the second promises scored beside the
 	// engine's: "naive", and the oracle's when there is one.
 	Estimators []string         `json:"estimators"`

@@ -53,6 +53,9 @@ type Options struct {
 	Days  int
 	Start string
 	Seed  uint64
+	// NoFloor plays the office without its fixed cut-off margin
+	// (cutoff_before_close), as issue 11's turn-away target asks.
+	NoFloor bool
 	// Oracle is the forecast that knows the true distributions; nil until
 	// there is one (the report then says n/a).
 	Oracle Estimator
@@ -89,6 +92,11 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 	days := workingDays(cfg, start, opt.Days)
 	if len(days) < opt.Days {
 		return nil, fmt.Errorf("simulate: the office opens on only %d days from %s", len(days), opt.Start)
+	}
+	if opt.NoFloor {
+		if cfg, err = withoutFloor(cfg); err != nil {
+			return nil, err
+		}
 	}
 	open, err := withoutCutoff(cfg)
 	if err != nil {
@@ -169,7 +177,7 @@ feed:
 	}
 
 	rep := &Report{
-		Office: cfg.Name, Profile: p.Source, Seed: opt.Seed, Days: len(days),
+		Office: cfg.Name, Profile: p.Source, Seed: opt.Seed, Days: len(days), NoFloor: opt.NoFloor,
 		From: days[0].Format(queue.DayLayout), To: days[len(days)-1].Format(queue.DayLayout),
 	}
 	for _, e := range estimators {
@@ -199,16 +207,33 @@ func pick(p *Profile, name string) ([]Scenario, error) {
 // withoutCutoff is the office with no cut-off at all (no margin before
 // closing, no load rule, no daily cap): the clairvoyant replay.
 func withoutCutoff(cfg *queue.Config) (*queue.Config, error) {
+	return edited(cfg, func(s *queue.Service) {
+		s.CutoffOnLoad = false
+		s.CutoffBeforeClose = noMargin
+		s.DailyCap = 0
+	})
+}
+
+// withoutFloor is the office without the fixed margin before closing; the
+// load rule and daily caps stay.
+func withoutFloor(cfg *queue.Config) (*queue.Config, error) {
+	return edited(cfg, func(s *queue.Service) { s.CutoffBeforeClose = noMargin })
+}
+
+// noMargin is the smallest margin before closing: Prepare reads 0 as "the
+// default, 30 minutes", and the configuration file refuses 0 outright.
+const noMargin = time.Nanosecond
+
+// edited is a copy of cfg with every service changed by edit.
+func edited(cfg *queue.Config, edit func(*queue.Service)) (*queue.Config, error) {
 	c := *cfg
 	c.Services = slices.Clone(cfg.Services)
 	c.Counters = slices.Clone(cfg.Counters)
 	for i := range c.Services {
-		c.Services[i].CutoffOnLoad = false
-		c.Services[i].CutoffBeforeClose = time.Nanosecond // Prepare takes 0 for its default
-		c.Services[i].DailyCap = 0
+		edit(&c.Services[i])
 	}
 	if err := c.Prepare(); err != nil {
-		return nil, fmt.Errorf("simulate: the office without cut-off: %w", err)
+		return nil, fmt.Errorf("simulate: the office changed for the simulation: %w", err)
 	}
 	return &c, nil
 }

@@ -192,3 +192,20 @@ func BenchmarkDay(b *testing.B) {
 		}
 	}
 }
+
+func TestNoFloor(t *testing.T) {
+	cfg, p := demo(t)
+	for _, noFloor := range []bool{false, true} {
+		rep, err := Run(context.Background(), Options{Office: cfg, Profile: p, Scenario: "normal", Days: 3, Seed: 1, NoFloor: noFloor})
+		if err != nil {
+			t.Fatal(err)
+		}
+		byTime := rep.Scenarios[0].Total.TurnedAway[queue.RuleCutoffTime]
+		if rep.NoFloor != noFloor || (byTime == 0) != noFloor {
+			t.Errorf("no floor %v: %d turned away by cutoff_time", noFloor, byTime)
+		}
+	}
+	if cfg.Service("anagrafe").CutoffBeforeClose != 30*time.Minute {
+		t.Fatal("the simulation changed the office's own configuration")
+	}
+}

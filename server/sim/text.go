@@ -16,6 +16,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Turno simulation: %s\n", r.Office)
 	fmt.Fprintf(&b, "profile: %s; seed %d; %d working days, %s to %s\n", r.Profile, r.Seed, r.Days, r.From, r.To)
+	if r.NoFloor {
+		fmt.Fprintln(&b, "without the fixed cut-off margin before closing (-no-floor): only the load rule and daily caps cut off")
+	}
 	fmt.Fprintln(&b, "times in minutes; wait = first call - issue; promised = the wait printed on the ticket")
 	for i := range r.Scenarios {
 		r.writeScenario(&b, &r.Scenarios[i])
