@@ -299,9 +299,7 @@ func (r *dayRun) arrive(i int) {
 	r.byTicket[t.ID] = i
 	r.issued = append(r.issued, i)
 	t = r.o.Ticket(t.ID)
-	if pos, ok := r.o.PositionOf(t); ok {
-		out.promise = pos.Wait
-	}
+	out.promise = ticketPromise(r.o, t)
 	if len(r.estimators) > 0 {
 		in := PromiseInput{Now: r.now, Office: r.o, Ticket: t, Log: r.log, Truth: r.truth}
 		for _, j := range r.issued {
@@ -317,6 +315,13 @@ func (r *dayRun) arrive(i int) {
 			r.readyLater(k)
 		}
 	}
+}
+
+// ticketPromise is the wait printed on a ticket just issued: its place's
+// estimate and range (what the kiosk, the PDF and the phone page show).
+func ticketPromise(o *queue.Office, t *queue.Ticket) queue.Wait {
+	pos, _ := o.PositionOf(t)
+	return pos.Wait
 }
 
 func (r *dayRun) actor(k int) queue.Actor { return queue.Actor{Name: r.clerks[k].sh.Clerk} }

@@ -72,8 +72,8 @@ type ServiceProfile struct {
 // LogNormal is a log-normal distribution given by its mean and coefficient
 // of variation (standard deviation / mean). CV 0 is a fixed time.
 type LogNormal struct {
-	Mean time.Duration `json:"mean_s"`
-	CV   float64       `json:"cv"`
+	Mean time.Duration
+	CV   float64
 }
 
 // Params returns the log-normal's mu and sigma (of the underlying normal,

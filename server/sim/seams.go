@@ -42,8 +42,9 @@ type Truth struct {
 	ServiceTimes map[string]LogNormal
 	NoShow       map[string]float64
 	Shifts       []Shift
-	// CallGap and RecallGap are the clerks' pauses (uniform 0..CallGap
-	// between citizens; recalls RecallGap apart), MaxRecalls the office's.
+	// CallGap and RecallGap are the clerks' pauses: uniform 0..CallGap
+	// before each call, recalls about RecallGap apart (up to the office's
+	// max_recalls, then the no-show).
 	CallGap, RecallGap time.Duration
 }
 

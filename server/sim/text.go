@@ -32,7 +32,7 @@ func (r *Report) writeScenario(b *strings.Builder, s *ScenarioReport) {
 	rows := r.rows(s)
 
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "\tcame\tticket\tcutoff_time\tcutoff_load\tclosed\tother refusal\tclairvoyant\tserved\tno-show\tleft uncalled\t")
+	fmt.Fprintln(tw, "\tcame\ttickets\tcutoff_time\tcutoff_load\tclosed\tother refusal\tclairvoyant\tserved\tno-show\tleft uncalled\t")
 	for _, row := range rows {
 		if row.f == nil {
 			fmt.Fprintln(tw, "\t\t\t\t\t\t\t\t\t\t\t")
