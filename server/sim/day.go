@@ -335,6 +335,15 @@ func (r *dayRun) readyLater(k int) {
 
 func (r *dayRun) login(k int) {
 	cl := r.clerks[k]
+	if !r.now.Before(cl.sh.End) {
+		return // the desk was busy for the whole shift
+	}
+	if c := r.o.Counter(cl.sh.Counter); c != nil && c.State != queue.CounterClosed {
+		// The previous shift at this desk is still past its closing with a
+		// citizen: the clerk waits for the desk.
+		r.schedule(r.now.Add(time.Minute), actLogin, k)
+		return
+	}
 	err := r.step(func(now time.Time, o *queue.Office) ([]queue.Event, error) {
 		return o.Open(now, cl.sh.Counter, cl.sh.Services, r.actor(k))
 	})
@@ -352,7 +361,7 @@ func (r *dayRun) ready(k int) {
 	if !cl.open || cl.current >= 0 {
 		return
 	}
-	if cl.sh.Leaves && !r.now.Before(cl.sh.End) || !r.now.Before(cl.sh.Closing.Add(r.p.OvertimeLimit)) {
+	if (cl.sh.Leaves && !r.now.Before(cl.sh.End)) || !r.now.Before(cl.sh.Closing.Add(r.p.OvertimeLimit)) {
 		r.close(k)
 		return
 	}

@@ -248,3 +248,43 @@ func TestNaiveEstimator(t *testing.T) {
 		t.Errorf("anagrafe at 08:36:30: naive %s, want 8m", got)
 	}
 }
+
+// A shift that runs past its closing into the next opening keeps the desk:
+// the next shift at that counter logs in when it is free.
+func TestShiftsDoNotOverlap(t *testing.T) {
+	cfg := oneCounter(t)
+	for d := time.Monday; d <= time.Friday; d++ {
+		cfg.Hours[d] = []queue.Range{{From: 8*60 + 30, To: 10 * 60}, {From: 10*60 + 30, To: 12*60 + 30}}
+	}
+	if err := cfg.Prepare(); err != nil {
+		t.Fatal(err)
+	}
+	p := exact()
+	p.OvertimeLimit = 2 * time.Hour
+	dp := &dayPlan{date: at("00:00"), shifts: []Shift{
+		{Clerk: "mario", Counter: "1", Services: []string{"a"}, Login: at("08:30"), End: at("10:00"), Closing: at("10:00")},
+		{Clerk: "mario", Counter: "1", Services: []string{"a"}, Login: at("10:30"), End: at("12:30"), Closing: at("12:30")},
+	}}
+	for _, hhmm := range []string{"08:30:00", "08:30:01", "08:30:02", "08:30:03"} {
+		dp.citizens = append(dp.citizens, walkIn(cfg, hhmm, 40*time.Minute))
+	}
+	dp.citizens = append(dp.citizens, walkIn(cfg, "11:30", 10*time.Minute))
+	day, err := playDay(cfg, p, dp, 1, nil, Truth{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 08:30-09:10, 09:10-09:50, 09:50-10:30, 10:30-11:10: the morning's
+	// clerk closes at 11:10, 70 minutes past 10:00.
+	for i, out := range day.outcomes {
+		if !out.served {
+			t.Fatalf("citizen %d: %+v, want served", i, out)
+		}
+	}
+	if day.overtime != 70*time.Minute {
+		t.Errorf("overtime %s, want 1h10m", day.overtime)
+	}
+	// The second shift logged in once the desk was free and served 11:30.
+	if out := day.outcomes[4]; !out.served || !out.calledAt.Equal(at("11:30")) {
+		t.Errorf("the 11:30 citizen: %+v, want called at once by the second shift", out)
+	}
+}
