@@ -14,24 +14,24 @@ import (
 
 func TestSameSeedSameFigures(t *testing.T) {
 	cfg, p := demo(t)
-	run := func(seed uint64, workers int) *Report {
+	run := func(seed uint64, workers int, scenario string) *Report {
 		t.Helper()
-		rep, err := Run(context.Background(), Options{Office: cfg, Profile: p, Days: 6, Seed: seed, Workers: workers})
+		rep, err := Run(context.Background(), Options{Office: cfg, Profile: p, Scenario: scenario, Days: 3, Seed: seed, Workers: workers})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return rep
 	}
-	a, b := run(42, 1), run(42, 3) // however many days play at once
+	a, b := run(42, 1, "all"), run(42, 3, "all") // however many days play at once
 	if !reflect.DeepEqual(a, b) {
 		ja, _ := json.Marshal(a)
 		jb, _ := json.Marshal(b)
 		t.Fatalf("same seed, different figures:\n%s\n%s", ja, jb)
 	}
-	if len(a.Scenarios) != 3 || a.Days != 6 || a.From != "2026-01-05" || a.To != "2026-01-12" {
-		t.Fatalf("got %d scenarios, %d days %s to %s; want 3, 6, 2026-01-05 to 2026-01-12", len(a.Scenarios), a.Days, a.From, a.To)
+	if len(a.Scenarios) != 3 || a.Days != 3 || a.From != "2026-01-05" || a.To != "2026-01-07" {
+		t.Fatalf("got %d scenarios, %d days %s to %s; want 3, 3, 2026-01-05 to 2026-01-07", len(a.Scenarios), a.Days, a.From, a.To)
 	}
-	if c := run(43, 2); reflect.DeepEqual(a.Scenarios[0].Total, c.Scenarios[0].Total) {
+	if c := run(43, 2, "normal"); reflect.DeepEqual(a.Scenarios[0].Total, c.Scenarios[0].Total) {
 		t.Fatal("another seed gave the same figures")
 	}
 	// Normal and staffing play the same citizens; peak has more.
