@@ -6,6 +6,9 @@ GO      ?= go
 BIN     := bin
 ADDR    ?= 127.0.0.1:8080
 DATA    ?= data
+# make simulate: how many working days per scenario, and the seed.
+DAYS ?= 100
+SEED ?= 1
 # Fyne warns on the C locale; tests run in UTF-8.
 export LANG := en_US.UTF-8
 # The race detector needs cgo.
@@ -26,7 +29,7 @@ FUZZ := ./server/web:FuzzAPIBodies ./server/web:FuzzValidTicketID ./server/hub:F
 # deadline exceeded" at the end of a timed run (golang/go#75804).
 FUZZTIME ?= 20000x
 
-.PHONY: help deps build run test fuzz fmt-check vet check bench screenshots clean
+.PHONY: help deps build run test fuzz fmt-check vet check bench simulate screenshots clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -74,6 +77,9 @@ bench: deps ## benchmarks, each beside its baseline (see docs/performance.md)
 	$(GO) test -run '^$$' -bench 'Issue|BaselineBatch' -benchtime 20000x -count=1 ./server/loadtest
 	$(GO) test -run '^$$' -bench CallToScreen -benchtime 20x -count=1 ./server/loadtest
 	$(GO) test -run '^$$' -bench Restart -benchtime 5x -count=1 ./server/live
+
+simulate: ## the what-if simulator: DAYS (100) working days of each scenario, SEED (1); see docs/accuracy.md
+	$(GO) run ./server simulate -days $(DAYS) -scenario all -seed $(SEED) $(if $(CONFIG),-config $(CONFIG)) $(if $(PROFILE),-profile $(PROFILE))
 
 screenshots: deps ## render the apps' screens to docs/screenshots (Fyne's software driver, no X)
 	@if [ -z "$(APPS)" ]; then echo "no app to render yet"; exit 0; fi; \

@@ -5,6 +5,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,6 +25,7 @@ import (
 	"turno/server/hub"
 	"turno/server/live"
 	"turno/server/queue"
+	"turno/server/sim"
 	"turno/server/store"
 	"turno/server/web"
 )
@@ -37,6 +39,9 @@ func main() {
 // run is the whole server; main only gives it the process's context,
 // arguments, environment and streams, so tests can run it in-process.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "simulate" {
+		return simulate(ctx, args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", envOr(getenv, "TURNO_ADDR", "127.0.0.1:8080"), "listen address (env TURNO_ADDR)")
@@ -71,6 +76,64 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	if err := serve(ctx, cfg, *addr, *dataDir, *publicURL, logger, stdout); err != nil {
 		fmt.Fprintln(stderr, "server:", err)
+		return 1
+	}
+	return 0
+}
+
+// simulate is `turno-server simulate`: the what-if simulator (server/sim)
+// over the office's configuration and an arrival profile.
+func simulate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: turno-server simulate [flags]\nPlays working days of the office through the real queue engine; docs/accuracy.md explains the figures.")
+		fs.PrintDefaults()
+	}
+	days := fs.Int("days", sim.DefaultDays, "consecutive working days of the office's calendar to play")
+	scenario := fs.String("scenario", "all", "a scenario of the profile (the default profile's: normal, peak, staffing), or all")
+	seed := fs.Uint64("seed", sim.DefaultSeed, "random seed: the same seed gives the same figures")
+	profilePath := fs.String("profile", "", "arrival and staffing profile, TOML; empty: the demo office's normal day")
+	configPath := fs.String("config", "", "office configuration file, TOML; empty: the embedded demo office")
+	asJSON := fs.Bool("json", false, "print the figures as JSON")
+	start := fs.String("start", sim.DefaultStart, "first day, YYYY-MM-DD")
+	noFloor := fs.Bool("no-floor", false, "play without the services' fixed cut-off margin before closing (cutoff_before_close)")
+	keepPlan := fs.Bool("keep-plan", false, "keep the office's staffing plan in every scenario (default: each scenario's staffing is the plan, as an office that knows tomorrow's absences writes it)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "simulate: unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return 2
+	}
+	cfg, err := loadConfig(*configPath)
+	if err != nil {
+		fmt.Fprintln(stderr, "simulate: configuration:", err)
+		return 1
+	}
+	profile, err := sim.DefaultProfile()
+	if *profilePath != "" {
+		profile, err = sim.LoadProfile(*profilePath)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "simulate:", err)
+		return 1
+	}
+	report, err := sim.Run(ctx, sim.Options{Office: &cfg.Office, Profile: profile, Scenario: *scenario, Days: *days, Start: *start, Seed: *seed, NoFloor: *noFloor, KeepPlan: *keepPlan, Oracle: sim.Oracle{}})
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(report)
+	} else {
+		err = report.WriteText(stdout)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "simulate:", err)
 		return 1
 	}
 	return 0

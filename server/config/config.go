@@ -196,10 +196,12 @@ type file struct {
 		SessionTTL *duration `toml:"session_ttl"`
 	} `toml:"office"`
 	Rules struct {
-		PriorityMaxInRow int       `toml:"priority_max_in_row"`
-		MaxRecalls       *int      `toml:"max_recalls"`
-		ReactivateWindow *duration `toml:"reactivate_window"`
-		CutoffConfidence float64   `toml:"cutoff_confidence"`
+		PriorityMaxInRow   int       `toml:"priority_max_in_row"`
+		MaxRecalls         *int      `toml:"max_recalls"`
+		ReactivateWindow   *duration `toml:"reactivate_window"`
+		CutoffConfidence   float64   `toml:"cutoff_confidence"`
+		OvertimeConfidence float64   `toml:"overtime_confidence"`
+		OvertimeTolerance  *duration `toml:"overtime_tolerance"`
 	} `toml:"rules"`
 	Agenda struct {
 		Prefix        string `toml:"prefix"`
@@ -491,6 +493,8 @@ func (f *file) build() (*Config, error) {
 	}
 	o.Rules.ReactivateWindow = f.Rules.ReactivateWindow.or(0)
 	o.Rules.CutoffConfidence = f.Rules.CutoffConfidence
+	o.Rules.OvertimeConfidence = f.Rules.OvertimeConfidence
+	o.Rules.OvertimeTolerance = f.Rules.OvertimeTolerance.or(0)
 	o.Agenda.Prefix = f.Agenda.Prefix
 	if f.Agenda.RetentionDays < 0 {
 		return nil, errors.New("agenda.retention_days: must not be negative")

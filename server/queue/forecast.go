@@ -54,6 +54,11 @@ type fcResult struct {
 type fcNew struct {
 	walk, prio         fcResult
 	walkDone, prioDone bool
+	// counter is the counter the walk-in ghost went to; ends are, when the
+	// replay reached every ticket, the end of the day of each counter of
+	// the service, the ghost's counter first.
+	counter *fcCounter
+	ends    []fcAvail
 	// served is a served ticket's mean and variance, seconds.
 	served, servedVar float64
 	// tail places the walk-ins issued after At: the first at the ghost's
@@ -211,15 +216,14 @@ func (f *Forecast) Calls() []Call { return f.calls }
 
 // fcCounter is a counter in the replay.
 type fcCounter struct {
-	Counter            // services and priority streak, as the replay moves them
-	order      int     // configuration order, for ties
-	free, v    float64 // when it is next free (mean, variance), seconds from At
-	end        float64 // end of the current stretch; +Inf: open-ended
-	stretches  []fcStretch
-	heapIndex  int
-	retired    bool
-	firstFree  bool
-	planned    bool // from the plan, not really open
+	Counter           // services and priority streak, as the replay moves them
+	order     int     // configuration order, for ties
+	free, v   float64 // when it is next free to call (mean, variance), seconds from At
+	done, dv  float64 // when its last service ends (mean, variance)
+	end       float64 // end of the current stretch; +Inf: open-ended
+	stretches []fcStretch
+	heapIndex int
+	// servicesOf are the services it serves in any of its stretches.
 	servicesOf []string
 }
 
@@ -340,7 +344,8 @@ func (o *Office) Forecast(now time.Time, model func(service string) ServiceModel
 	}
 
 	var h fcHeap
-	for _, c := range o.replayCounters(now, sec, modelOf) {
+	all := o.replayCounters(now, sec, modelOf)
+	for _, c := range all {
 		for _, id := range c.servicesOf {
 			f.pool[id]++
 		}
@@ -404,7 +409,7 @@ func (o *Office) Forecast(now time.Time, model func(service string) ServiceModel
 			if tk.Priority {
 				n.prio, n.prioDone = res, true
 			} else {
-				n.walk, n.walkDone = res, true
+				n.walk, n.walkDone, n.counter = res, true, c
 				n.served, n.servedVar = modelOf(tk.Service).served()
 				n.tail.call, n.tail.var_ = modelOf(tk.Service).call()
 				for _, hc := range h {
@@ -434,11 +439,48 @@ func (o *Office) Forecast(now time.Time, model func(service string) ServiceModel
 		}
 		f.calls = append(f.calls, call)
 		c.PriorityStreak = streakAfter(c.PriorityStreak, tk, walkIns)
+		gap := modelOf(tk.Service).Gap.Seconds()
+		if expected {
+			gap *= m.Show
+		}
+		c.done, c.dv = t+mean-gap, c.v+variance
 		c.free, c.v = t+mean, c.v+variance
 		f.last = math.Max(f.last, t)
 		h.fix(c)
 	}
+	if remaining == 0 { // every ticket placed: each counter's day ends when its last call does
+		for id, n := range f.news {
+			if !n.walkDone {
+				continue
+			}
+			n.ends = append(n.ends, fcAvail{n.counter.done, n.counter.dv})
+			for _, c := range all {
+				if c != n.counter && slices.Contains(c.servicesOf, id) {
+					n.ends = append(n.ends, fcAvail{c.done, c.dv})
+				}
+			}
+		}
+	}
 	return f
+}
+
+// DayOdds returns the probability that every counter of the service has
+// ended its day by deadline with a walk-in issued at At; ok is false when
+// the replay did not reach the end of the day.
+func (f *Forecast) DayOdds(service string, deadline time.Time) (with float64, ok bool) {
+	n := f.news[service]
+	if n == nil || len(n.ends) == 0 {
+		return 0, false
+	}
+	x := deadline.Sub(f.At).Seconds()
+	with = 1
+	for i, e := range n.ends {
+		if i == 0 { // the ghost's counter serves the new citizen too
+			e.free, e.v = math.Max(e.free, n.walk.mean)+n.served, e.v+n.servedVar
+		}
+		with *= lnCDF(e.free, e.v, x)
+	}
+	return with, true
 }
 
 // pooledVariance is the variance of a call time of service as if its

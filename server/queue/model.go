@@ -20,6 +20,9 @@ type ServiceModel struct {
 	NoShowTime time.Duration
 	// Show is the share of booked citizens who come to their appointment.
 	Show float64
+	// Gap is the time a counter takes between one citizen and the next
+	// call while people wait: the clerk files, stands up, presses F1.
+	Gap time.Duration
 }
 
 // Priors of the measured models, and how many observations each is worth:
@@ -35,6 +38,10 @@ const (
 	priorNoShowTimeN = 3
 	priorShow        = 0.85
 	priorShowN       = 10
+	priorGapN        = 5 // a zero gap, worth five observations
+	// maxGapSample is the longest pause between citizens that is measured
+	// as a gap; longer ones are a break the clerk did not record.
+	maxGapSample = 10 * time.Minute
 )
 
 // measure is what the day has measured of a service.
@@ -87,6 +94,20 @@ func (o *Office) Model(service string) ServiceModel {
 		NoShow:     (priorNoShowN*priorNoShow + float64(m.noShows)) / (priorNoShowN + float64(m.ended)),
 		NoShowTime: time.Duration((priorNoShowTimeN*noShowPrior + m.noShowSecs) / (priorNoShowTimeN + float64(m.noShows)) * float64(time.Second)),
 		Show:       (priorShowN*priorShow + float64(m.kept)) / (priorShowN + float64(m.kept+m.missed)),
+		Gap:        time.Duration(o.gapSecs / (priorGapN + float64(o.gaps)) * float64(time.Second)),
+	}
+}
+
+// measureGap records the pause of a counter between becoming free and
+// calling t, when t was already waiting then.
+func (o *Office) measureGap(t *Ticket) {
+	c := o.counters[t.Counter]
+	if c == nil || c.IdleSince == nil || t.CalledAt == nil || t.QueuedAt.After(*c.IdleSince) {
+		return
+	}
+	if d := t.CalledAt.Sub(*c.IdleSince); d >= 0 && d <= maxGapSample {
+		o.gaps++
+		o.gapSecs += d.Seconds()
 	}
 }
 
@@ -104,14 +125,15 @@ func (m ServiceModel) served() (mean, variance float64) {
 }
 
 // call returns the mean and variance, in seconds, of the counter time a
-// call takes: a served ticket, or a no-show's recalls.
+// call takes until the next: a served ticket, or a no-show's recalls, and
+// the gap before the next call.
 func (m ServiceModel) call() (mean, variance float64) {
 	sm, sv := m.served()
 	n := m.NoShowTime.Seconds()
 	p := m.NoShow
 	mean = (1-p)*sm + p*n
 	second := (1-p)*(sv+sm*sm) + p*n*n
-	return mean, math.Max(second-mean*mean, 0)
+	return mean + m.Gap.Seconds(), math.Max(second-mean*mean, 0)
 }
 
 // remaining returns the mean and variance, in seconds, of the time still
@@ -159,6 +181,24 @@ func lnQuantile(mean, variance, p float64) float64 {
 	}
 	s2 := math.Log(1 + variance/(mean*mean))
 	return math.Exp(math.Log(mean) - s2/2 + normQuantile(p)*math.Sqrt(s2))
+}
+
+// lnCDF is the probability that a positive quantity with the given mean
+// and variance, taken as log-normal, is at most x.
+func lnCDF(mean, variance, x float64) float64 {
+	switch {
+	case x <= 0:
+		return 0
+	case mean <= 0:
+		return 1
+	case variance <= 0:
+		if mean <= x {
+			return 1
+		}
+		return 0
+	}
+	s2 := math.Log(1 + variance/(mean*mean))
+	return normCDF((math.Log(x) - (math.Log(mean) - s2/2)) / math.Sqrt(s2))
 }
 
 // waitOf is the Wait of a quantity in seconds with a mean and a variance.

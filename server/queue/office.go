@@ -51,6 +51,10 @@ type Office struct {
 	lastNum  map[string]int
 	idem     map[string]*Ticket
 	measures map[string]*measure // what the day measured of each service
+	gaps     int                 // measured gaps between citizens at a counter,
+	gapSecs  float64             // and their total
+	logins   int                 // measured lateness of planned counters' opening,
+	lateSecs float64             // and its total
 	fc       *Forecast           // the last forecast, reused while it stands
 	// fcDirty says the state changed since fc in a way it cannot follow;
 	// fcAppended counts the walk-ins issued since, per service, and
@@ -97,6 +101,8 @@ func (o *Office) reset(day string) {
 	o.announced = map[string]string{}
 	o.announcedRule = map[string]string{}
 	o.measures = map[string]*measure{}
+	o.gaps, o.gapSecs = 0, 0
+	o.logins, o.lateSecs = 0, 0
 	o.fc, o.fcDirty = nil, false
 	o.fcAppended, o.fcAppendedIDs = map[string]int{}, map[string]int{}
 	o.message, o.contacts = "", 0
@@ -202,6 +208,9 @@ func (o *Office) apply(ev *Event) {
 		if k := o.cfg.Counter(c.ID); k != nil {
 			c.MayServe = k.Services // the configuration in force, whatever the log says
 		}
+		if old := o.counters[c.ID]; ev.Type == EventCounterOpened && old != nil && old.State == CounterClosed && c.OpenedAt != nil {
+			o.measureLogin(c.ID, *c.OpenedAt)
+		}
 		o.counters[c.ID] = &c
 	}
 	if ev.Protocol != nil && ev.Protocol.Seq > o.protocol[ev.Protocol.Year] {
@@ -282,6 +291,8 @@ func (o *Office) putTicket(ev *Event) {
 			m.sumLn += x
 			m.sumLn2 += x * x
 		}
+	case EventTicketCalled:
+		o.measureGap(&t)
 	case EventTicketNoShow:
 		st.NoShows++
 		m := o.measure(t.Service)

@@ -122,6 +122,34 @@ func (c *Config) PlannedFor(counter string, t time.Time) []Planned {
 	return out
 }
 
+// Clerks log in some minutes after their planned start (the coat, the
+// computer, the coffee): the forecast expects a planned counter that late,
+// as the day has measured it, starting from a prior of priorLate worth
+// priorLateN observations. A counter more than maxLateSample after its
+// start is not a late login but an absence, and is not measured.
+const (
+	priorLate     = 5 * time.Minute
+	priorLateN    = 3
+	maxLateSample = time.Hour
+)
+
+// measureLogin records how late a counter opened against its plan.
+func (o *Office) measureLogin(counter string, at time.Time) {
+	for _, p := range o.cfg.PlannedFor(counter, at) {
+		if late := at.Sub(p.Open); late >= 0 && late <= maxLateSample && at.Before(p.Close) {
+			o.logins++
+			o.lateSecs += late.Seconds()
+			return
+		}
+	}
+}
+
+// loginLateness is how late after its planned start a counter is expected
+// to open.
+func (o *Office) loginLateness() time.Duration {
+	return time.Duration((priorLateN*priorLate.Seconds() + o.lateSecs) / (priorLateN + float64(o.logins)) * float64(time.Second))
+}
+
 // pauseGuess is how long a pause is expected to last.
 const pauseGuess = 10 * time.Minute
 
@@ -185,6 +213,7 @@ func (o *Office) replayCounters(now time.Time, sec func(time.Time) float64, mode
 				}
 				break
 			}
+			late := o.loginLateness()
 			for _, p := range plan {
 				if !p.Close.After(now) {
 					continue
@@ -192,7 +221,11 @@ func (o *Office) replayCounters(now time.Time, sec func(time.Time) float64, mode
 				if !p.Open.After(now) && real.ClosedAt != nil && !real.ClosedAt.Before(p.Open) {
 					continue // closed during this stretch: reality over the plan
 				}
-				stretches = append(stretches, o.stretch(p, sec))
+				st := o.stretch(p, sec)
+				st.from = math.Max(st.from, sec(p.Open.Add(late)))
+				if st.from < st.to {
+					stretches = append(stretches, st)
+				}
 			}
 		}
 		if len(stretches) == 0 {
@@ -220,8 +253,9 @@ func (o *Office) replayCounters(now time.Time, sec func(time.Time) float64, mode
 		if real.State != CounterClosed {
 			c.PriorityStreak = real.PriorityStreak
 			if t := o.tickets[real.Current]; t != nil && t.CalledAt != nil {
-				mean, variance := modelOf(t.Service).remaining(now.Sub(*t.CalledAt).Seconds())
-				c.free, c.v = math.Max(c.free, mean), variance
+				m := modelOf(t.Service)
+				mean, variance := m.remaining(now.Sub(*t.CalledAt).Seconds())
+				c.free, c.v = math.Max(c.free, mean+m.Gap.Seconds()), variance
 			}
 		}
 		out = append(out, c)
