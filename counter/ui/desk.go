@@ -262,6 +262,11 @@ func (c *Console) renderDesk() {
 			d.status.SetText(trn("{{.N}} waiting for these services — press Call next (F1)", n))
 		}
 	}
+	// The dash of an empty counter is a placeholder, not a number: muted.
+	d.number.Color = theme.Color(theme.ColorNameForeground)
+	if cur == nil {
+		d.number.Color = theme.Color(theme.ColorNamePlaceHolder)
+	}
 	d.number.Refresh()
 	hasReceipt := cur != nil && cur.Protocol != ""
 	if hasReceipt {

@@ -91,6 +91,7 @@ func tour(t *testing.T, d *desk, words tourWords, at func(c *console, name strin
 	c.key(keyFinish)
 	c.waitIdle()
 	for range 3 {
+		d.o.Clock.Add(2 * time.Minute)
 		c.key(keyNext)
 		c.calledNumber()
 		c.key(keyNoShow)
