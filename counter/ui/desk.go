@@ -27,6 +27,7 @@ type deskScreen struct {
 	counterName *widget.Label // the counter, its state and the clerk
 	banner      *fyne.Container
 	bannerText  *widget.Label
+	bannerBG    *canvas.Rectangle
 	pause       *keyButton
 	services    *keyButton
 	closeBtn    *keyButton
@@ -76,7 +77,8 @@ func (c *Console) buildDesk() {
 	d.bannerText = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	d.bannerText.Importance = widget.DangerImportance
 	d.bannerText.Wrapping = fyne.TextWrapWord
-	d.banner = container.NewStack(canvas.NewRectangle(theme.Color(colorNameBanner)), d.bannerText)
+	d.bannerBG = canvas.NewRectangle(theme.Color(colorNameBanner))
+	d.banner = container.NewStack(d.bannerBG, d.bannerText)
 	d.banner.Hide()
 	d.pause = c.newButton(withKey(tr("Pause"), keyPause), theme.MediaPauseIcon(), c.doPauseResume)
 	d.services = c.newButton(tr("Services…"), theme.ListIcon(), func() { c.showOpen("") })
@@ -262,7 +264,11 @@ func (c *Console) renderDesk() {
 			d.status.SetText(trn("{{.N}} waiting for these services — press Call next (F1)", n))
 		}
 	}
-	// The dash of an empty counter is a placeholder, not a number: muted.
+	// Colours of canvas objects follow the theme's variant only if set
+	// again. The dash of an empty counter is a placeholder, not a number:
+	// muted.
+	d.bannerBG.FillColor = theme.Color(colorNameBanner)
+	d.timer.Color = theme.Color(theme.ColorNamePrimary)
 	d.number.Color = theme.Color(theme.ColorNameForeground)
 	if cur == nil {
 		d.number.Color = theme.Color(theme.ColorNamePlaceHolder)
