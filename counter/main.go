@@ -13,8 +13,8 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	_ "time/tzdata" // the office's zone on machines without a zone database
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/lang"
 
@@ -33,7 +33,7 @@ func run(args []string, stderr io.Writer) int {
 	counter := fs.String("counter", env("TURNO_COUNTER", ""), "the counter's id, prefilled at login (TURNO_COUNTER)")
 	user := fs.String("user", env("TURNO_USER", ""), "the clerk's user name, prefilled at login (TURNO_USER)")
 	printer := fs.String("printer", env("TURNO_PRINTER", ""), "the CUPS printer for receipts; empty: the default printer (TURNO_PRINTER)")
-	receipts := fs.String("receipts", env("TURNO_RECEIPT_DIR", ""), "the folder for saved receipts; empty: the home folder (TURNO_RECEIPT_DIR)")
+	receipts := fs.String("receipts", env("TURNO_RECEIPT_DIR", ""), "the folder for saved receipts, and for those the printer could not take; empty: the home folder (TURNO_RECEIPT_DIR)")
 	language := fs.String("lang", env("TURNO_LANG", ""), "it or en; empty: the system's language (TURNO_LANG)")
 	verbose := fs.Bool("v", false, "log every call")
 	if err := fs.Parse(args); err != nil {
@@ -60,8 +60,9 @@ func run(args []string, stderr io.Writer) int {
 	}
 
 	a := app.NewWithID("it.turno.counter")
+	a.Settings().SetTheme(ui.Theme())
 	w := a.NewWindow("Turno — " + lang.L("Counter console"))
-	w.Resize(fyne.NewSize(1280, 800))
+	w.Resize(ui.WindowSize)
 	opt := ui.Options{
 		Client: cl, Window: w, User: *user, Counter: *counter, Lang: l,
 		Printer: *printer, ReceiptDir: *receipts, Logger: logger,

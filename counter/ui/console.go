@@ -5,12 +5,12 @@ import (
 	"errors"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 
 	"turno/server/client"
 	"turno/server/queue"
@@ -45,9 +45,18 @@ type Options struct {
 	// ReceiptDir is where saved receipts go; "" is the user's home.
 	ReceiptDir string
 	// Tick is how often the timers refresh; 0 is a second.
-	Tick   time.Duration
-	Logger *slog.Logger
+	Tick time.Duration
+	// StreamWait replaces the live stream's timer between reconnection
+	// attempts (client.StreamOptions.Wait); tests count the attempts with it.
+	StreamWait func(ctx context.Context, d time.Duration) error
+	Logger     *slog.Logger
 }
+
+// WindowSize is the console's window at start: what a 1366x768 laptop
+// shows of a window once its taskbar (up to about 40 px) and the window's
+// title bar (about 30 px) are drawn. Every screen and dialog fits it
+// (TestEveryScreenFits).
+var WindowSize = fyne.NewSize(1340, 680)
 
 // screen is which of the console's three screens is showing.
 type screen int
@@ -76,17 +85,20 @@ type Console struct {
 	stream    *client.Stream
 	model     client.Model
 	status    client.Status
-	counter   *queue.Counter    // this counter as last known
-	busy      bool              // a counter action is in flight
-	printing  bool              // a receipt is being fetched, printed or saved
-	modal     fyne.CanvasObject // the open dialog
+	counter   *queue.Counter // this counter as last known
+	busy      bool           // a counter action is in flight
+	printing  bool           // a receipt is being fetched, printed or saved
+	modal     *modal         // the open dialog
 	dlg       dialogs
 	closing   bool // the clerk closed the counter on purpose
+	zone      *time.Location
+	zoneName  string
 
 	pending atomic.Bool // a stream refresh is queued
 	events  eventLog    // this counter's events, for answer ⇄ stream ordering
 	answer  *pendingAnswer
-	pinSeq  uint64 // models older than this predate the last answer shown
+	pinSeq  uint64    // models older than this predate the last answer shown...
+	pinAt   time.Time // ...for pendingTimeout after this
 
 	login loginScreen
 	open  openScreen
@@ -122,7 +134,8 @@ func New(ctx context.Context, opt Options) *Console {
 	c.buildLogin()
 	c.buildOpen()
 	c.buildDesk()
-	c.w.Canvas().SetOnTypedKey(c.typedKey)
+	c.w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { c.handleKey(ev) })
+	c.w.Canvas().SetOnTypedRune(func(r rune) { c.handleRune(r) })
 	c.showLogin("")
 	c.wg.Add(1)
 	go c.ticker()
@@ -151,8 +164,26 @@ func (c *Console) ticker() {
 		case <-c.ctx.Done():
 			return
 		case <-t.C:
-			c.opt.Do(c.tickDesk)
+			c.opt.Do(func() {
+				c.expireAnswer()
+				c.tickDesk()
+			})
 		}
+	}
+}
+
+// expireAnswer lets the stream's model win again once an action's answer
+// has been kept on screen for pendingTimeout, even if the stream sends
+// nothing more to trigger a refresh.
+func (c *Console) expireAnswer() {
+	at := c.pinAt
+	if c.answer != nil {
+		at = c.answer.at
+	} else if c.pinSeq == 0 {
+		return
+	}
+	if c.stream != nil && time.Since(at) > pendingTimeout {
+		c.refresh(c.stream)
 	}
 }
 
@@ -271,13 +302,48 @@ func (c *Console) resync() {
 func (c *Console) say(msg string, isErr bool) {
 	switch c.screen {
 	case screenLogin:
-		setMessage(c.login.msg, msg, isErr)
+		c.setMessage(c.login.msg, msg, isErr)
 	case screenOpen:
-		setMessage(c.open.msg, msg, isErr)
+		c.setMessage(c.open.msg, msg, isErr)
 	case screenDesk:
-		setMessage(c.desk.msg, msg, isErr)
+		c.setMessage(c.desk.msg, msg, isErr)
 	}
 }
+
+// sayLevel shows a message that is a warning (something is left to do,
+// nothing failed) or plain news.
+func (c *Console) sayLevel(msg string, warn bool) {
+	c.say(msg, false)
+	if warn && c.screen == screenDesk {
+		c.desk.msg.Importance = widget.WarningImportance
+		c.desk.msg.Refresh()
+	}
+}
+
+// inZone returns t in the office's time zone, as the server's snapshot
+// names it, never the machine's: a console on a laptop set to another zone
+// (or to UTC) still says the times the citizens' tickets say. Until a
+// snapshot names a zone, t stays as the server sent it.
+func (c *Console) inZone(t time.Time) time.Time {
+	name := c.model.TimeZone
+	if name == "" && c.snap != nil {
+		name = c.snap.TimeZone
+	}
+	if name != c.zoneName {
+		c.zoneName, c.zone = name, nil
+		snap := queue.Snapshot{TimeZone: name}
+		if loc, ok := snap.Location(); ok {
+			c.zone = loc
+		}
+	}
+	if c.zone == nil {
+		return t
+	}
+	return t.In(c.zone)
+}
+
+// clock says the time of day of t in the office: 09:40.
+func (c *Console) clock(t time.Time) string { return c.inZone(t).Format("15:04") }
 
 // follow starts the counter's live stream, replacing any other.
 func (c *Console) follow(counter string) {
@@ -290,6 +356,7 @@ func (c *Console) follow(counter string) {
 	var s *client.Stream
 	s = c.cl.Stream(c.ctx, client.StreamOptions{
 		Counter: counter,
+		Wait:    c.opt.StreamWait,
 		OnEvent: func(ev queue.Event) {
 			c.events.add(ev, counter)
 			// Someone else changing this counter under the clerk's feet is
@@ -337,10 +404,15 @@ func (c *Console) refresh(s *client.Stream) {
 	c.status = s.Status()
 	if p := c.answer; p != nil {
 		if seq, ok := c.events.find(p); ok {
-			c.pinSeq, c.answer = seq, nil
+			c.pinSeq, c.pinAt, c.answer = seq, p.at, nil
 		} else if time.Since(p.at) > pendingTimeout {
 			c.pinSeq, c.answer = 0, nil
 		}
+	}
+	if c.pinSeq > 0 && time.Since(c.pinAt) > pendingTimeout {
+		// A model older than the pin after that long is not a frame late:
+		// it is the office restored elsewhere, with a shorter history.
+		c.pinSeq = 0
 	}
 	if c.answer != nil || m.Seq < c.pinSeq {
 		// The model predates the answer on screen: take its queues, keep
@@ -456,23 +528,4 @@ func (c *Console) services() []queue.ServiceView {
 		return c.snap.Services
 	}
 	return nil
-}
-
-// receiptPath is where a receipt is saved: one file per protocol number.
-func (c *Console) receiptPath(t *queue.Ticket) string {
-	name := "ricevuta-" + t.Number + ".pdf"
-	if t.Protocol != "" {
-		name = "ricevuta-protocollo-" + sanitize(t.Protocol) + ".pdf"
-	}
-	return filepath.Join(c.opt.ReceiptDir, name)
-}
-
-func sanitize(s string) string {
-	b := []byte(s)
-	for i, ch := range b {
-		if !(ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch == '-') {
-			b[i] = '-'
-		}
-	}
-	return string(b)
 }

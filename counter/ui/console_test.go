@@ -17,7 +17,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"turno/server/client"
 	"turno/server/officetest"
@@ -68,7 +67,7 @@ func TestOpenWithTwoServices(t *testing.T) {
 	c.tap(c.desk.next)
 	c.waitFor("queue empty in words", func() bool { return c.message() == "Nobody is waiting for your services." })
 	d.issue("tributi", false)
-	c.waitFor("the queue to show the ticket", func() bool { return strings.Contains(c.desk.status.Text, "1 waiting") })
+	c.waitFor("the queue to show the ticket", func() bool { return strings.Contains(c.desk.status.Text, "1 person waiting") })
 	c.tap(c.desk.next)
 	if got := c.calledNumber(); got != "T001" {
 		t.Fatalf("called %s, want T001", got)
@@ -87,7 +86,7 @@ func TestCallNextGetsTheRightTicket(t *testing.T) {
 	c := d.console(Options{})
 	c.logIn("mario", "1")
 	c.openWith("anagrafe", "tributi")
-	c.waitFor("the queues", func() bool { return strings.Contains(c.desk.status.Text, "3 waiting") })
+	c.waitFor("the queues", func() bool { return strings.Contains(c.desk.status.Text, "3 people waiting") })
 
 	var got []string
 	for range 3 {
@@ -209,7 +208,7 @@ func TestTransfer(t *testing.T) {
 		if slices.Contains(c.dlg.transfer.ids, "anagrafe") {
 			t.Errorf("the ticket's own service is offered")
 		}
-		c.dlg.transfer.service.SetSelectedIndex(i)
+		c.dlg.transfer.list.choose(i)
 	})
 	c.tap(c.dlg.transfer.confirm)
 	c.waitIdle()
@@ -337,7 +336,7 @@ func TestShortcutCallsNext(t *testing.T) {
 	c := d.console(Options{})
 	c.logIn("mario", "1")
 	c.openWith("anagrafe")
-	c.waitFor("the queue", func() bool { return strings.Contains(c.desk.status.Text, "2 waiting") })
+	c.waitFor("the queue", func() bool { return strings.Contains(c.desk.status.Text, "2 people waiting") })
 	c.key(keyNext)
 	if n := c.calledNumber(); n != "A001" {
 		t.Fatalf("F1 called %s, want A001", n)
@@ -380,7 +379,7 @@ func TestCounterClosedByOthers(t *testing.T) {
 	c := d.console(Options{})
 	c.logIn("mario", "1")
 	c.openWith("anagrafe")
-	c.waitFor("the live queue", func() bool { return strings.Contains(c.desk.status.Text, "1 waiting") })
+	c.waitFor("the live queue", func() bool { return strings.Contains(c.desk.status.Text, "1 person waiting") })
 	if _, err := d.as("anna").Close(context.Background(), "1", true); err != nil {
 		t.Fatal(err)
 	}
@@ -433,7 +432,7 @@ func TestLostConnectionRecovers(t *testing.T) {
 	d.o = d.o.Restart()
 	d.issue("anagrafe", false)
 	c.waitFor("the stream back, with the new ticket", func() bool {
-		return c.status.State == client.Connected && !c.desk.banner.Visible() && strings.Contains(c.desk.status.Text, "1 waiting")
+		return c.status.State == client.Connected && !c.desk.banner.Visible() && strings.Contains(c.desk.status.Text, "1 person waiting")
 	})
 	close(stop)
 	if !<-sawBanner {
@@ -474,7 +473,7 @@ func TestFunctionKeysWhereverTheFocusIs(t *testing.T) {
 	c := d.console(Options{})
 	c.logIn("mario", "1")
 	c.openWith("anagrafe", "tributi")
-	c.waitFor("the queue", func() bool { return strings.Contains(c.desk.status.Text, "2 waiting") })
+	c.waitFor("the queue", func() bool { return strings.Contains(c.desk.status.Text, "2 people waiting") })
 
 	// The clerk clicks the sheet selector and picks the second sheet with
 	// the arrow keys.
@@ -537,8 +536,10 @@ func TestOpenOffersWhatTheCounterMayServe(t *testing.T) {
 	c.d.do(func() {
 		var got []string
 		for _, o := range c.open.list.Objects {
-			if ch, ok := o.(*widget.Check); ok {
-				got = append(got, ch.Text)
+			for _, ch := range c.open.checks {
+				if ch.row == o {
+					got = append(got, ch.label.Text)
+				}
 			}
 		}
 		if want := []string{"Social services", "Local taxes"}; !slices.Equal(got, want) {
@@ -594,7 +595,7 @@ func TestReceiptOnceOnDoubleClick(t *testing.T) {
 		}
 	})
 	close(r.release)
-	c.waitFor("the receipt saved", func() bool { return strings.HasPrefix(c.message(), "Receipt saved in") })
+	c.waitFor("the receipt saved", func() bool { return strings.HasPrefix(c.message(), "Receipt 2026/000001 saved as") })
 	c.waitFor("the buttons back", func() bool { return !c.desk.save.Disabled() && !c.desk.print.Disabled() })
 	if n := r.calls.Load(); n != 1 {
 		t.Fatalf("%d receipts fetched for a double click, want 1", n)
@@ -676,7 +677,7 @@ func TestSnapshotShowsTheCounterTaken(t *testing.T) {
 	for range 4 {
 		d.issue("anagrafe", false)
 	}
-	c.waitFor("the live queue", func() bool { return strings.Contains(c.desk.status.Text, "4 waiting") })
+	c.waitFor("the live queue", func() bool { return strings.Contains(c.desk.status.Text, "4 people waiting") })
 
 	// The other server: giulia has counter 1 and a citizen at it.
 	other := officetest.Start(t, officetest.Tuesday("09:00"))

@@ -3,9 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"image/color"
-	"slices"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -18,7 +15,11 @@ import (
 	"turno/server/queue"
 )
 
-// deskScreen is where the clerk spends the day.
+// deskScreen is where the clerk spends the day: the top bar, then three
+// columns (the ticket at the counter with the actions; the information
+// sheet; the queues and the recent no-shows), then a line for messages.
+// Everything fits a 1366x768 laptop with its taskbar (WindowSize); long
+// names wrap and long sheets scroll inside their column.
 type deskScreen struct {
 	root fyne.CanvasObject
 
@@ -26,6 +27,7 @@ type deskScreen struct {
 	counterName *widget.Label // the counter, its state and the clerk
 	banner      *fyne.Container
 	bannerText  *widget.Label
+	bannerBG    *canvas.Rectangle
 	pause       *keyButton
 	services    *keyButton
 	closeBtn    *keyButton
@@ -39,8 +41,6 @@ type deskScreen struct {
 	waited   *widget.Label
 	timer    *canvas.Text
 	protocol *widget.Label
-	print    *keyButton
-	save     *keyButton
 
 	// actions
 	next     *keyButton
@@ -51,6 +51,9 @@ type deskScreen struct {
 	forward  *keyButton
 	transfer *keyButton
 	register *keyButton
+	print    *keyButton
+	save     *keyButton
+	fastRow  *fyne.Container // register, print and save: fast-track counters only
 
 	// the information sheet
 	sheetFor *keySelect
@@ -67,55 +70,56 @@ type deskScreen struct {
 	msg *widget.Label
 }
 
-// Keyboard shortcuts: function keys a clerk can hit without looking.
-const (
-	keyNext     = fyne.KeyF1
-	keyRecall   = fyne.KeyF2
-	keyNoShow   = fyne.KeyF3
-	keyStart    = fyne.KeyF4
-	keyFinish   = fyne.KeyF5
-	keyForward  = fyne.KeyF6
-	keyTransfer = fyne.KeyF7
-	keyRegister = fyne.KeyF8
-	keyPause    = fyne.KeyF9
-)
-
-func withKey(label string, k fyne.KeyName) string { return label + "  [" + string(k) + "]" }
-
 func (c *Console) buildDesk() {
 	d := &c.desk
 	d.counterName = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	d.counterName.Truncation = fyne.TextTruncateEllipsis
 	d.bannerText = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	d.bannerText.Importance = widget.DangerImportance
-	bannerBG := canvas.NewRectangle(color.NRGBA{R: 0xff, G: 0xe0, B: 0xb2, A: 0xff})
-	d.banner = container.NewStack(bannerBG, d.bannerText)
+	d.bannerText.Wrapping = fyne.TextWrapWord
+	d.bannerBG = canvas.NewRectangle(theme.Color(colorNameBanner))
+	d.banner = container.NewStack(d.bannerBG, d.bannerText)
 	d.banner.Hide()
 	d.pause = c.newButton(withKey(tr("Pause"), keyPause), theme.MediaPauseIcon(), c.doPauseResume)
 	d.services = c.newButton(tr("Services…"), theme.ListIcon(), func() { c.showOpen("") })
 	d.closeBtn = c.newButton(tr("Close counter"), theme.CancelIcon(), c.doClose)
 	d.logout = c.newButton(tr("Log out"), theme.LogoutIcon(), c.doLogout)
-	top := container.NewBorder(nil, nil,
-		d.counterName,
-		container.NewHBox(d.pause, d.services, d.closeBtn, d.logout))
+	top := container.NewBorder(nil, nil, nil,
+		container.NewHBox(d.pause, d.services, d.closeBtn, d.logout), d.counterName)
 
+	d.msg = newMessage()
+	left := container.NewHSplit(container.NewPadded(c.buildCurrent()), container.NewPadded(c.buildSheet()))
+	left.Offset = 0.58
+	body := container.NewHSplit(left, container.NewPadded(c.buildSide()))
+	body.Offset = 0.72
+	d.root = container.NewBorder(
+		newRows(top, d.banner, widget.NewSeparator()),
+		newRows(d.msg), nil, nil, body)
+}
+
+// buildCurrent is the column of the ticket at the counter and the actions.
+func (c *Console) buildCurrent() fyne.CanvasObject {
+	d := &c.desk
 	d.number = canvas.NewText("—", theme.Color(theme.ColorNameForeground))
-	d.number.TextSize = 96
+	d.number.TextSize = 80
 	d.number.TextStyle.Bold = true
 	d.number.Alignment = fyne.TextAlignCenter
-	d.service = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	d.priority = widget.NewLabelWithStyle(tr("★ Priority citizen"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	centred := func(style fyne.TextStyle) *widget.Label {
+		l := widget.NewLabelWithStyle("", fyne.TextAlignCenter, style)
+		l.Wrapping = fyne.TextWrapWord
+		return l
+	}
+	d.service = centred(fyne.TextStyle{Bold: true})
+	d.priority = centred(fyne.TextStyle{Bold: true})
+	d.priority.SetText(tr("★ Priority citizen"))
 	d.priority.Importance = widget.WarningImportance
-	d.status = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
-	d.waited = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
+	d.status = centred(fyne.TextStyle{})
+	d.waited = centred(fyne.TextStyle{})
 	d.timer = canvas.NewText("", theme.Color(theme.ColorNamePrimary))
-	d.timer.TextSize = 32
+	d.timer.TextSize = 28
 	d.timer.TextStyle.Monospace = true
 	d.timer.Alignment = fyne.TextAlignCenter
-	d.protocol = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	d.protocol.SizeName = theme.SizeNameSubHeadingText
-	d.print = c.newButton(tr("Print receipt"), theme.DocumentPrintIcon(), c.doPrint)
-	d.save = c.newButton(tr("Save receipt"), theme.DocumentSaveIcon(), c.doSave)
-	receipt := container.NewCenter(container.NewHBox(d.print, d.save))
+	d.protocol = centred(fyne.TextStyle{Bold: true})
 
 	d.next = c.newButton(withKey(tr("Call next"), keyNext), theme.MediaSkipNextIcon(), c.doNext)
 	d.next.Importance = widget.HighImportance
@@ -126,72 +130,27 @@ func (c *Console) buildDesk() {
 	d.finish.Importance = widget.SuccessImportance
 	d.forward = c.newButton(withKey(tr("Back office…"), keyForward), theme.MailForwardIcon(), c.showForward)
 	d.transfer = c.newButton(withKey(tr("Transfer…"), keyTransfer), theme.MailReplyIcon(), c.showTransfer)
-	d.register = c.newButton(withKey(tr("Register document…"), keyRegister), theme.DocumentCreateIcon(), c.showRegister)
+	d.register = c.newButton(withKey(tr("Register…"), keyRegister), theme.DocumentCreateIcon(), c.showRegister)
 	d.register.Importance = widget.HighImportance
+	d.print = c.newButton(withKey(tr("Print receipt"), keyPrint), theme.DocumentPrintIcon(), c.doPrint)
+	d.save = c.newButton(withKey(tr("Save receipt"), keySave), theme.DocumentSaveIcon(), c.doSave)
+	d.fastRow = container.NewGridWithColumns(3, d.register, d.print, d.save)
 
+	card := newRows(d.number, d.service, d.priority, d.status, d.waited, d.timer, d.protocol)
 	// The call button is the one pressed all day: make it big.
-	bigNext := container.New(&minHeight{h: 72}, d.next)
-
-	card := container.NewVBox(
-		d.number, d.service, d.priority, d.status, d.waited, d.timer, d.protocol, receipt,
-	)
 	actions := container.NewVBox(
-		bigNext,
+		container.New(&minHeight{h: 56}, d.next),
 		container.NewGridWithColumns(3, d.recall, d.noShow, d.start),
 		container.NewGridWithColumns(3, d.finish, d.forward, d.transfer),
-		d.register,
+		d.fastRow,
 	)
-	current := container.NewBorder(nil, actions, nil, nil, container.NewCenter(card))
-
-	d.sheetFor = c.newSelect(func(string) { c.renderSheet() })
-	d.sheet = widget.NewRichTextFromMarkdown("")
-	d.sheet.Wrapping = fyne.TextWrapWord
-	sheet := container.NewBorder(
-		container.NewVBox(heading(tr("Information sheet")), d.sheetFor), nil, nil, nil,
-		container.NewVScroll(d.sheet))
-
-	d.queues = container.NewVBox()
-	d.noShows = container.NewVBox()
-	d.reactivate = map[string]*keyButton{}
-	side := container.NewVScroll(container.NewVBox(
-		heading(tr("Your queues")), d.queues,
-		widget.NewSeparator(),
-		heading(tr("Recent no-shows")), d.noShows,
-	))
-
-	d.msg = newMessage()
-	left := container.NewHSplit(card2(current), card2(sheet))
-	left.Offset = 0.55
-	body := container.NewHSplit(left, card2(side))
-	body.Offset = 0.74
-	d.root = container.NewBorder(
-		container.NewVBox(top, d.banner, widget.NewSeparator()),
-		d.msg, nil, nil, body)
+	return container.NewBorder(nil, actions, nil, nil, container.New(middle{}, card))
 }
 
 func heading(s string) *widget.Label {
-	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-}
-
-// card2 pads a panel.
-func card2(o fyne.CanvasObject) fyne.CanvasObject { return container.NewPadded(o) }
-
-// minHeight lays out its objects stacked, at least h tall.
-type minHeight struct{ h float32 }
-
-func (m *minHeight) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	s := fyne.NewSize(0, m.h)
-	for _, o := range objs {
-		s = s.Max(o.MinSize())
-	}
-	return s
-}
-
-func (m *minHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	for _, o := range objs {
-		o.Move(fyne.NewPos(0, 0))
-		o.Resize(size)
-	}
+	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.Wrapping = fyne.TextWrapWord
+	return l
 }
 
 // showDesk shows the desk for the counter in c.counter.
@@ -200,7 +159,7 @@ func (c *Console) showDesk(msg string) {
 	c.closing = false
 	c.w.SetContent(c.desk.root)
 	c.renderDesk()
-	setMessage(c.desk.msg, msg, false)
+	c.setMessage(c.desk.msg, msg, false)
 }
 
 // current returns the ticket at the counter, or nil.
@@ -262,12 +221,11 @@ func (c *Console) renderDesk() {
 		d.pause.SetText(withKey(tr("Pause"), keyPause))
 		d.pause.SetIcon(theme.MediaPauseIcon())
 	}
-	if c.fastTrack() {
-		d.register.Show()
-		enable(d.register, !c.busy && (called || serving) && cur.Protocol == "")
-	} else {
-		d.register.Hide()
+	// Hidden with their row, so that their keys do nothing elsewhere.
+	for _, o := range []fyne.CanvasObject{d.fastRow, d.register, d.print, d.save} {
+		show(o, c.fastTrack())
 	}
+	enable(d.register, !c.busy && (called || serving) && cur.Protocol == "")
 
 	switch {
 	case cur != nil:
@@ -276,7 +234,7 @@ func (c *Console) renderDesk() {
 		show(d.priority, cur.Priority)
 		st := tr("Called — waiting for the citizen to come to the desk")
 		if cur.Recalls > 0 {
-			st = tr("Called again ({{.N}}) — waiting for the citizen", "N", cur.Recalls)
+			st = trn("Called again {{.N}} time — waiting for the citizen", cur.Recalls)
 		}
 		if serving {
 			st = tr("At the desk")
@@ -291,7 +249,7 @@ func (c *Console) renderDesk() {
 		d.number.Text = "—"
 		d.service.SetText(tr("Paused"))
 		d.priority.Hide()
-		d.status.SetText(tr("Press Resume to call again."))
+		d.status.SetText(tr("Press Resume (F9) to call again."))
 	default:
 		d.number.Text = "—"
 		d.service.SetText(tr("No ticket at the counter"))
@@ -300,21 +258,33 @@ func (c *Console) renderDesk() {
 		for _, s := range k.Services {
 			n += len(c.model.Waiting(s))
 		}
-		d.status.SetText(tr("{{.N}} waiting for your services — press Call next", "N", n))
+		if n == 0 {
+			d.status.SetText(tr("Nobody is waiting for these services yet."))
+		} else {
+			d.status.SetText(trn("{{.N}} waiting for these services — press Call next (F1)", n))
+		}
+	}
+	// Colours of canvas objects follow the theme's variant only if set
+	// again. The dash of an empty counter is a placeholder, not a number:
+	// muted.
+	d.bannerBG.FillColor = theme.Color(colorNameBanner)
+	d.timer.Color = theme.Color(theme.ColorNamePrimary)
+	d.number.Color = theme.Color(theme.ColorNameForeground)
+	if cur == nil {
+		d.number.Color = theme.Color(theme.ColorNamePlaceHolder)
 	}
 	d.number.Refresh()
-	if cur != nil && cur.Protocol != "" {
+	hasReceipt := cur != nil && cur.Protocol != ""
+	if hasReceipt {
 		d.protocol.SetText("✓ " + tr("Protocol no. {{.P}} — {{.Doc}}", "P", cur.Protocol, "Doc", cur.Document))
 		d.protocol.Show()
-		d.print.Show()
-		d.save.Show()
-		enable(d.print, !c.printing)
-		enable(d.save, !c.printing)
 	} else {
 		d.protocol.Hide()
-		d.print.Hide()
-		d.save.Hide()
 	}
+	// The receipt buttons keep their place at a fast-track counter, so
+	// that the actions do not move under the clerk's hand.
+	enable(d.print, hasReceipt && !c.printing)
+	enable(d.save, hasReceipt && !c.printing)
 	c.tickDesk()
 	c.renderSheetChoice(cur)
 	c.renderQueues()
@@ -328,7 +298,7 @@ func (c *Console) renderBanner() {
 	switch st := c.status; st.State {
 	case client.Disconnected:
 		d.bannerText.SetText(tr("Connection to the server lost at {{.T}} — reconnecting by itself. The queues shown may be out of date.",
-			"T", st.Since.Format("15:04:05")))
+			"T", c.inZone(st.Since).Format("15:04:05")))
 		d.banner.Show()
 	case client.Stopped:
 		if st.Err != nil && st.Err != client.ErrStreamClosed {
@@ -353,6 +323,7 @@ func (c *Console) tickDesk() {
 	cur := c.current()
 	if cur == nil {
 		d.waited.SetText("")
+		d.waited.Hide()
 		d.timer.Text = ""
 		d.timer.Refresh()
 		return
@@ -361,222 +332,15 @@ func (c *Console) tickDesk() {
 	if cur.CalledAt != nil {
 		calledAt = *cur.CalledAt
 	}
-	d.waited.SetText(tr("Waited {{.W}} (took the ticket at {{.T}})", "W", minutes(calledAt.Sub(cur.IssuedAt)), "T", cur.IssuedAt.In(now.Location()).Format("15:04")))
+	d.waited.SetText(tr("Waited {{.W}} (took the ticket at {{.T}})", "W", minutes(calledAt.Sub(cur.IssuedAt)), "T", c.clock(cur.IssuedAt)))
+	d.waited.Show()
 	switch {
 	case cur.Status == queue.StatusServing && cur.ServingAt != nil:
-		d.timer.Text = tr("Serving {{.T}}", "T", clock(now.Sub(*cur.ServingAt)))
+		d.timer.Text = tr("Serving {{.T}}", "T", timer(now.Sub(*cur.ServingAt)))
 	default:
-		d.timer.Text = tr("Called {{.T}} ago", "T", clock(now.Sub(calledAt)))
+		d.timer.Text = tr("Called {{.T}} ago", "T", timer(now.Sub(calledAt)))
 	}
 	d.timer.Refresh()
-}
-
-// renderSheetChoice offers the sheets of the services served, and turns
-// to the current ticket's service when one is called.
-func (c *Console) renderSheetChoice(cur *queue.TicketView) {
-	d := &c.desk
-	ids := slices.Clone(c.counter.Services)
-	if cur != nil && !slices.Contains(ids, cur.Service) {
-		ids = append(ids, cur.Service)
-	}
-	names := make([]string, len(ids))
-	for i, id := range ids {
-		names[i] = c.serviceName(id)
-	}
-	d.sheetIDs = ids
-	d.sheetFor.Options = names
-	want := d.sheetFor.SelectedIndex()
-	if cur != nil {
-		want = slices.Index(ids, cur.Service)
-	}
-	if want < 0 || want >= len(ids) {
-		want = 0
-	}
-	if len(ids) == 0 {
-		d.sheetFor.ClearSelected()
-	} else if d.sheetFor.SelectedIndex() != want || d.sheetFor.Selected != names[want] {
-		d.sheetFor.SetSelectedIndex(want) // calls renderSheet
-	}
-	d.sheetFor.Refresh()
-	c.renderSheet()
-}
-
-func (c *Console) renderSheet() {
-	d := &c.desk
-	i := d.sheetFor.SelectedIndex()
-	src := ""
-	if i >= 0 && i < len(d.sheetIDs) {
-		if v := c.serviceView(d.sheetIDs[i]); v != nil {
-			src = v.Info
-		}
-		if src == "" {
-			src = tr("*The back office has not written a sheet for this service yet.*")
-		}
-	}
-	if src != d.sheetSrc {
-		d.sheetSrc = src
-		d.sheet.ParseMarkdown(keepLineBreaks(src))
-	}
-}
-
-// keepLineBreaks makes every line of a sheet its own paragraph, as the
-// back office writes them (an Italian line, then its English one), instead
-// of Markdown's joining them; lists and blank lines stay as they are.
-func keepLineBreaks(md string) string {
-	lines := strings.Split(md, "\n")
-	var b strings.Builder
-	for i, l := range lines {
-		b.WriteString(l)
-		b.WriteString("\n")
-		if i+1 < len(lines) && prose(l) && prose(lines[i+1]) {
-			b.WriteString("\n")
-		}
-	}
-	return b.String()
-}
-
-// prose reports whether a line is a paragraph's text (not blank, not a
-// list item, heading or quote).
-func prose(line string) bool {
-	t := strings.TrimSpace(line)
-	if t == "" {
-		return false
-	}
-	for _, p := range []string{"- ", "* ", "+ ", "#", ">", "1.", "2.", "3.", "4.", "5.", "6.", "7.", "8.", "9."} {
-		if strings.HasPrefix(t, p) {
-			return false
-		}
-	}
-	return true
-}
-
-func (c *Console) serviceView(id string) *queue.ServiceView {
-	for _, s := range c.services() {
-		if s.ID == id {
-			return &s
-		}
-	}
-	return nil
-}
-
-// renderQueues lists, for each service served, how many wait, the oldest
-// wait and the next numbers in the order they will be called.
-func (c *Console) renderQueues() {
-	d := &c.desk
-	now := c.opt.Now()
-	var objs []fyne.CanvasObject
-	for _, id := range c.counter.Services {
-		w := c.model.Waiting(id)
-		title := widget.NewLabelWithStyle(c.serviceName(id), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		var line string
-		if len(w) == 0 {
-			line = tr("nobody waiting")
-		} else {
-			oldest := w[0].IssuedAt
-			for _, t := range w {
-				if t.IssuedAt.Before(oldest) {
-					oldest = t.IssuedAt
-				}
-			}
-			line = tr("{{.N}} waiting · oldest {{.W}}", "N", len(w), "W", minutes(now.Sub(oldest)))
-			if v := c.serviceView(id); v != nil && v.TargetWait > 0 && now.Sub(oldest) > v.TargetWait.D() {
-				line += " · " + tr("over target")
-			}
-		}
-		info := widget.NewLabel(line)
-		objs = append(objs, title, info)
-		if len(w) > 0 {
-			var nums []string
-			for i, t := range w {
-				if i == 6 {
-					nums = append(nums, "…")
-					break
-				}
-				n := t.Number
-				if t.Priority {
-					n = "★" + n
-				}
-				nums = append(nums, n)
-			}
-			next := widget.NewLabel(tr("Next: {{.List}}", "List", strings.Join(nums, "  ")))
-			next.Wrapping = fyne.TextWrapWord
-			objs = append(objs, next)
-		}
-	}
-	if len(objs) == 0 {
-		objs = append(objs, widget.NewLabel(tr("No services chosen.")))
-	}
-	d.queues.Objects = objs
-	d.queues.Refresh()
-}
-
-// renderNoShows lists the no-shows of the services served that the server
-// would still put back in the queue (within the office's reactivate
-// window), newest first, each with a button that does it. It runs with the
-// timers too, so a no-show leaves the list when its window closes; the
-// buttons are made again only when the list changes, so a button reached
-// with Tab keeps the focus.
-func (c *Console) renderNoShows() {
-	d := &c.desk
-	if c.counter == nil {
-		return
-	}
-	now, window := c.opt.Now(), c.reactivateWindow()
-	var ns []queue.TicketView
-	for _, t := range c.model.Tickets {
-		if t.Status != queue.StatusNoShow || t.NoShowAt == nil || !slices.Contains(c.counter.Services, t.Service) {
-			continue
-		}
-		if window > 0 && now.Sub(*t.NoShowAt) > window {
-			continue // the server would refuse it: reactivate_expired
-		}
-		ns = append(ns, t)
-	}
-	slices.SortFunc(ns, func(a, b queue.TicketView) int { return b.NoShowAt.Compare(*a.NoShowAt) })
-	if len(ns) > 6 {
-		ns = ns[:6]
-	}
-	ids := make([]string, len(ns))
-	for i, t := range ns {
-		ids[i] = t.ID + "@" + t.NoShowAt.String()
-	}
-	on := !c.busy && c.counter.State != queue.CounterClosed
-	if slices.Equal(ids, d.noShowIDs) && d.noShows.Objects != nil {
-		for _, b := range d.reactivate {
-			enable(b, on)
-		}
-		return
-	}
-	d.noShowIDs = ids
-	d.reactivate = map[string]*keyButton{}
-	var objs []fyne.CanvasObject
-	for _, t := range ns {
-		id, number := t.ID, t.Number
-		b := c.newButton(tr("{{.N}} (no-show at {{.T}}) — back in the queue", "N", t.Number, "T", t.NoShowAt.In(now.Location()).Format("15:04")),
-			theme.ViewRefreshIcon(), func() { c.doReactivate(id, number) })
-		b.Alignment = widget.ButtonAlignLeading
-		enable(b, on)
-		d.reactivate[t.Number] = b
-		objs = append(objs, b)
-	}
-	if len(objs) == 0 {
-		objs = append(objs, widget.NewLabel(tr("None.")))
-	}
-	d.noShows.Objects = objs
-	d.noShows.Refresh()
-}
-
-// reactivateWindow is how long after a no-show the server still puts the
-// ticket back in its queue: the office's rule, from the live model or the
-// login's snapshot; 0 if neither says.
-func (c *Console) reactivateWindow() time.Duration {
-	if w := c.model.ReactivateWindow.D(); w > 0 {
-		return w
-	}
-	if c.snap != nil {
-		return c.snap.ReactivateWindow.D()
-	}
-	return 0
 }
 
 func enable(w fyne.Disableable, on bool) {
@@ -607,8 +371,8 @@ func minutes(d time.Duration) string {
 	return tr("{{.H}} h {{.M}} min", "H", m/60, "M", m%60)
 }
 
-// clock formats a running timer: 4:07, 1:02:33.
-func clock(d time.Duration) string {
+// timer formats a running timer: 4:07, 1:02:33.
+func timer(d time.Duration) string {
 	if d < 0 {
 		d = 0
 	}
@@ -645,12 +409,6 @@ func (c *Console) doFinish() {
 	c.act(func(ctx context.Context, k string) (*queue.Result, error) {
 		return c.cl.Finish(ctx, k, queue.OutcomeResolved, "", "")
 	}, nil)
-}
-
-func (c *Console) doReactivate(id, number string) {
-	c.act(func(ctx context.Context, k string) (*queue.Result, error) { return c.cl.Reactivate(ctx, k, id) }, func(*queue.Result) {
-		c.say(tr("{{.N}} is back in its queue, at its original place.", "N", number), false)
-	})
 }
 
 func (c *Console) doPauseResume() {

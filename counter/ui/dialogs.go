@@ -1,106 +1,95 @@
 package ui
 
 import (
-	"bytes"
 	"context"
-	"fmt"
-	"os"
-	"os/exec"
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"turno/server/queue"
 )
 
-// The dialogs are overlays built from our own widgets, so that tests reach
-// their fields and buttons like any other, and Escape or Cancel leaves
-// everything as it was.
+// keyCancel is Escape as its key is labelled.
+const keyCancel fyne.KeyName = "Esc"
+
+// keyConfirm is Enter as the keyboards of the console's language label it.
+func keyConfirm() fyne.KeyName { return fyne.KeyName(tr("Enter")) }
 
 type forwardDialog struct {
-	caseRef *widget.Entry
-	note    *widget.Entry
-	confirm *widget.Button
+	caseRef *keyEntry
+	note    *keyEntry
+	confirm *keyButton
 	msg     *widget.Label
 }
 
 type transferDialog struct {
-	service *widget.Select
+	list    *choiceList
 	ids     []string
-	toBack  *widget.Check
-	confirm *widget.Button
+	toBack  *keyCheck
+	confirm *keyButton
+	msg     *widget.Label
 }
 
 type registerDialog struct {
-	document *widget.Entry
-	confirm  *widget.Button
+	document *keyEntry
+	confirm  *keyButton
 	msg      *widget.Label
+}
+
+type reactivateDialog struct {
+	list    *choiceList
+	tickets []queue.TicketView
+	confirm *keyButton
+	msg     *widget.Label
 }
 
 // dialogs holds the widgets of the open dialog, for the tests.
 type dialogs struct {
-	forward  forwardDialog
-	transfer transferDialog
-	register registerDialog
-	cancel   *widget.Button
+	forward    forwardDialog
+	transfer   transferDialog
+	register   registerDialog
+	reactivate reactivateDialog
+	cancel     *keyButton
 }
 
-// showModal shows content over the window with a title, a confirm button
-// and a cancel button.
-func (c *Console) showModal(title string, content fyne.CanvasObject, confirm *widget.Button, focus fyne.Focusable) {
-	c.hideModal()
-	cancel := widget.NewButtonWithIcon(tr("Cancel"), theme.CancelIcon(), c.hideModal)
-	c.dlg.cancel = cancel
-	confirm.Importance = widget.HighImportance
-	box := container.NewBorder(
-		widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		container.NewHBox(confirm, cancel), nil, nil, content)
-	pop := widget.NewModalPopUp(container.NewGridWrap(fyne.NewSize(520, 320), container.NewPadded(box)), c.w.Canvas())
-	c.modal = pop
-	pop.Show()
-	if focus != nil {
-		c.w.Canvas().Focus(focus)
-	}
+// tooLong says that a text is over the server's limit.
+func tooLong(what string, n, most int) string {
+	return tr("{{.What}} is too long: {{.N}} characters, at most {{.Max}}. Shorten it, please.", "What", what, "N", n, "Max", most)
 }
 
-// hideModal closes the open dialog, if any.
-func (c *Console) hideModal() {
-	if p, ok := c.modal.(*widget.PopUp); ok {
-		p.Hide()
-	}
-	c.modal = nil
-}
-
-// escape closes dialogs with the Escape key.
-func (c *Console) escape(ev *fyne.KeyEvent) bool {
-	if ev.Name == fyne.KeyEscape && c.modal != nil {
-		c.hideModal()
-		return true
-	}
-	return false
-}
-
+// showForward asks for the case reference and a note, and closes the
+// ticket as forwarded to the back office (F6).
 func (c *Console) showForward() {
 	if c.desk.forward.Disabled() {
 		return
 	}
 	f := &c.dlg.forward
-	f.caseRef = widget.NewEntry()
-	f.caseRef.SetPlaceHolder("ANA-2026-118")
-	f.note = widget.NewMultiLineEntry()
-	f.note.SetPlaceHolder(tr("What the back office needs to know"))
-	f.note.Wrapping = fyne.TextWrapWord
+	// The field starts empty: an example inside it would look like a
+	// value already filled in, so the example is said beside it.
+	f.caseRef = c.newEntry(false)
+	f.note = c.newEntry(true)
+	f.note.SetMinRowsVisible(4)
 	f.msg = newMessage()
-	f.confirm = widget.NewButtonWithIcon(tr("Forward"), theme.MailForwardIcon(), func() {
+	f.confirm = c.newButton(withKey(tr("Forward"), keyConfirm()), theme.MailForwardIcon(), func() {
 		ref := strings.TrimSpace(f.caseRef.Text)
 		if ref == "" {
-			setMessage(f.msg, tr("The case reference is needed, so the back office finds the file."), true)
+			c.setMessage(f.msg, tr("The case reference is needed, so the back office finds the file."), true)
+			c.w.Canvas().Focus(f.caseRef)
 			return
 		}
 		note := strings.TrimSpace(f.note.Text)
+		switch {
+		case len(ref) > queue.MaxCaseRef:
+			c.setMessage(f.msg, tooLong(tr("The case reference"), len(ref), queue.MaxCaseRef), true)
+			c.w.Canvas().Focus(f.caseRef)
+			return
+		case len(note) > queue.MaxNote:
+			c.setMessage(f.msg, tooLong(tr("The note"), len(note), queue.MaxNote), true)
+			c.w.Canvas().Focus(f.note)
+			return
+		}
 		c.hideModal()
 		c.act(func(ctx context.Context, k string) (*queue.Result, error) {
 			return c.cl.Finish(ctx, k, queue.OutcomeForwarded, ref, note)
@@ -110,13 +99,55 @@ func (c *Console) showForward() {
 			}
 		})
 	})
-	f.caseRef.OnSubmitted = func(string) { f.confirm.OnTapped() }
-	form := container.NewVBox(
-		widget.NewLabel(tr("Case reference")), f.caseRef,
-		widget.NewLabel(tr("Note")), f.note, f.msg)
-	c.showModal(tr("Forward to the back office"), form, f.confirm, f.caseRef)
+	form := newRows(
+		field(tr("Case reference"), f.caseRef),
+		hint(tr("The back office's file number, for example ANA-2026-118.")),
+		field(tr("Note for the back office (optional)"), f.note),
+		hint(tr("Tab moves to the next field. Enter forwards; in the note, Ctrl+Enter. Esc cancels.")),
+		f.msg)
+	c.showModal(dialogSpec{title: tr("Forward to the back office"), content: form, confirm: f.confirm, focus: f.caseRef})
 }
 
+// showRegister asks what the citizen delivered and registers it with a
+// protocol number (F8, fast-track counter).
+func (c *Console) showRegister() {
+	if c.desk.register.Disabled() || !c.desk.register.Visible() {
+		return
+	}
+	r := &c.dlg.register
+	r.document = c.newEntry(false)
+	r.msg = newMessage()
+	r.confirm = c.newButton(withKey(tr("Register"), keyConfirm()), theme.DocumentCreateIcon(), func() {
+		doc := strings.TrimSpace(r.document.Text)
+		if doc == "" {
+			c.setMessage(r.msg, tr("Describe the document in a few words."), true)
+			c.w.Canvas().Focus(r.document)
+			return
+		}
+		if len(doc) > queue.MaxDocument {
+			c.setMessage(r.msg, tooLong(tr("The description"), len(doc), queue.MaxDocument), true)
+			c.w.Canvas().Focus(r.document)
+			return
+		}
+		c.hideModal()
+		c.act(func(ctx context.Context, k string) (*queue.Result, error) {
+			return c.cl.Register(ctx, k, doc)
+		}, func(res *queue.Result) {
+			if res.Ticket != nil {
+				c.say(tr("Registered with protocol number {{.P}}. Print the receipt for the citizen (F10), then finish.", "P", res.Ticket.Protocol), false)
+			}
+		})
+	})
+	form := newRows(
+		field(tr("Document"), r.document),
+		hint(tr("What the citizen delivered, in a few words: for example, change of residence application.")),
+		hint(tr("Enter registers it. Esc cancels.")),
+		r.msg)
+	c.showModal(dialogSpec{title: tr("Register the delivered document"), content: form, confirm: r.confirm, focus: r.document})
+}
+
+// showTransfer moves the ticket to another service's queue (F7): the
+// service by its number or letter, then Enter.
 func (c *Console) showTransfer() {
 	if c.desk.transfer.Disabled() {
 		return
@@ -124,20 +155,27 @@ func (c *Console) showTransfer() {
 	t := &c.dlg.transfer
 	cur := c.current()
 	t.ids = nil
-	var names []string
+	var prefixes, names []string
 	for _, s := range c.services() {
 		if cur != nil && s.ID == cur.Service {
 			continue
 		}
 		t.ids = append(t.ids, s.ID)
+		prefixes = append(prefixes, s.Prefix)
 		names = append(names, c.serviceName(s.ID))
 	}
-	t.service = widget.NewSelect(names, nil)
-	t.service.PlaceHolder = tr("Choose the service")
-	t.toBack = widget.NewCheck(tr("To the back of the queue (otherwise it keeps its arrival time)"), nil)
-	t.confirm = widget.NewButtonWithIcon(tr("Transfer"), theme.MailReplyIcon(), func() {
-		i := t.service.SelectedIndex()
+	letters := uniqueLetters(prefixes)
+	choices := make([]choice, len(t.ids))
+	for i := range t.ids {
+		choices[i] = choice{letter: letters[i], text: names[i]}
+	}
+	t.list = newChoiceList(choices, -1, c.relayout)
+	t.toBack = c.newCheck(tr("To the back of the queue (otherwise it keeps its arrival time)"), nil)
+	t.msg = newMessage()
+	t.confirm = c.newButton(withKey(tr("Transfer"), keyConfirm()), theme.MailReplyIcon(), func() {
+		i := t.list.selected
 		if i < 0 {
+			c.setMessage(t.msg, tr("Choose the service first: its number or letter."), true)
 			return
 		}
 		to, back := t.ids[i], t.toBack.Checked
@@ -150,94 +188,14 @@ func (c *Console) showTransfer() {
 			}
 		})
 	})
-	c.showModal(tr("Transfer to another service"), container.NewVBox(t.service, t.toBack), t.confirm, nil)
-}
-
-func (c *Console) showRegister() {
-	if c.desk.register.Disabled() || !c.desk.register.Visible() {
-		return
+	var content fyne.CanvasObject
+	if len(t.ids) == 0 {
+		content = widget.NewLabel(tr("This office has no other service."))
+	} else {
+		content = newRows(
+			hint(tr("Press the service's number or letter, then Enter. Esc cancels.")),
+			t.list.box, t.toBack, t.msg)
 	}
-	r := &c.dlg.register
-	r.document = widget.NewEntry()
-	r.document.SetPlaceHolder(tr("e.g. Change of residence application"))
-	r.msg = newMessage()
-	r.confirm = widget.NewButtonWithIcon(tr("Register"), theme.DocumentCreateIcon(), func() {
-		doc := strings.TrimSpace(r.document.Text)
-		if doc == "" {
-			setMessage(r.msg, tr("Describe the document in a few words."), true)
-			return
-		}
-		c.hideModal()
-		c.act(func(ctx context.Context, k string) (*queue.Result, error) {
-			return c.cl.Register(ctx, k, doc)
-		}, func(res *queue.Result) {
-			if res.Ticket != nil {
-				c.say(tr("Registered with protocol number {{.P}}. Print the receipt for the citizen, then finish.", "P", res.Ticket.Protocol), false)
-			}
-		})
-	})
-	r.document.OnSubmitted = func(string) { r.confirm.OnTapped() }
-	c.showModal(tr("Register the delivered document"),
-		container.NewVBox(widget.NewLabel(tr("Document")), r.document, r.msg), r.confirm, r.document)
-}
-
-// receipt fetches the current ticket's receipt and hands it to use. Print
-// and Save stay disabled until it is done, so a double click prints one
-// receipt, not two.
-func (c *Console) receipt(use func(ctx context.Context, t queue.Ticket, pdf []byte) (string, error)) {
-	cur := c.current()
-	if cur == nil || cur.Protocol == "" || c.opt.Receipts == nil || c.printing {
-		return
-	}
-	t := cur.Ticket
-	var done string
-	c.printing = true
-	c.renderDesk()
-	c.run(func(ctx context.Context) error {
-		pdf, err := c.opt.Receipts.ReceiptPDF(ctx, t.ID)
-		if err != nil {
-			return fmt.Errorf("receipt of %s: %w", t.Number, err)
-		}
-		done, err = use(ctx, t, pdf)
-		return err
-	}, func(err error) {
-		c.printing = false
-		c.renderDesk()
-		if err != nil {
-			msg, _ := explain(err)
-			c.say(msg, true)
-			return
-		}
-		c.say(done, false)
-	})
-}
-
-// doPrint sends the receipt to the printer with lp (CUPS).
-func (c *Console) doPrint() {
-	c.receipt(func(ctx context.Context, t queue.Ticket, pdf []byte) (string, error) {
-		args := []string{"-t", "Ricevuta " + t.Protocol}
-		if c.opt.Printer != "" {
-			args = append(args, "-d", c.opt.Printer)
-		}
-		cmd := exec.CommandContext(ctx, "lp", args...)
-		cmd.Stdin = bytes.NewReader(pdf)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return "", fmt.Errorf("%s: %w", strings.TrimSpace(string(out)), err)
-		}
-		return tr("Receipt {{.P}} sent to the printer.", "P", t.Protocol), nil
-	})
-}
-
-// doSave writes the receipt to the receipts folder.
-func (c *Console) doSave() {
-	c.receipt(func(ctx context.Context, t queue.Ticket, pdf []byte) (string, error) {
-		path := c.receiptPath(&t)
-		if err := os.MkdirAll(c.opt.ReceiptDir, 0o755); err != nil {
-			return "", fmt.Errorf("receipts folder: %w", err)
-		}
-		if err := os.WriteFile(path, pdf, 0o644); err != nil {
-			return "", fmt.Errorf("save the receipt: %w", err)
-		}
-		return tr("Receipt saved in {{.Path}}.", "Path", path), nil
-	})
+	c.showModal(dialogSpec{title: tr("Transfer to another service"), content: content, confirm: t.confirm,
+		key: t.list.key, rune: t.list.typed})
 }

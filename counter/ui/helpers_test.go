@@ -9,10 +9,12 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"turno/server/client"
+	"turno/server/config"
 	"turno/server/officetest"
 	"turno/server/queue"
 )
@@ -31,16 +33,29 @@ func TestMain(m *testing.M) {
 // main goroutine, taken by Do and by every tap and read of the tests, as
 // the real driver runs everything on one goroutine.
 type desk struct {
-	t   *testing.T
-	o   *officetest.Office
-	app fyne.App
-	mu  sync.Mutex
+	t    *testing.T
+	o    *officetest.Office
+	app  fyne.App
+	mu   sync.Mutex
+	size fyne.Size // of the windows opened next
+	lang string    // of the service names in the consoles opened next
 }
 
 func newDesk(t *testing.T, now time.Time) *desk {
 	t.Helper()
-	d := &desk{t: t, app: test.NewTempApp(t)}
-	d.o = officetest.Start(t, now)
+	cfg, err := config.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newDeskWith(t, cfg, now)
+}
+
+// newDeskWith runs an office with cfg instead of the demo's.
+func newDeskWith(t *testing.T, cfg *config.Config, now time.Time) *desk {
+	t.Helper()
+	d := &desk{t: t, app: test.NewTempApp(t), size: WindowSize}
+	d.app.Settings().SetTheme(Theme())
+	d.o = officetest.StartWith(t, cfg, officetest.NewClock(now))
 	return d
 }
 
@@ -76,9 +91,15 @@ func (d *desk) consoleAt(addr string, opt Options) *console {
 	var w fyne.Window
 	d.do(func() {
 		w = d.app.NewWindow("counter")
-		w.Resize(fyne.NewSize(1280, 800))
+		w.Resize(d.size)
 	})
-	opt.Client, opt.Window, opt.Do, opt.Now = cl, w, d.do, d.o.Clock.Now
+	opt.Client, opt.Window, opt.Do = cl, w, d.do
+	if opt.Now == nil {
+		opt.Now = d.o.Clock.Now
+	}
+	if opt.Lang == "" {
+		opt.Lang = d.lang
+	}
 	if opt.Tick == 0 {
 		opt.Tick = 50 * time.Millisecond
 	}
@@ -143,7 +164,7 @@ func label(b button) string {
 	return fmt.Sprintf("%T", b)
 }
 
-func (c *console) typeIn(e *widget.Entry, s string) {
+func (c *console) typeIn(e interface{ SetText(string) }, s string) {
 	c.d.do(func() { e.SetText(s) })
 }
 
@@ -156,14 +177,57 @@ func (c *console) key(k fyne.KeyName) {
 	c.d.do(func() { c.press(k) })
 }
 
-// press types a key as the desktop driver delivers it: to the focused
-// widget if there is one, else to the window's handler. Call it inside do.
+// press types a key as the desktop driver delivers it (Fyne's
+// internal/driver/glfw, processKeyPressed): Tab moves the focus unless the
+// focused widget takes tabs; other keys go to the focused widget if there
+// is one, else to the window's handler. Call it inside do.
 func (c *console) press(k fyne.KeyName) {
+	cv := c.w.Canvas()
+	if k == fyne.KeyTab {
+		if t, ok := cv.Focused().(fyne.Tabbable); !ok || !t.AcceptsTab() {
+			cv.FocusNext()
+			return
+		}
+	}
 	ev := &fyne.KeyEvent{Name: k}
-	if f := c.w.Canvas().Focused(); f != nil {
+	if f := cv.Focused(); f != nil {
 		f.TypedKey(ev)
-	} else if h := c.w.Canvas().OnTypedKey(); h != nil {
+	} else if h := cv.OnTypedKey(); h != nil {
 		h(ev)
+	}
+}
+
+// pressCtrl types Ctrl and a key as the desktop driver delivers it: a
+// shortcut, to the focused widget if it takes shortcuts, else to the
+// window. Call it inside do.
+func (c *console) pressCtrl(k fyne.KeyName) {
+	cv := c.w.Canvas()
+	sc := &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierControl}
+	if f, ok := cv.Focused().(fyne.Shortcutable); ok {
+		f.TypedShortcut(sc)
+		return
+	}
+	cv.(fyne.Shortcutable).TypedShortcut(sc)
+}
+
+// typeRunes types characters as the driver delivers them: to the focused
+// widget, else to the window's handler. Call it inside do.
+func (c *console) typeRunes(s string) {
+	cv := c.w.Canvas()
+	for _, r := range s {
+		if f := cv.Focused(); f != nil {
+			f.TypedRune(r)
+		} else if h := cv.OnTypedRune(); h != nil {
+			h(r)
+		}
+	}
+}
+
+// keys presses each key in turn, once the previous action is answered.
+func (c *console) keys(ks ...fyne.KeyName) {
+	c.d.t.Helper()
+	for _, k := range ks {
+		c.key(k)
 	}
 }
 
@@ -199,7 +263,7 @@ func (c *console) openWith(services ...string) {
 	c.d.t.Helper()
 	c.d.do(func() {
 		for id, ch := range c.open.checks {
-			ch.SetChecked(contains(services, id))
+			ch.check.SetChecked(contains(services, id))
 		}
 	})
 	c.tap(c.open.submit)

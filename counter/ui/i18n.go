@@ -25,11 +25,24 @@ func tr(key string, kv ...any) string {
 	if len(kv) == 0 {
 		return lang.L(key)
 	}
-	data := make(map[string]any, len(kv)/2)
+	return lang.L(key, values(kv))
+}
+
+// trn translates a string whose words depend on the count n ("1 person
+// waiting", "3 people waiting"): the tables give its plural forms, and n is
+// the value N.
+func trn(key string, n int, kv ...any) string {
+	data := values(kv)
+	data["N"] = n
+	return lang.N(key, n, data)
+}
+
+func values(kv []any) map[string]any {
+	data := make(map[string]any, len(kv)/2+1)
 	for i := 0; i+1 < len(kv); i += 2 {
 		if k, ok := kv[i].(string); ok {
 			data[k] = kv[i+1]
 		}
 	}
-	return lang.L(key, data)
+	return data
 }

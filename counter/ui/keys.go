@@ -2,84 +2,252 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 )
 
-// The function keys must work wherever the focus is on the desk. Fyne hands
-// a key to the window's handler (Canvas.SetOnTypedKey) only while no widget
-// has focus: a select the clerk clicked, or a button reached with Tab, keeps
-// the focus and would swallow F1–F9. Canvas shortcuts do not help either:
-// the desktop driver builds a shortcut only for keys with a modifier. So
-// every focusable widget of the desk passes the function keys to the
-// console before its own handling.
+// Every action of the console has a key, and every key works wherever the
+// focus is. Fyne hands a key to the window's handler (Canvas.SetOnTypedKey)
+// only while no widget has focus: a select the clerk clicked, a button
+// reached with Tab or an entry keeps the focus and would swallow F1-F12,
+// Escape and Enter. Canvas shortcuts do not help either: the desktop driver
+// builds a shortcut only for keys with a modifier. So every focusable widget
+// of the console passes the keys it has no use for to handleKey, where the
+// console decides what they do on the screen or dialog showing.
 
-// keyButton is a button that passes the function keys to the console.
-type keyButton struct {
-	widget.Button
-	fkey func(*fyne.KeyEvent) bool
+// Keyboard shortcuts on the desk: function keys a clerk can hit without
+// looking.
+const (
+	keyNext       = fyne.KeyF1
+	keyRecall     = fyne.KeyF2
+	keyNoShow     = fyne.KeyF3
+	keyStart      = fyne.KeyF4
+	keyFinish     = fyne.KeyF5
+	keyForward    = fyne.KeyF6
+	keyTransfer   = fyne.KeyF7
+	keyRegister   = fyne.KeyF8
+	keyPause      = fyne.KeyF9
+	keyPrint      = fyne.KeyF10
+	keySave       = fyne.KeyF11
+	keyReactivate = fyne.KeyF12
+)
+
+func isFunctionKey(k fyne.KeyName) bool {
+	switch k {
+	case fyne.KeyF1, fyne.KeyF2, fyne.KeyF3, fyne.KeyF4, fyne.KeyF5, fyne.KeyF6,
+		fyne.KeyF7, fyne.KeyF8, fyne.KeyF9, fyne.KeyF10, fyne.KeyF11, fyne.KeyF12:
+		return true
+	}
+	return false
 }
 
-// newButton makes a desk button that lets the function keys through.
+func isEnter(k fyne.KeyName) bool { return k == fyne.KeyReturn || k == fyne.KeyEnter }
+
+// withKey shows an action's key on its button.
+func withKey(label string, k fyne.KeyName) string { return label + "  [" + string(k) + "]" }
+
+// handleKey runs what a key does where the clerk is and reports whether it
+// did something. In a dialog Escape cancels, Enter confirms and the
+// dialog's own keys choose; function keys do nothing behind a dialog, so a
+// key hit while typing a note never calls a citizen.
+func (c *Console) handleKey(ev *fyne.KeyEvent) bool {
+	if m := c.modal; m != nil {
+		switch {
+		case ev.Name == fyne.KeyEscape:
+			c.hideModal()
+			return true
+		case isEnter(ev.Name):
+			m.submit()
+			return true
+		case m.key != nil && m.key(ev):
+			return true
+		}
+		return isFunctionKey(ev.Name)
+	}
+	switch c.screen {
+	case screenDesk:
+		return c.functionKey(ev)
+	case screenOpen:
+		switch {
+		case isEnter(ev.Name):
+			c.doOpen()
+			return true
+		case ev.Name == fyne.KeyEscape && c.open.back.Visible():
+			c.showDesk("")
+			return true
+		}
+	case screenLogin:
+		if isEnter(ev.Name) {
+			c.doLogin()
+			return true
+		}
+	}
+	return false
+}
+
+// handleRune gives a typed character to the open dialog (the transfer's
+// service letters and numbers) when no entry takes it.
+func (c *Console) handleRune(r rune) bool {
+	if m := c.modal; m != nil && m.rune != nil {
+		return m.rune(r)
+	}
+	return false
+}
+
+// functionKey runs the desk action of a function key and reports whether
+// ev was one.
+func (c *Console) functionKey(ev *fyne.KeyEvent) bool {
+	d := &c.desk
+	switch ev.Name {
+	case keyReactivate:
+		c.showReactivate()
+		return true
+	case keyPrint, keySave:
+		if c.fastTrack() && (d.print.Disabled() && !c.printing) {
+			c.say(tr("There is no receipt to print or save: register the document first (F8)."), false)
+			return true
+		}
+	}
+	b := map[fyne.KeyName]*keyButton{
+		keyNext: d.next, keyRecall: d.recall, keyNoShow: d.noShow, keyStart: d.start, keyFinish: d.finish,
+		keyForward: d.forward, keyTransfer: d.transfer, keyRegister: d.register, keyPause: d.pause,
+		keyPrint: d.print, keySave: d.save,
+	}[ev.Name]
+	if b == nil {
+		return false
+	}
+	if !b.Disabled() && b.Visible() {
+		b.OnTapped()
+	}
+	return true
+}
+
+// keyButton is a button that Enter presses too, and that passes the other
+// keys to the console.
+type keyButton struct {
+	widget.Button
+	c *Console
+}
+
+// newButton makes a button of the console.
 func (c *Console) newButton(label string, icon fyne.Resource, tapped func()) *keyButton {
-	b := &keyButton{fkey: c.functionKey}
+	b := &keyButton{c: c}
 	b.Text, b.Icon, b.OnTapped = label, icon, tapped
 	b.ExtendBaseWidget(b)
 	return b
 }
 
-// TypedKey runs a function key's action, or does what a button does.
+// TypedKey presses the button with Enter or Space, or gives the key to the
+// console.
 func (b *keyButton) TypedKey(ev *fyne.KeyEvent) {
-	if b.fkey(ev) {
+	if isEnter(ev.Name) || ev.Name == fyne.KeySpace {
+		if !b.Disabled() && b.OnTapped != nil {
+			b.OnTapped()
+		}
+		return
+	}
+	if b.c.handleKey(ev) {
 		return
 	}
 	b.Button.TypedKey(ev)
 }
 
-// keySelect is a select that passes the function keys to the console.
+// TypedRune gives the character to the open dialog.
+func (b *keyButton) TypedRune(r rune) { b.c.handleRune(r) }
+
+// keySelect is a select that passes the keys it does not use to the
+// console.
 type keySelect struct {
 	widget.Select
-	fkey func(*fyne.KeyEvent) bool
+	c *Console
 }
 
-// newSelect makes a desk select that lets the function keys through.
+// newSelect makes a select of the console.
 func (c *Console) newSelect(changed func(string)) *keySelect {
-	s := &keySelect{fkey: c.functionKey}
+	s := &keySelect{c: c}
 	s.OnChanged = changed
 	s.ExtendBaseWidget(s)
 	return s
 }
 
-// TypedKey runs a function key's action, or does what a select does.
+// TypedKey gives the key to the console, or does what a select does.
 func (s *keySelect) TypedKey(ev *fyne.KeyEvent) {
-	if s.fkey(ev) {
+	if s.c.handleKey(ev) {
 		return
 	}
 	s.Select.TypedKey(ev)
 }
 
-// typedKey gets the keys typed while nothing has focus.
-func (c *Console) typedKey(ev *fyne.KeyEvent) {
-	if c.escape(ev) {
-		return
-	}
-	c.functionKey(ev)
+// keyCheck is a check box that passes the keys it does not use to the
+// console.
+type keyCheck struct {
+	widget.Check
+	c *Console
 }
 
-// functionKey runs the action of a function key and reports whether ev was
-// one. They do nothing while a dialog is open, so a key hit by mistake while
-// typing a note never calls a citizen.
-func (c *Console) functionKey(ev *fyne.KeyEvent) bool {
-	d := &c.desk
-	b := map[fyne.KeyName]*keyButton{
-		keyNext: d.next, keyRecall: d.recall, keyNoShow: d.noShow, keyStart: d.start, keyFinish: d.finish,
-		keyForward: d.forward, keyTransfer: d.transfer, keyRegister: d.register, keyPause: d.pause,
-	}[ev.Name]
-	if b == nil {
-		return false
+func (c *Console) newCheck(label string, changed func(bool)) *keyCheck {
+	k := &keyCheck{c: c}
+	k.Text, k.OnChanged = label, changed
+	k.ExtendBaseWidget(k)
+	return k
+}
+
+// TypedKey gives the key to the console.
+func (k *keyCheck) TypedKey(ev *fyne.KeyEvent) {
+	if !k.c.handleKey(ev) {
+		k.Check.TypedKey(ev)
 	}
-	if c.screen != screenDesk || c.modal != nil || b.Disabled() || !b.Visible() {
-		return true
+}
+
+// TypedRune toggles the check with Space, and gives other characters to the
+// open dialog.
+func (k *keyCheck) TypedRune(r rune) {
+	if r == ' ' {
+		k.Check.TypedRune(r)
+		return
 	}
-	b.OnTapped()
-	return true
+	k.c.handleRune(r)
+}
+
+// keyEntry is an entry whose Escape, function keys and (single line)
+// Enter go to the console. A multi-line entry keeps Enter for new lines:
+// Ctrl+Enter confirms its dialog instead, and Tab leaves it for the next
+// field instead of typing a tab.
+type keyEntry struct {
+	widget.Entry
+	c *Console
+}
+
+func (c *Console) newEntry(multiLine bool) *keyEntry {
+	e := &keyEntry{c: c}
+	e.MultiLine = multiLine
+	if multiLine {
+		e.Wrapping = fyne.TextWrapWord
+	}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// AcceptsTab is false: Tab moves to the next field, also from a note.
+func (e *keyEntry) AcceptsTab() bool { return false }
+
+// TypedKey gives Escape, function keys and a single line's Enter to the
+// console; the rest is typing.
+func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape || isFunctionKey(ev.Name) || (isEnter(ev.Name) && !e.MultiLine) {
+		if e.c.handleKey(ev) {
+			return
+		}
+	}
+	e.Entry.TypedKey(ev)
+}
+
+// TypedShortcut confirms the dialog with Ctrl+Enter (Cmd+Enter on a Mac).
+func (e *keyEntry) TypedShortcut(s fyne.Shortcut) {
+	if cs, ok := s.(*desktop.CustomShortcut); ok && isEnter(cs.KeyName) &&
+		cs.Modifier&(fyne.KeyModifierControl|fyne.KeyModifierSuper) != 0 {
+		e.c.handleKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		return
+	}
+	e.Entry.TypedShortcut(s)
 }

@@ -29,11 +29,9 @@ func (c *Console) buildLogin() {
 	l := &c.login
 	l.user = widget.NewEntry()
 	l.user.SetText(c.opt.User)
-	l.user.SetPlaceHolder("mario")
 	l.password = widget.NewPasswordEntry()
 	l.counter = widget.NewEntry()
 	l.counter.SetText(c.opt.Counter)
-	l.counter.SetPlaceHolder("1")
 	l.submit = widget.NewButtonWithIcon(tr("Log in"), theme.LoginIcon(), c.doLogin)
 	l.submit.Importance = widget.HighImportance
 	for _, e := range []*widget.Entry{l.user, l.password, l.counter} {
@@ -41,17 +39,15 @@ func (c *Console) buildLogin() {
 	}
 	l.msg = newMessage()
 
-	title := canvas.NewText(tr("Counter console"), theme.Color(theme.ColorNameForeground))
-	title.TextSize = 28
-	title.TextStyle.Bold = true
+	title := headline(tr("Counter console"))
 	sub := widget.NewLabel(tr("Turno — front office queue"))
 	form := widget.NewForm(
 		widget.NewFormItem(tr("User"), l.user),
 		widget.NewFormItem(tr("Password"), l.password),
 		widget.NewFormItem(tr("Counter"), l.counter),
 	)
-	box := container.NewVBox(title, sub, widget.NewSeparator(), form, l.submit, l.msg)
-	card := container.NewGridWrap(fyne.NewSize(440, 380), container.NewPadded(box))
+	box := newRows(title, sub, widget.NewSeparator(), form, l.submit, l.msg)
+	card := container.New(column{width: 460}, container.NewPadded(box))
 	bg := canvas.NewRectangle(color.Transparent)
 	l.root = container.NewStack(bg, container.NewCenter(card))
 }
@@ -61,7 +57,7 @@ func (c *Console) showLogin(msg string) {
 	c.login.password.SetText("")
 	c.login.submit.Enable()
 	c.w.SetContent(c.login.root)
-	setMessage(c.login.msg, msg, msg != "")
+	c.setMessage(c.login.msg, msg, msg != "")
 	if c.login.user.Text == "" {
 		c.w.Canvas().Focus(c.login.user)
 	} else {
@@ -80,11 +76,11 @@ func (c *Console) doLogin() {
 	password := c.login.password.Text
 	counter := strings.TrimSpace(c.login.counter.Text)
 	if user == "" || password == "" {
-		setMessage(c.login.msg, tr("Enter your user name and password."), true)
+		c.setMessage(c.login.msg, tr("Enter your user name and password."), true)
 		return
 	}
 	c.login.submit.Disable()
-	setMessage(c.login.msg, tr("Logging in…"), false)
+	c.setMessage(c.login.msg, tr("Logging in…"), false)
 	var (
 		sess *client.Session
 		snap *queue.Snapshot
@@ -102,7 +98,7 @@ func (c *Console) doLogin() {
 		c.login.submit.Enable()
 		if err != nil {
 			msg, _ := explain(err)
-			setMessage(c.login.msg, msg, true)
+			c.setMessage(c.login.msg, msg, true)
 			return
 		}
 		c.session, c.snap = sess, snap
@@ -161,6 +157,30 @@ func newMessage() *widget.Label {
 	return l
 }
 
+// setMessage shows msg in l, and lays the screen (and dialog) out again
+// for the lines it takes.
+func (c *Console) setMessage(l *widget.Label, msg string, isErr bool) {
+	setMessage(l, msg, isErr)
+	c.relayout()
+}
+
+// relayout lays out again what the window shows, after texts changed
+// their number of lines or widgets appeared: a container lays itself out
+// only when its size changes.
+func (c *Console) relayout() {
+	switch c.screen {
+	case screenLogin:
+		c.login.root.Refresh()
+	case screenOpen:
+		c.open.root.Refresh()
+	case screenDesk:
+		c.desk.root.Refresh()
+	}
+	if c.modal != nil {
+		c.modal.pop.Refresh()
+	}
+}
+
 func setMessage(l *widget.Label, msg string, isErr bool) {
 	if msg == "" {
 		l.SetText("")
@@ -173,6 +193,15 @@ func setMessage(l *widget.Label, msg string, isErr bool) {
 	}
 	l.SetText(msg)
 	l.Show()
+}
+
+// headline is a screen's title: a label, so that it lines up with the
+// labels under it.
+func headline(s string) *widget.Label {
+	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameHeadingText
+	l.Wrapping = fyne.TextWrapWord
+	return l
 }
 
 // spacer is a fixed gap.

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -17,41 +16,80 @@ import (
 // openScreen is where the clerk chooses the counter and today's services.
 type openScreen struct {
 	root     fyne.CanvasObject
-	title    *canvas.Text
+	title    *widget.Label
 	who      *widget.Label
-	counter  *widget.Select
+	counter  *keySelect
 	counters []queue.Counter // in the select's order
-	checks   map[string]*widget.Check
+	checks   map[string]*serviceCheck
 	list     *fyne.Container
-	submit   *widget.Button
-	back     *widget.Button // to the desk, when changing services
-	logout   *widget.Button
+	submit   *keyButton
+	back     *keyButton // to the desk, when changing services
+	logout   *keyButton
 	msg      *widget.Label
 }
 
+// serviceCheck is a service to tick: a check box and the service's name
+// beside it, which wraps when long (a check box's own text never wraps)
+// and ticks the box when clicked.
+type serviceCheck struct {
+	check *keyCheck
+	label *tapLabel
+	row   fyne.CanvasObject
+}
+
+func (c *Console) newServiceCheck(name string, checked bool) *serviceCheck {
+	s := &serviceCheck{check: c.newCheck("", nil)}
+	s.check.SetChecked(checked)
+	s.label = newTapLabel(name, func() { s.check.SetChecked(!s.check.Checked) })
+	s.row = container.NewBorder(nil, nil, s.check, nil, s.label)
+	return s
+}
+
+// tapLabel is a wrapping label that does something when clicked.
+type tapLabel struct {
+	widget.Label
+	tapped func()
+}
+
+func newTapLabel(text string, tapped func()) *tapLabel {
+	l := &tapLabel{tapped: tapped}
+	l.Text = text
+	l.Wrapping = fyne.TextWrapWord
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// Tapped runs the label's action.
+func (l *tapLabel) Tapped(*fyne.PointEvent) { l.tapped() }
+
 func (c *Console) buildOpen() {
 	o := &c.open
-	o.title = canvas.NewText(tr("Open the counter"), theme.Color(theme.ColorNameForeground))
-	o.title.TextSize = 24
-	o.title.TextStyle.Bold = true
+	o.title = headline(tr("Open the counter"))
 	o.who = widget.NewLabel("")
-	o.counter = widget.NewSelect(nil, func(string) { c.counterChosen() })
-	o.checks = map[string]*widget.Check{}
-	o.list = container.NewVBox()
-	o.submit = widget.NewButtonWithIcon(tr("Open the counter"), theme.ConfirmIcon(), c.doOpen)
+	o.who.Wrapping = fyne.TextWrapWord
+	o.counter = c.newSelect(func(string) { c.counterChosen() })
+	o.checks = map[string]*serviceCheck{}
+	o.list = newRows()
+	o.submit = c.newButton(withKey(tr("Open the counter"), keyConfirm()), theme.ConfirmIcon(), c.doOpen)
 	o.submit.Importance = widget.HighImportance
-	o.back = widget.NewButtonWithIcon(tr("Back to the desk"), theme.NavigateBackIcon(), func() { c.showDesk("") })
-	o.logout = widget.NewButtonWithIcon(tr("Log out"), theme.LogoutIcon(), c.doLogout)
+	o.back = c.newButton(withKey(tr("Back to the desk"), keyCancel), theme.NavigateBackIcon(), func() { c.showDesk("") })
+	o.logout = c.newButton(tr("Log out"), theme.LogoutIcon(), c.doLogout)
 	o.msg = newMessage()
-	box := container.NewVBox(
+	bold := func(s string) *widget.Label {
+		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	top := newRows(
 		o.title, o.who, widget.NewSeparator(),
-		widget.NewLabelWithStyle(tr("Counter"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), o.counter,
-		widget.NewLabelWithStyle(tr("Services served today"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), o.list,
-		spacer(0, 8),
+		bold(tr("Counter")), o.counter,
+		bold(tr("Services served today")))
+	bottom := newRows(
+		widget.NewSeparator(),
 		container.NewHBox(o.submit, o.back, o.logout),
-		o.msg,
-	)
-	o.root = container.NewCenter(container.NewGridWrap(fyne.NewSize(560, 520), container.NewPadded(box)))
+		o.msg)
+	// A long list of services scrolls; the buttons stay in sight.
+	box := container.NewBorder(top, bottom, nil, nil, container.NewVScroll(o.list))
+	// 600 px high: it fits WindowSize, with room around.
+	o.root = container.NewCenter(container.New(column{width: 640, height: 600}, container.NewPadded(box)))
 }
 
 // showOpen shows the choice of services, for the counter chosen at login.
@@ -79,7 +117,7 @@ func (c *Console) showOpen(msg string) {
 		c.counterChosen()
 	}
 	c.w.SetContent(o.root)
-	setMessage(o.msg, msg, msg != "")
+	c.setMessage(o.msg, msg, msg != "") // and lays the screen out
 }
 
 // counterChosen lists the services the chosen counter may serve, checked
@@ -106,19 +144,18 @@ func (c *Console) counterChosen() {
 	// the clerk chooses.
 	c.follow(k.ID)
 	cur := c.counter
-	o.submit.SetText(tr("Open the counter"))
+	o.submit.SetText(withKey(tr("Open the counter"), keyConfirm()))
 	o.back.Hide()
 	if cur.State != queue.CounterClosed && c.session != nil && cur.Clerk == c.session.User {
-		o.submit.SetText(tr("Serve these services"))
+		o.submit.SetText(withKey(tr("Serve these services"), keyConfirm()))
 		o.back.Show()
 	}
-	o.checks = map[string]*widget.Check{}
+	o.checks = map[string]*serviceCheck{}
 	o.list.Objects = nil
 	for _, s := range c.candidates(k) {
-		ch := widget.NewCheck(c.serviceName(s.ID), nil)
-		ch.SetChecked(len(cur.Services) == 0 || slices.Contains(cur.Services, s.ID))
+		ch := c.newServiceCheck(c.serviceName(s.ID), len(cur.Services) == 0 || slices.Contains(cur.Services, s.ID))
 		o.checks[s.ID] = ch
-		o.list.Add(ch)
+		o.list.Add(ch.row)
 	}
 	if len(o.checks) == 0 {
 		o.list.Add(widget.NewLabel(tr("The configuration lets this counter serve no service: ask the administrator.")))
@@ -146,6 +183,7 @@ func (c *Console) candidates(k *queue.Counter) []queue.ServiceView {
 
 // renderOpen refreshes the waiting counts beside the services.
 func (c *Console) renderOpen() {
+	changed := false
 	for id, ch := range c.open.checks {
 		n := len(c.model.Waiting(id))
 		if c.model.Seq == 0 {
@@ -155,12 +193,15 @@ func (c *Console) renderOpen() {
 		}
 		label := c.serviceName(id)
 		if n > 0 {
-			label = tr("{{.Service}} — {{.N}} waiting", "Service", label, "N", n)
+			label = trn("{{.Service}} — {{.N}} waiting", n, "Service", label)
 		}
-		if ch.Text != label {
-			ch.Text = label
-			ch.Refresh()
+		if ch.label.Text != label {
+			ch.label.SetText(label)
+			changed = true
 		}
+	}
+	if changed && c.screen == screenOpen {
+		c.open.root.Refresh()
 	}
 }
 
@@ -176,7 +217,7 @@ func (c *Console) chosenServices() []string {
 	var out []string
 	if k := c.selectedCounter(); k != nil {
 		for _, s := range c.candidates(k) {
-			if ch := c.open.checks[s.ID]; ch != nil && ch.Checked {
+			if ch := c.open.checks[s.ID]; ch != nil && ch.check.Checked {
 				out = append(out, s.ID)
 			}
 		}
@@ -192,7 +233,7 @@ func (c *Console) doOpen() {
 	k := c.selectedCounter()
 	services := c.chosenServices()
 	if k == nil || len(services) == 0 {
-		setMessage(c.open.msg, tr("Choose at least one service."), true)
+		c.setMessage(c.open.msg, tr("Choose at least one service."), true)
 		return
 	}
 	c.open.submit.Disable()
@@ -211,7 +252,7 @@ func (c *Console) doOpen() {
 				c.fail(err)
 				return
 			}
-			setMessage(c.open.msg, msg, true)
+			c.setMessage(c.open.msg, msg, true)
 			return
 		}
 		c.counterID = counter
