@@ -197,7 +197,7 @@ func (b *Board) onEvent(s *client.Stream, ev queue.Event) {
 		counter = k.Name
 	}
 	if b.opt.Chime != nil {
-		b.opt.Chime.Announce(chime.Announcement{Number: ev.Ticket.Number, Counter: counter, Recall: ev.Type == queue.EventTicketRecalled})
+		b.opt.Chime.Announce(chime.Announcement{Number: ev.Ticket.Number, Counter: counter, CounterID: ev.Ticket.Counter, Recall: ev.Type == queue.EventTicketRecalled})
 	}
 	// The highlight is a length of time on screen, counted on the clock the
 	// board redraws with.
