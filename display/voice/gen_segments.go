@@ -17,7 +17,7 @@
 //
 // espeak-ng and its voice data are GPL-3.0-or-later; the sounds it
 // produces are its output, not a copy of it, and carry no licence of
-// theirs (see segments/README.md).
+// theirs (see README.md).
 package main
 
 import (
