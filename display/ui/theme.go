@@ -23,22 +23,26 @@ var (
 	boardSeparate = color.NRGBA{R: 0x2a, G: 0x3f, B: 0x5c, A: 0xff}
 )
 
-// Text sizes of the board, in Fyne units at scale 1 on a 1920x1080 screen:
-// the newest call is about 11 cm tall on a 50" screen, readable at ten
-// metres; nothing a citizen needs is smaller than 22.
+// Text sizes of the board, in Fyne units at scale 1 on a 1920x1080 screen
+// (about 0.57 mm a unit on a 50" screen): the newest call is about 11 cm
+// tall, readable at ten metres; nothing a citizen needs is smaller than
+// sizeMin, about 16 mm, and texts that shrink to fit stop there and are cut.
 const (
-	sizeNewest   float32 = 150
-	sizeCurrent  float32 = 84
-	sizeLast     float32 = 46
-	sizeHeading  float32 = 34
-	sizeWaiting  float32 = 56
-	sizeService  float32 = 32
-	sizeReason   float32 = 28
-	sizeClock    float32 = 64
-	sizeOffice   float32 = 38
-	sizeBanner   float32 = 44
-	sizeMessage  float32 = 44
-	sizeSubtitle float32 = 24
+	sizeNewest     float32 = 150
+	sizeNewestMin  float32 = 60
+	sizeCurrent    float32 = 84
+	sizeCurrentRow float32 = 60
+	sizeLast       float32 = 44
+	sizeHeading    float32 = 34
+	sizeWaiting    float32 = 56
+	sizeService    float32 = 34
+	sizeReason     float32 = 30
+	sizeCaption    float32 = 28
+	sizeClock      float32 = 64
+	sizeOffice     float32 = 40
+	sizeBanner     float32 = 44
+	sizeMessage    float32 = 44
+	sizeMin        float32 = 28
 )
 
 // boardTheme is Fyne's default theme on the board's dark ground, with large
@@ -58,7 +62,7 @@ func (t boardTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Colo
 func (t boardTheme) Size(n fyne.ThemeSizeName) float32 {
 	switch n {
 	case theme.SizeNameText:
-		return sizeReason
+		return sizeMin
 	case theme.SizeNamePadding:
 		return 8
 	}
