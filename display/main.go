@@ -80,7 +80,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	fs.StringVar(&c.server, "server", env("TURNO_SERVER", DefaultServer), "the Turno server's address (env TURNO_SERVER)")
 	fs.StringVar(&c.token, "token", env("TURNO_DISPLAY_TOKEN", DefaultToken), "the board's device token (env TURNO_DISPLAY_TOKEN)")
 	fs.StringVar(&c.user, "user", env("TURNO_USER", ""), "flow view: the floor assistant's user name, prefilled at the login (env TURNO_USER)")
-	lang := fs.String("lang", env("TURNO_LANG", ""), "board: it, en or it+en (default it+en); flow: the services' names, it or en (default it); the flow view's words follow the system's locale (env TURNO_LANG)")
+	lang := fs.String("lang", env("TURNO_LANG", ""), "board: it, en or it+en (default it+en: headings in both, services alternating); flow: the view's language, it or en (default it) (env TURNO_LANG)")
 	fs.StringVar(&c.zone, "tz", env("TURNO_TZ", DefaultZone), "the time zone shown until the server names the office's own (a server older than the timezone field) (env TURNO_TZ)")
 	fs.BoolVar(&c.mute, "mute", envBool("TURNO_MUTE"), "board: no sound at all, neither chime nor voice (a machine without speakers) (env TURNO_MUTE)")
 	voices := fs.String("voice", env("TURNO_VOICE", "it"), "board: the call spoken after the chime: it, en, it+en (Italian then English) or off (the chime alone) (env TURNO_VOICE)")
@@ -158,9 +158,6 @@ func run(args []string, getenv func(string) string, stderr io.Writer) int {
 	defer stop()
 
 	a := app.NewWithID(appID)
-	if err := ui.LoadTranslations(); err != nil {
-		logger.Warn("translations not loaded: the screen speaks English", "err", err)
-	}
 	w := a.NewWindow("Turno")
 	w.Resize(fyne.NewSize(cfg.width, cfg.height))
 	w.SetFullScreen(cfg.fullscreen)

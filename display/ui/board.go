@@ -198,7 +198,7 @@ func (b *Board) build() {
 	services := container.NewStack(canvas.NewRectangle(boardPanel),
 		container.New(layout.NewCustomPaddedLayout(4, 4, 16, 12), container.NewBorder(container.New(fixedHeight{headingH}, b.servicesHead.box), nil, nil, nil, b.services)))
 
-	body := container.New(&split{ratio: 0.56, gap: 28}, calls, services)
+	body := container.New(&split{ratio: 0.5, gap: 28}, calls, services)
 	page := container.New(boardPage{}, header, b.banner, b.message, body)
 	b.root = container.NewThemeOverride(container.NewStack(canvas.NewRectangle(boardGround), container.New(layout.NewCustomPaddedLayout(16, 24, 32, 32), page)), boardTheme{theme.DefaultTheme()})
 }

@@ -27,6 +27,7 @@ name = { it = "Sportello unico per l'edilizia e le attività produttive (SUAP e 
 prefix = "E"
 target_wait = "30m"
 service_time = "15m"
+daily_cap = 4
 appointments = true
 
 [[services]]
@@ -218,10 +219,13 @@ func TestAfterClosingTheBoardRests(t *testing.T) {
 			fmt.Sprintf("state %d %q %q", b.state, b.nowNum.full, b.nowCounter.full)
 	})
 	assertFits(t, u, w, "the resting board")
-	// After the afternoon's closing, it names the next morning.
-	o.Clock.Set(officetest.Tuesday("17:05"))
-	if _, err := anna.LogContact(ctx, "", "orari"); err != nil {
-		t.Fatal(err)
+	// After the afternoon's opening and closing (the server notices each on
+	// its next command), it names the next morning.
+	for _, at := range []string{"15:05", "17:05"} {
+		o.Clock.Set(officetest.Tuesday(at))
+		if _, err := anna.LogContact(ctx, "", "orari"); err != nil {
+			t.Fatal(err)
+		}
 	}
 	eventually(t, u, "tomorrow", func() (bool, string) {
 		return b.nowCounter.full == "Riapre domani alle 08:30 · Opens again tomorrow at 08:30", b.nowCounter.full

@@ -166,7 +166,7 @@ func (s serviceSlots) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 type serviceRowLayout struct{ r *serviceRow }
 
 const (
-	countW float32 = 170
+	countW float32 = 150
 	rowPad float32 = 8
 )
 
@@ -176,7 +176,8 @@ func (l serviceRowLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 	r := l.r
 	left := max(size.Width-countW-rowPad, 0)
 	inner := max(size.Height-2*rowPad-2, 0)
-	nameH := min(r.name.MinSize(nil).Height, inner)
+	// The name gives way to one line of state: the state is what changes.
+	nameH := max(min(r.name.natural(), inner-r.state.MinSize(nil).Height), 0)
 	r.name.box.Move(fyne.NewPos(0, rowPad))
 	r.name.box.Resize(fyne.NewSize(left, nameH))
 	r.state.box.Move(fyne.NewPos(0, rowPad+nameH))

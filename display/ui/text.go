@@ -51,11 +51,12 @@ func (b *bigText) set(s string, c color.Color) {
 	b.t.Refresh()
 }
 
-// MinSize is one line at the minimum size, a few characters wide.
+// MinSize is one line at the full size (lists lay it out so, and cut what
+// does not fit; fixed regions give it what they have), a few characters
+// wide.
 func (b *bigText) MinSize([]fyne.CanvasObject) fyne.Size {
-	h := fyne.MeasureText("Mg", b.min, b.t.TextStyle).Height
 	w := min(fyne.MeasureText(b.full, b.min, b.t.TextStyle).Width, 3*b.min)
-	return fyne.NewSize(w, h)
+	return fyne.NewSize(w, b.natural())
 }
 
 // Layout fits the text to size: shrunk to the width and height, then cut.
