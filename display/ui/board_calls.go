@@ -118,31 +118,42 @@ func (b *Board) setNowGround(c color.Color) {
 	}
 }
 
-// opens says when the office opens again, in the office's zone:
-// "Riapre alle 15:00", "Riapre domani alle 08:30", "Riapre lunedì 30/11
-// alle 08:30", in every language of the board.
+// opens says when the office opens again, in every language of the
+// board: "Riapre alle 15:00 · Opens again at 15:00".
 func (b *Board) opens(at *time.Time, now time.Time) string {
 	if at == nil {
 		return ""
 	}
-	t, today := at.In(b.loc), now.In(b.loc)
-	hm := t.Format("15:04")
-	y1, m1, d1 := today.Date()
-	switch y, mo, d := t.Date(); {
-	case y == y1 && mo == m1 && d == d1:
-		return b.say("Opens again at {{.T}}", "T", hm)
-	case time.Date(y, mo, d, 0, 0, 0, 0, b.loc).Equal(time.Date(y1, m1, d1+1, 0, 0, 0, 0, b.loc)):
-		return b.say("Opens again tomorrow at {{.T}}", "T", hm)
-	}
 	var parts []string
 	for _, l := range b.opt.Langs {
-		day := b.words.in(l, t.Weekday().String()) + " " + t.Format("02/01")
-		s := b.words.in(l, "Opens again on {{.D}} at {{.T}}", "D", day, "T", hm)
+		s := b.when(l, *at, now, "Opens again at {{.T}}", "Opens again tomorrow at {{.T}}", "Opens again on {{.D}} at {{.T}}")
 		if !slices.Contains(parts, s) {
 			parts = append(parts, s)
 		}
 	}
 	return strings.Join(parts, " · ")
+}
+
+// when says a time to come in the office's zone, as briefly as it can be
+// said unambiguously: today "at 15:00", "tomorrow at 08:30", this week
+// "on Wednesday at 08:30", later "on Wednesday 02/12 at 08:30"; the three
+// keys word it.
+func (b *Board) when(lang string, at, now time.Time, today, tomorrow, later string) string {
+	t, n := at.In(b.loc), now.In(b.loc)
+	hm := t.Format("15:04")
+	day := func(x time.Time) time.Time { y, m, d := x.Date(); return time.Date(y, m, d, 0, 0, 0, 0, b.loc) }
+	days := int(day(t).Sub(day(n)).Hours()/24 + 0.5) // a day may be 23 or 25 hours long
+	switch {
+	case days <= 0:
+		return b.words.in(lang, today, "T", hm)
+	case days == 1:
+		return b.words.in(lang, tomorrow, "T", hm)
+	}
+	d := b.words.in(lang, t.Weekday().String())
+	if days > 6 {
+		d += " " + t.Format("02/01")
+	}
+	return b.words.in(lang, later, "D", d, "T", hm)
 }
 
 // drawList shows calls as rows of number and counter under a heading (if

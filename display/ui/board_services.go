@@ -79,12 +79,7 @@ func (b *Board) serviceState(sv *queue.ServiceView, lang string, now time.Time) 
 	say := func(key string, kv ...any) string { return b.words.in(lang, key, kv...) }
 	reopens := ""
 	if r := sv.Refusal; r != nil && r.ReopensAt != nil {
-		at, today := r.ReopensAt.In(b.loc), now.In(b.loc)
-		if at.YearDay() == today.YearDay() && at.Year() == today.Year() {
-			reopens = say("reopens at {{.T}}", "T", at.Format("15:04"))
-		} else {
-			reopens = say("reopens on {{.D}} at {{.T}}", "D", say(at.Weekday().String())+" "+at.Format("02/01"), "T", at.Format("15:04"))
-		}
+		reopens = b.when(lang, *r.ReopensAt, now, "reopens at {{.T}}", "reopens tomorrow at {{.T}}", "reopens on {{.D}} at {{.T}}")
 	}
 	appointment := ""
 	if sv.Refusal != nil && sv.Refusal.Appointment {
@@ -120,7 +115,9 @@ func (b *Board) serviceState(sv *queue.ServiceView, lang string, now time.Time) 
 		}
 		switch rule {
 		case queue.RuleDailyCap:
-			return lines(first(say("All of today's tickets issued")), appointment), boardAmber
+			// "No more tickets · reopens tomorrow at 08:30" says it all, in
+			// the one line a row has.
+			return lines(first(say("No more tickets")), appointment), boardAmber
 		case queue.RuleCutoffLoad:
 			return lines(first(say("No more tickets")), say("the people waiting fill the time left"), appointment), boardAmber
 		}

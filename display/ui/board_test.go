@@ -267,7 +267,7 @@ func TestTheBoardShowsEachServiceStateWithItsReason(t *testing.T) {
 	}
 	eventually(t, u, "closed after closing time", func() (bool, string) {
 		r := b.shown["documenti"]
-		return strings.HasPrefix(r.state.full, "Chiuso · riapre mercoledì 25/11 alle 08:30"), r.state.full
+		return strings.HasPrefix(r.state.full, "Chiuso · riapre domani alle 08:30"), r.state.full
 	})
 }
 
@@ -356,5 +356,41 @@ func TestABoardWhoseClockRunsAheadStillChimes(t *testing.T) {
 	})
 	if got := rec.list(); len(got) != 1 || got[0].Number != "A001" {
 		t.Fatalf("got chimes %+v, want one for A001", got)
+	}
+}
+
+// A time to come is said as briefly as it stays clear, in the office's
+// zone, across a change of daylight saving time too.
+func TestWhenTheOfficeReopensIsSaidBriefly(t *testing.T) {
+	b := &Board{words: loadCatalog(), loc: officetest.Rome}
+	at := func(s string) time.Time {
+		t.Helper()
+		x, err := time.ParseInLocation("2006-01-02 15:04", s, officetest.Rome)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	now := at("2026-11-24 12:31") // a Tuesday
+	for _, c := range []struct{ at, it, en string }{
+		{"2026-11-24 15:00", "riapre alle 15:00", "reopens at 15:00"},
+		{"2026-11-25 08:30", "riapre domani alle 08:30", "reopens tomorrow at 08:30"},
+		{"2026-11-30 08:30", "riapre lunedì alle 08:30", "reopens on Monday at 08:30"},
+		{"2026-12-02 08:30", "riapre mercoledì 02/12 alle 08:30", "reopens on Wednesday 02/12 at 08:30"},
+	} {
+		for lang, want := range map[string]string{"it": c.it, "en": c.en} {
+			if got := b.when(lang, at(c.at), now, "reopens at {{.T}}", "reopens tomorrow at {{.T}}", "reopens on {{.D}} at {{.T}}"); got != want {
+				t.Errorf("%s %s: got %q, want %q", c.at, lang, got, want)
+			}
+		}
+	}
+	// Saturday 24 October 2026 to Monday 26: the clocks go back on the
+	// Sunday, a day of 25 hours.
+	if got := b.when("it", at("2026-10-26 08:30"), at("2026-10-24 18:00"), "a {{.T}}", "domani {{.T}}", "{{.D}} {{.T}}"); got != "lunedì 08:30" {
+		t.Errorf("across the change of time: got %q", got)
+	}
+	// Late on the day before, "tomorrow" is still tomorrow.
+	if got := b.when("en", at("2026-11-25 08:30"), at("2026-11-24 23:59"), "at {{.T}}", "tomorrow at {{.T}}", "on {{.D}} at {{.T}}"); got != "tomorrow at 08:30" {
+		t.Errorf("at 23:59: got %q", got)
 	}
 }

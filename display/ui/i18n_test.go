@@ -11,7 +11,7 @@ import (
 )
 
 // translated finds the keys the display's code translates: tr("…"),
-// trN(n, "…", "…"), say("…") and words.in(lang, "…").
+// trN(n, "…", "…"), say("…"), words.in(lang, "…") and when(…, "…", "…", "…").
 func translated(t *testing.T) map[string]string {
 	t.Helper()
 	lit := `("(?:[^"\\]|\\.)*")`
@@ -19,6 +19,7 @@ func translated(t *testing.T) map[string]string {
 		regexp.MustCompile(`\b(?:tr|say)\(` + lit),
 		regexp.MustCompile(`\btrN\([^,]+,\s*` + lit + `,\s*` + lit),
 		regexp.MustCompile(`\.in\(\w+,\s*` + lit),
+		regexp.MustCompile(`\bwhen\([^"]*` + lit + `,\s*` + lit + `,\s*` + lit),
 	}
 	files, err := filepath.Glob("*.go")
 	if err != nil {
