@@ -299,7 +299,8 @@ func (s *split) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	objs[1].Resize(fyne.NewSize(size.Width-w-s.gap, size.Height))
 }
 
-// ink is the colour of a call's text: highlighted, or on the panel.
+// highlightInk is the colour of a call's text and of its ground:
+// highlighted (black on yellow) or not (white on the panel).
 func highlightInk(lit bool) (ink, ground color.Color) {
 	if lit {
 		return boardBlack, boardYellow

@@ -394,3 +394,27 @@ func TestWhenTheOfficeReopensIsSaidBriefly(t *testing.T) {
 		t.Errorf("at 23:59: got %q", got)
 	}
 }
+
+// The clock is the office's, as the server names its zone, whatever the
+// machine's (or the -tz fallback) says.
+func TestTheClocksShowTheOfficesZone(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("09:00"))
+	test.NewTempApp(t)
+	u := &ui{}
+	opt := options(o, connect(t, o, officetest.DisplayToken), u)
+	opt.Location = time.UTC // the machine's, one hour behind Rome in November
+	b := NewBoard(context.Background(), BoardOptions{Options: opt})
+	t.Cleanup(b.Close)
+	eventually(t, u, "the board's clock in Rome", func() (bool, string) {
+		return b.model.Seq > 0 && b.clock.full == "09:00", b.clock.full
+	})
+	fopt := options(o, login(t, o, "anna"), u)
+	fopt.Location = time.UTC
+	w := test.NewTempWindow(t, nil)
+	var fl *Flow
+	u.do(func() { fl = NewFlow(context.Background(), FlowOptions{Options: fopt, Window: w}) })
+	t.Cleanup(fl.Close)
+	eventually(t, u, "the flow view's clock in Rome", func() (bool, string) {
+		return fl.model.Seq > 0 && fl.clock.Text == "09:00", fl.clock.Text
+	})
+}

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"image/color"
 	"sync"
 	"time"
 
@@ -183,15 +184,25 @@ func (fl *Flow) online() bool { return fl.status.State == client.Connected }
 func (fl *Flow) buildLogin() {
 	fl.loginUser = widget.NewEntry()
 	fl.loginUser.SetText(fl.opt.User)
-	fl.loginPassword = widget.NewPasswordEntry()
+	// A password entry without Fyne's 40-unit eye: a full-size button beside
+	// it shows and hides the password.
+	fl.loginPassword = widget.NewEntry()
+	fl.loginPassword.Password = true
+	fl.loginPassword.ActionItem = canvas.NewRectangle(color.Transparent) // not Fyne's eye
 	fl.loginPassword.OnSubmitted = func(string) { fl.doLogin() }
+	var reveal *widget.Button
+	reveal = widget.NewButtonWithIcon("", theme.VisibilityIcon(), func() {
+		fl.loginPassword.Password = !fl.loginPassword.Password
+		reveal.SetIcon(map[bool]fyne.Resource{true: theme.VisibilityIcon(), false: theme.VisibilityOffIcon()}[fl.loginPassword.Password])
+		fl.loginPassword.Refresh()
+	})
 	fl.loginButton = widget.NewButtonWithIcon(fl.tr("Log in"), theme.LoginIcon(), fl.doLogin)
 	fl.loginButton.Importance = widget.HighImportance
 	fl.loginMsg = widget.NewLabel("")
 	fl.loginMsg.Wrapping = fyne.TextWrapWord
 	fl.loginMsg.Importance = widget.DangerImportance
 	box := container.NewVBox(heading(fl.tr("Hall floor: flow view")),
-		bold(fl.tr("User")), touch(fl.loginUser), bold(fl.tr("Password")), touch(fl.loginPassword),
+		bold(fl.tr("User")), touch(fl.loginUser), bold(fl.tr("Password")), container.NewBorder(nil, nil, nil, touch(reveal), touch(fl.loginPassword)),
 		touch(fl.loginButton), fl.loginMsg)
 	fl.loginBox = container.NewCenter(container.New(fixedWidth{480}, box))
 }
@@ -200,6 +211,15 @@ func (fl *Flow) showLogin(msg string) {
 	fl.loginMsg.SetText(msg)
 	fl.mainBox.Hide()
 	fl.loginBox.Show()
+	fl.relayout()
+}
+
+// relayout lays the view out again after a wrapped text changed: its
+// height is known only at its width.
+func (fl *Flow) relayout() {
+	if fl.content != nil {
+		fl.content.Refresh()
+	}
 }
 
 func (fl *Flow) doLogin() {
@@ -218,11 +238,13 @@ func (fl *Flow) doLogin() {
 		fl.loginButton.Enable()
 		if err != nil {
 			fl.loginMsg.SetText(fl.explain(err))
+			fl.relayout()
 			return
 		}
 		if s.Role != "floor" && s.Role != "admin" {
 			fl.loginMsg.SetText(fl.tr("This view is for the hall floor assistant: {{.U}} is a {{.R}}.", "U", s.User, "R", s.Role))
 			fl.cl.SetToken("")
+			fl.relayout()
 			return
 		}
 		fl.loginPassword.SetText("")
@@ -297,12 +319,13 @@ func (fl *Flow) show(i int) {
 			b.Refresh()
 		}
 	}
-	fl.stage.Objects = []fyne.CanvasObject{container.NewVScroll(fl.panels[i].object())}
-	if fl.content != nil {
-		// A panel joins the themed tree: the theme reaches it before its
-		// first layout, or its labels are measured in the window's.
-		fl.content.Refresh()
+	if fl.model.Seq > 0 {
+		fl.panels[i].refresh(fl.opt.Now())
 	}
+	fl.stage.Objects = []fyne.CanvasObject{container.NewVScroll(fl.panels[i].object())}
+	// A panel joins the themed tree: the theme reaches it before its first
+	// layout, or its labels are measured in the window's.
+	fl.relayout()
 }
 
 // name is a service's name in the view's language.
@@ -358,9 +381,8 @@ func (fl *Flow) refresh(m client.Model, st client.Status) {
 		// hears from are not offline for that.
 		fl.alerts = withoutDeviceAlerts(fl.alerts)
 	}
-	for _, p := range fl.panels {
-		p.refresh(now)
-	}
+	// Only the panel in view is drawn: the others are drawn when shown.
+	fl.panels[fl.current].refresh(now)
 	for i, p := range fl.panels {
 		if t := p.tab(); fl.tabs[i].Text != t {
 			fl.tabs[i].SetText(t)
@@ -448,7 +470,7 @@ func (fl *Flow) tell(msg string, isErr bool) {
 	}
 	fl.say.Refresh()
 	fl.toast.Show()
-	fl.content.Refresh()
+	fl.relayout()
 }
 
 // explain turns an error into words for the floor assistant.

@@ -26,7 +26,7 @@ func TestTheFlowViewFitsTheTablet(t *testing.T) {
 			fl, u, _ := newFlowIn(t, o, o.URL, lang, flowSize)
 			w := fl.opt.Window
 			eventually(t, u, "the alerts and the counters", func() (bool, string) {
-				return len(fl.alerts) >= 3 && len(fl.desks.cards) == 7, kinds(fl.alerts)
+				return len(fl.alerts) >= 3 && len(fl.model.Counters) == 7, kinds(fl.alerts)
 			})
 			u.do(func() {
 				fl.tell(fl.tr("Ticket {{.N}} issued for {{.S}}: please hand it to the citizen.", "N", "A019", "S", "Anagrafe e stato civile"), false)
@@ -94,12 +94,42 @@ func TestAnOutageIsOneBannerDimmedFiguresAndNoFalseAlerts(t *testing.T) {
 			}
 		}
 		c := fl.hall.cards["anagrafe"]
-		if !c.issue.Disabled() || !c.lock.Disabled() || !fl.actions.hallPost.Disabled() {
+		fl.show(2)
+		if !c.issue.Disabled() || !c.lock.Disabled() || !fl.actions.hallPost.Disabled() || !fl.actions.moveButton.Disabled() {
 			t.Error("actions offered while the server is out of reach")
 		}
+		fl.show(0)
 	})
 	o = o.Restart()
 	eventually(t, u, "live again", func() (bool, string) {
 		return !fl.banner.Visible() && !fl.veil.Visible() && !fl.hall.cards["anagrafe"].issue.Disabled(), fl.bannerMsg.Text
 	})
+}
+
+// The login fits the tablet too, in both languages.
+func TestTheLoginFitsTheTablet(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("09:00"))
+	for _, lang := range []string{"it", "en"} {
+		test.NewTempApp(t)
+		u := &ui{}
+		w := test.NewTempWindow(t, nil)
+		var fl *Flow
+		u.do(func() {
+			fl = NewFlow(context.Background(), FlowOptions{Options: options(o, connect(t, o, ""), u), Window: w, User: "anna", Lang: lang})
+			w.SetContent(fl.Content())
+			w.Resize(flowSize)
+			fl.loginMsg.SetText(fl.tr("This view is for the hall floor assistant: {{.U}} is a {{.R}}.", "U", "mario", "R", "clerk"))
+			fl.relayout()
+		})
+		t.Cleanup(fl.Close)
+		r := assertFits(t, u, w, lang+" login")
+		if r.smallestText < flowText {
+			t.Errorf("%s login: %q is %.0f units", lang, r.smallestWhat, r.smallestText)
+		}
+		for _, tg := range r.targets {
+			if tg.size.Height < touchMin-slack {
+				t.Errorf("%s login: %s is %v, want at least %.0f high", lang, tg.what, tg.size, touchMin)
+			}
+		}
+	}
 }

@@ -181,7 +181,11 @@ func (p *hallPanel) drawServices(now time.Time) {
 			}
 		}
 		setLabel(c.waiting, waiting, imp)
-		setLabel(c.estimate, p.estimate(sv.Wait), widget.MediumImportance)
+		if sv.Status == queue.ServiceOpen {
+			setLabel(c.estimate, p.estimate(sv.Wait), widget.MediumImportance)
+		} else {
+			setLabel(c.estimate, fl.tr("No new tickets now"), widget.MediumImportance)
+		}
 		st := sv.Stats
 		setLabel(c.today, fl.tr("Today:")+" "+strings.Join([]string{
 			fl.trN(st.Issued, "1 issued", "{{.N}} issued"),

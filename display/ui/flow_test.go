@@ -249,7 +249,8 @@ func TestEachActionChangesTheServersState(t *testing.T) {
 		return service(s, "sociali").Status == queue.ServiceOpen, service(s, "sociali").Status
 	})
 
-	// Move a waiting ticket to the fast-track lane.
+	// Move a waiting ticket to the fast-track lane, in the actions' tab.
+	u.do(func() { fl.show(2) })
 	eventually(t, u, "the waiting tickets to move", func() (bool, string) {
 		return !fl.busy && len(fl.actions.moveTicket.Options) == 2, fmt.Sprint(fl.actions.moveTicket.Options)
 	})
@@ -279,8 +280,13 @@ func TestEachActionChangesTheServersState(t *testing.T) {
 		return s.Contacts == 1 && service(s, "tributi").Stats.Contacts == 1, fmt.Sprint(s.Contacts)
 	})
 	eventually(t, u, "counted in the view", func() (bool, string) {
-		return strings.Contains(fl.actions.contactCount.Text, "1") && strings.HasSuffix(fl.hall.cards["tributi"].today.Text, "· 1 information contact"), fl.hall.cards["tributi"].today.Text
+		return strings.Contains(fl.actions.contactCount.Text, "1"), fl.actions.contactCount.Text
 	})
+	u.do(func() { fl.show(0) })
+	eventually(t, u, "and in the service's card", func() (bool, string) {
+		return strings.HasSuffix(fl.hall.cards["tributi"].today.Text, "· 1 information contact"), fl.hall.cards["tributi"].today.Text
+	})
+	u.do(func() { fl.show(2) })
 
 	// Post the hall message, then clear it.
 	u.do(func() {
@@ -412,6 +418,7 @@ func TestAServiceWithoutAnItalianNameShowsItsEnglishOne(t *testing.T) {
 			return false, "no sociali"
 		}
 		got := fl.hall.cards["sociali"].name.Text
+		fl.show(2)
 		return got == sv.NameEN && slices.Contains(fl.actions.moveTo.Options, sv.NameEN), fmt.Sprintf("%q in %q", got, fl.actions.moveTo.Options)
 	})
 }

@@ -63,7 +63,7 @@ func TestScreenshots(t *testing.T) {
 		fw.Resize(flowSize)
 	})
 	defer fl.Close()
-	eventually(t, u, "the alerts", func() (bool, string) { return len(fl.alerts) >= 3 && len(fl.desks.cards) > 0, kinds(fl.alerts) })
+	eventually(t, u, "the alerts", func() (bool, string) { return len(fl.alerts) >= 3 && len(fl.hall.cards) > 0, kinds(fl.alerts) })
 	u.do(func() { fl.tell("Biglietto A019 emesso per Anagrafe e stato civile: lo consegni al cittadino.", false) })
 	assertFits(t, u, fw, "the flow view")
 	capture(t, u, fw, filepath.Join(dir, "display-flow.png"))
