@@ -160,10 +160,10 @@ func (v *View) snapshot(s queue.Snapshot) queue.Snapshot {
 	out.Services = v.services(s.Services)
 	out.Tickets = make([]queue.TicketView, 0, len(s.Tickets))
 	out.Counters = make([]queue.Counter, 0, len(s.Counters))
-	out.Bookings = nil
+	out.Bookings, out.Plan = nil, nil
 	switch v.Kind {
 	case KindAll:
-		out.Bookings = s.Bookings
+		out.Bookings, out.Plan = s.Bookings, s.Plan
 	case KindClerk:
 		for _, b := range s.Bookings {
 			if slices.Contains(v.Services, b.Service) {

@@ -10,7 +10,8 @@ const maxLookahead = 400
 
 // Span is one opening range on a given date, as instants.
 type Span struct {
-	Open, Close time.Time
+	Open  time.Time `json:"open"`
+	Close time.Time `json:"close"`
 }
 
 // Day returns the business day of t: its civil date in the office's zone.
