@@ -49,6 +49,9 @@ type Profile struct {
 	Staffing map[string][]Clerk
 	// Scenarios in the file's order.
 	Scenarios []Scenario
+	// Appointments says how the bookable services' agendas fill, for the
+	// scenarios that book; nil: none does.
+	Appointments *AgendaProfile
 	// Source says where the profile came from (a path, or the default).
 	Source string
 }
@@ -94,11 +97,22 @@ type Clerk struct {
 	From, Until queue.Minute
 }
 
-// Scenario is a staffing set and an arrival multiplier.
+// Scenario is a staffing set and an arrival multiplier, with or without
+// booked citizens.
 type Scenario struct {
-	Name       string  `json:"name"`
-	Staffing   string  `json:"staffing"`
-	Multiplier float64 `json:"multiplier"`
+	Name         string  `json:"name"`
+	Staffing     string  `json:"staffing"`
+	Multiplier   float64 `json:"multiplier"`
+	Appointments bool    `json:"appointments,omitempty"`
+}
+
+// AgendaProfile is how the agenda fills: the share of each slot's places
+// booked, the share of booked citizens who come, how early they check in
+// (uniformly up to Early before the slot), and the share of those who come
+// after the check-in window (up to 20 minutes after it).
+type AgendaProfile struct {
+	Booked, Show, LateShare float64
+	Early                   time.Duration
 }
 
 // Scenario returns the scenario named name, or nil.
@@ -146,6 +160,14 @@ type profileFile struct {
 	Services      map[string]serviceProfileFile `toml:"services"`
 	Staffing      map[string][]clerkFile        `toml:"staffing"`
 	Scenarios     []scenarioFile                `toml:"scenarios"`
+	Appointments  *appointmentsFile             `toml:"appointments"`
+}
+
+type appointmentsFile struct {
+	Booked    *float64  `toml:"booked"`
+	Show      *float64  `toml:"show"`
+	Early     *duration `toml:"early"`
+	LateShare *float64  `toml:"late_share"`
 }
 
 type serviceProfileFile struct {
@@ -165,9 +187,10 @@ type clerkFile struct {
 }
 
 type scenarioFile struct {
-	Name       string   `toml:"name"`
-	Staffing   string   `toml:"staffing"`
-	Multiplier *float64 `toml:"multiplier"`
+	Name         string   `toml:"name"`
+	Staffing     string   `toml:"staffing"`
+	Multiplier   *float64 `toml:"multiplier"`
+	Appointments bool     `toml:"appointments"`
 }
 
 // duration reads "30m", "1h30m", "45s".
@@ -255,12 +278,27 @@ func ParseProfile(data []byte) (*Profile, error) {
 		}
 		p.Staffing[name] = clerks
 	}
+	if a := f.Appointments; a != nil {
+		p.Appointments = &AgendaProfile{Early: a.Early.or(10 * time.Minute)}
+		if p.Appointments.Booked, err = share("appointments.booked", a.Booked, 0.4); err != nil {
+			return nil, err
+		}
+		if p.Appointments.Show, err = share("appointments.show", a.Show, 0.85); err != nil {
+			return nil, err
+		}
+		if p.Appointments.LateShare, err = share("appointments.late_share", a.LateShare, 0.05); err != nil {
+			return nil, err
+		}
+	}
 	if len(f.Scenarios) == 0 {
 		return nil, errors.New("scenarios: the profile has no scenario")
 	}
 	for i, s := range f.Scenarios {
 		field := fmt.Sprintf("scenarios[%d]", i)
-		sc := Scenario{Name: strings.TrimSpace(s.Name), Staffing: s.Staffing, Multiplier: 1}
+		sc := Scenario{Name: strings.TrimSpace(s.Name), Staffing: s.Staffing, Multiplier: 1, Appointments: s.Appointments}
+		if sc.Appointments && f.Appointments == nil {
+			return nil, fmt.Errorf("%s.appointments: the profile has no [appointments] table", field)
+		}
 		if !validName(sc.Name) || sc.Name == "all" {
 			return nil, fmt.Errorf("%s.name: %q must be 1-32 letters, digits, '-' or '_', and not \"all\"", field, s.Name)
 		}
