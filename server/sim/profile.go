@@ -13,6 +13,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"turno/server/config"
 	"turno/server/queue"
 )
 
@@ -153,10 +154,10 @@ func LoadProfile(path string) (*Profile, error) {
 type profileFile struct {
 	PriorityShare *float64                      `toml:"priority_share"`
 	NoShow        *float64                      `toml:"no_show"`
-	LoginDelay    *duration                     `toml:"login_delay"`
-	CallGap       *duration                     `toml:"call_gap"`
-	RecallGap     *duration                     `toml:"recall_gap"`
-	OvertimeLimit *duration                     `toml:"overtime_limit"`
+	LoginDelay    *config.Duration              `toml:"login_delay"`
+	CallGap       *config.Duration              `toml:"call_gap"`
+	RecallGap     *config.Duration              `toml:"recall_gap"`
+	OvertimeLimit *config.Duration              `toml:"overtime_limit"`
 	Services      map[string]serviceProfileFile `toml:"services"`
 	Staffing      map[string][]clerkFile        `toml:"staffing"`
 	Scenarios     []scenarioFile                `toml:"scenarios"`
@@ -164,14 +165,14 @@ type profileFile struct {
 }
 
 type appointmentsFile struct {
-	Booked    *float64  `toml:"booked"`
-	Show      *float64  `toml:"show"`
-	Early     *duration `toml:"early"`
-	LateShare *float64  `toml:"late_share"`
+	Booked    *float64         `toml:"booked"`
+	Show      *float64         `toml:"show"`
+	Early     *config.Duration `toml:"early"`
+	LateShare *float64         `toml:"late_share"`
 }
 
 type serviceProfileFile struct {
-	Mean    *duration          `toml:"mean"`
+	Mean    *config.Duration   `toml:"mean"`
 	CV      *float64           `toml:"cv"`
 	NoShow  *float64           `toml:"no_show"`
 	AtOpen  float64            `toml:"at_open"`
@@ -191,28 +192,6 @@ type scenarioFile struct {
 	Staffing     string   `toml:"staffing"`
 	Multiplier   *float64 `toml:"multiplier"`
 	Appointments bool     `toml:"appointments"`
-}
-
-// duration reads "30m", "1h30m", "45s".
-type duration struct{ time.Duration }
-
-func (d *duration) UnmarshalText(b []byte) error {
-	v, err := time.ParseDuration(string(b))
-	if err != nil {
-		return fmt.Errorf("%q is not a duration like \"30s\" or \"10m\"", b)
-	}
-	if v < 0 {
-		return fmt.Errorf("%q is negative", b)
-	}
-	d.Duration = v
-	return nil
-}
-
-func (d *duration) or(def time.Duration) time.Duration {
-	if d == nil {
-		return def
-	}
-	return d.Duration
 }
 
 // Defaults for what a profile leaves out.
@@ -243,10 +222,10 @@ func ParseProfile(data []byte) (*Profile, error) {
 		return nil, fmt.Errorf("%s: unknown field", strings.Join(keys, ", "))
 	}
 	p := &Profile{
-		LoginDelay:    f.LoginDelay.or(DefaultLoginDelay),
-		CallGap:       f.CallGap.or(DefaultCallGap),
-		RecallGap:     f.RecallGap.or(DefaultRecallGap),
-		OvertimeLimit: f.OvertimeLimit.or(DefaultOvertimeLimit),
+		LoginDelay:    f.LoginDelay.Or(DefaultLoginDelay),
+		CallGap:       f.CallGap.Or(DefaultCallGap),
+		RecallGap:     f.RecallGap.Or(DefaultRecallGap),
+		OvertimeLimit: f.OvertimeLimit.Or(DefaultOvertimeLimit),
 		Staffing:      map[string][]Clerk{},
 	}
 	if p.PriorityShare, err = share("priority_share", f.PriorityShare, 0); err != nil {
@@ -279,7 +258,7 @@ func ParseProfile(data []byte) (*Profile, error) {
 		p.Staffing[name] = clerks
 	}
 	if a := f.Appointments; a != nil {
-		p.Appointments = &AgendaProfile{Early: a.Early.or(10 * time.Minute)}
+		p.Appointments = &AgendaProfile{Early: a.Early.Or(10 * time.Minute)}
 		if p.Appointments.Booked, err = share("appointments.booked", a.Booked, 0.4); err != nil {
 			return nil, err
 		}
@@ -299,7 +278,7 @@ func ParseProfile(data []byte) (*Profile, error) {
 		if sc.Appointments && f.Appointments == nil {
 			return nil, fmt.Errorf("%s.appointments: the profile has no [appointments] table", field)
 		}
-		if !validName(sc.Name) || sc.Name == "all" {
+		if !queue.ValidID(sc.Name) || sc.Name == "all" {
 			return nil, fmt.Errorf("%s.name: %q must be 1-32 letters, digits, '-' or '_', and not \"all\"", field, s.Name)
 		}
 		if p.Scenario(sc.Name) != nil {
@@ -445,20 +424,6 @@ func share(field string, v *float64, def float64) (float64, error) {
 		return 0, fmt.Errorf("%s: %v must be a share from 0 to 1", field, *v)
 	}
 	return *v, nil
-}
-
-func validName(s string) bool {
-	if len(s) == 0 || len(s) > 32 {
-		return false
-	}
-	for _, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 func sortedKeys[V any](m map[string]V) []string {
