@@ -348,6 +348,18 @@ func TestMalformedRequestsChangeNothing(t *testing.T) {
 		{"register at a standard counter", mario, "POST", "/api/v1/counters/1/register", `{"document":"x"}`, 409, "not_fasttrack"},
 		{"reactivate unknown", mario, "POST", "/api/v1/counters/1/reactivate", `{"ticket":"Z999"}`, 404, "unknown_ticket"},
 		{"body on next", mario, "POST", "/api/v1/counters/1/next", `{"now":1}`, 400, "unknown_field"},
+		// Keys match exactly and once: Go's decoder alone would take "SERVICE"
+		// for "service" and the last of two "service" keys.
+		{"upper-case key", kioskToken, "POST", "/api/v1/tickets", `{"SERVICE":"anagrafe"}`, 400, "unknown_field"},
+		{"capitalised key", kioskToken, "POST", "/api/v1/tickets", `{"Service":"anagrafe"}`, 400, "unknown_field"},
+		{"duplicate key", kioskToken, "POST", "/api/v1/tickets", `{"service":"anagrafe","service":"tributi"}`, 400, "duplicate_field"},
+		{"duplicate key, same value", kioskToken, "POST", "/api/v1/tickets", `{"service":"anagrafe","service":"anagrafe"}`, 400, "duplicate_field"},
+		{"case-variant duplicate", mario, "POST", "/api/v1/counters/1/finish", `{"outcome":"resolved","Outcome":"forwarded"}`, 400, "unknown_field"},
+		{"duplicate on an optional body", mario, "POST", "/api/v1/counters/1/close", `{"force":false,"force":true}`, 400, "duplicate_field"},
+		{"duplicate login field", "", "POST", "/api/v1/login", `{"user":"mario","user":"anna","password":"demo"}`, 400, "duplicate_field"},
+		{"upper-case hall message", o.token("anna"), "POST", "/api/v1/hall/message", `{"TEXT":"x"}`, 400, "unknown_field"},
+		{"invalid UTF-8", kioskToken, "POST", "/api/v1/tickets", "{\"service\":\"anagrafe\",\"idempotency_key\":\"k\xff\"}", 400, "invalid_utf8"},
+		{"lone surrogate", kioskToken, "POST", "/api/v1/tickets", `{"service":"anagrafe","idempotency_key":"k\ud800"}`, 400, "invalid_utf8"},
 		{"text content type", kioskToken, "POST", "/api/v1/tickets", nil, 415, "unsupported_media_type"},
 		{"bad ticket id", "", "GET", "/api/v1/tickets/../../etc", nil, 404, "not_found"},
 		{"unguessable id only", "", "GET", "/api/v1/tickets/A001", nil, 404, "unknown_ticket"},
