@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"turno/server/config"
 	"turno/server/store"
@@ -96,6 +97,14 @@ func credential(u *config.User) string {
 	return hex.EncodeToString(sum[:8])
 }
 
+// Limits of the login's fields: user names as the configuration allows
+// them, in characters; passwords as bcrypt reads them, in bytes (it ignores
+// what follows the 72nd).
+const (
+	maxUserName = 64
+	maxPassword = 72
+)
+
 type loginRequest struct {
 	User     string `json:"user"`
 	Password string `json:"password"`
@@ -113,6 +122,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	var req loginRequest
 	if err := decode(w, r, &req, false); err != nil {
 		return err
+	}
+	if n := utf8.RuneCountInString(req.User); n > maxUserName {
+		return errorf(http.StatusBadRequest, "invalid", "the user name is %d characters long, more than %d", n, maxUserName)
+	}
+	if len(req.Password) > maxPassword {
+		return errorf(http.StatusBadRequest, "invalid", "the password is longer than %d bytes", maxPassword)
 	}
 	now := s.now()
 	if until, locked := s.logins.locked(req.User, now); locked {
