@@ -8,7 +8,6 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -130,14 +129,18 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return errorf(http.StatusBadRequest, "invalid", "the password is longer than %d bytes", maxPassword)
 	}
 	now := s.now()
-	if until, locked := s.logins.locked(req.User, now); locked {
-		return errorf(http.StatusTooManyRequests, "too_many_attempts",
-			"too many wrong passwords for %q: try again after %s", req.User, until.In(s.cfg.Office.Location).Format("15:04:05"))
+	addr := clientAddr(r, s.trustedProxies)
+	// The attempt is counted before the password is checked, so that
+	// guesses sent at once cannot all pass the budget together.
+	att, refused := s.logins.reserve(req.User, addr, now)
+	if refused != nil {
+		return s.tooManyAttempts(w, req.User, addr, refused, now)
 	}
 	select { // a password check costs a bcrypt: a few at a time, whatever the load
 	case s.logins.checks <- struct{}{}:
 		defer func() { <-s.logins.checks }()
 	case <-r.Context().Done():
+		s.logins.release(att, s.now()) // never checked
 		return r.Context().Err()
 	}
 	u := s.cfg.User(req.User)
@@ -148,10 +151,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		ok = u.CheckPassword(req.Password)
 	}
 	if !ok {
-		s.logins.fail(req.User, now)
+		if user, address := s.logins.spent(att, now); user || address {
+			s.logger.Warn("logins paused: too many wrong passwords", "user", req.User, "from", addr, "user_paused", user, "address_paused", address)
+		}
 		return errBadLogin
 	}
-	s.logins.succeed(req.User)
+	s.logins.succeeded(att, now)
 	var b [32]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return err
@@ -171,66 +176,4 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, _ *principal) er
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
-}
-
-// Wrong passwords allowed in a row before a user's logins pause.
-const (
-	maxLoginFailures = 5
-	loginLockout     = time.Minute
-	maxLoginChecks   = 2 // bcrypt checks at once
-)
-
-// loginGuard slows guessing down: after maxLoginFailures wrong passwords a
-// name's logins are refused for loginLockout, and password checks run a
-// few at a time, so guessing cannot take the office's CPU.
-type loginGuard struct {
-	checks   chan struct{}
-	mu       sync.Mutex
-	failures map[string]*loginFailures
-}
-
-type loginFailures struct {
-	count int
-	until time.Time
-}
-
-func newLoginGuard() *loginGuard {
-	return &loginGuard{checks: make(chan struct{}, maxLoginChecks), failures: map[string]*loginFailures{}}
-}
-
-func (g *loginGuard) locked(user string, now time.Time) (time.Time, bool) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	f := g.failures[user]
-	if f == nil || !now.Before(f.until) {
-		return time.Time{}, false
-	}
-	return f.until, true
-}
-
-func (g *loginGuard) fail(user string, now time.Time) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if len(g.failures) > 10000 { // names made up by a guesser: forget the old ones
-		for name, f := range g.failures {
-			if now.After(f.until) {
-				delete(g.failures, name)
-			}
-		}
-	}
-	f := g.failures[user]
-	if f == nil {
-		f = &loginFailures{}
-		g.failures[user] = f
-	}
-	f.count++
-	if f.count >= maxLoginFailures {
-		f.count, f.until = 0, now.Add(loginLockout)
-	}
-}
-
-func (g *loginGuard) succeed(user string) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	delete(g.failures, user)
 }

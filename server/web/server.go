@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"slices"
 	"time"
 
@@ -41,6 +42,10 @@ type Options struct {
 	// PublicURL is the server's address as citizens' phones reach it, e.g.
 	// http://192.168.1.10:8080, for the QR codes; empty: the request's.
 	PublicURL string
+	// TrustedProxies are reverse proxies whose X-Forwarded-For names the
+	// client (for the login's per-address budget); none: the peer is the
+	// client.
+	TrustedProxies []netip.Prefix
 }
 
 // Server serves the API.
@@ -57,6 +62,8 @@ type Server struct {
 	logins    *loginGuard
 	hub       *hub.Hub
 	publicURL string
+	// trustedProxies: see Options.TrustedProxies.
+	trustedProxies []netip.Prefix
 }
 
 // New builds the server and registers every route.
@@ -66,7 +73,7 @@ func New(opt Options) (*Server, error) {
 		now: opt.Now, logger: opt.Logger, mux: http.NewServeMux(),
 		hub:       opt.Hub,
 		logins:    newLoginGuard(),
-		publicURL: opt.PublicURL,
+		publicURL: opt.PublicURL, trustedProxies: opt.TrustedProxies,
 	}
 	if s.now == nil {
 		s.now = time.Now
