@@ -30,6 +30,10 @@ type client struct {
 	// after setting closeCode.
 	send      chan []byte
 	closeCode int
+	// closeFrame, if any, is an error frame sent before the close, with
+	// closeReason as the close's reason (a session ended, for instance).
+	closeFrame  []byte
+	closeReason string
 
 	// Owned by the hub goroutine.
 	sent       uint64 // every event up to here is sent or covered
@@ -54,6 +58,7 @@ type registration struct {
 type registered struct {
 	ok      bool // false: the ring no longer reaches back; take a snapshot
 	backlog [][]byte
+	refused *queue.WireError // the session ended while the client subscribed
 }
 
 // Serve runs one websocket connection until it ends: it reads the
@@ -163,7 +168,11 @@ func (h *Hub) attach(c *client, since uint64) ([][]byte, *queue.WireError) {
 		case <-h.ctx.Done():
 			return nil, wireError(CodeUnavailable, "the server is shutting down")
 		}
-		if got := <-r.reply; got.ok {
+		got := <-r.reply
+		if got.refused != nil {
+			return nil, got.refused
+		}
+		if got.ok {
 			return got.backlog, nil
 		}
 		since = 0
@@ -176,6 +185,14 @@ func (h *Hub) attach(c *client, since uint64) ([][]byte, *queue.WireError) {
 // follow continue from exactly there.
 func (h *Hub) join(r *registration) {
 	c := r.c
+	if _, ended := h.ended[c.view.Session]; ended && c.view.Session != "" {
+		r.reply <- registered{refused: wireError(CodeLoggedOut, "the session was ended by logout: log in again")}
+		return
+	}
+	if !c.view.Expires.IsZero() && !h.opt.Now().Before(c.view.Expires) {
+		r.reply <- registered{refused: wireError(CodeSessionExpired, "the session has expired: log in again")}
+		return
+	}
 	var backlog [][]byte
 	var from uint64
 	switch {
@@ -260,7 +277,13 @@ func (c *client) writePump(backlog [][]byte, pingEvery, writeWait time.Duration)
 		select {
 		case f, ok := <-c.send:
 			if !ok {
-				reason := map[int]string{closeGoingAway: "server shutting down", closeTooSlow: "too slow: resume with since"}[c.closeCode]
+				reason := c.closeReason
+				if reason == "" {
+					reason = map[int]string{closeGoingAway: "server shutting down", closeTooSlow: "too slow: resume with since"}[c.closeCode]
+				}
+				if c.closeFrame != nil && write(websocket.TextMessage, c.closeFrame) != nil {
+					return
+				}
 				_ = write(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, reason))
 				return
 			}

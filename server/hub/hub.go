@@ -100,6 +100,7 @@ type Hub struct {
 
 	register   chan *registration
 	unregister chan *client
+	endSession chan endRequest
 	ctx        context.Context // canceled by Close
 	cancel     context.CancelFunc
 	done       chan struct{} // the hub goroutine has returned
@@ -117,6 +118,18 @@ type Hub struct {
 	// Owned by the hub goroutine.
 	ring    *ring
 	clients map[*client]struct{}
+	// ended are sessions ended by logout, until they would have expired:
+	// a stream that resolved its token just before the logout is refused
+	// when it joins after it.
+	ended map[string]time.Time
+}
+
+// endRequest asks the hub goroutine to end a session's streams.
+type endRequest struct {
+	session string
+	until   time.Time
+	werr    *queue.WireError
+	done    chan struct{}
 }
 
 // New builds a hub; Start runs it once the office is open.
@@ -152,6 +165,7 @@ func New(opt Options) *Hub {
 	h := &Hub{
 		cfg: opt.Config, opt: opt, logger: opt.Logger,
 		kick: make(chan struct{}, 1), register: make(chan *registration), unregister: make(chan *client),
+		endSession: make(chan endRequest), ended: map[string]time.Time{},
 		ctx: ctx, cancel: cancel, done: make(chan struct{}),
 		ring: newRing(opt.RingSize, opt.Last), clients: map[*client]struct{}{},
 		presence: newPresence(opt.Devices),
@@ -265,7 +279,11 @@ func (h *Hub) run() {
 			h.join(r)
 		case c := <-h.unregister:
 			h.drop(c, closeNormal)
+		case req := <-h.endSession:
+			h.endStreams(req)
+			close(req.done)
 		case <-tick.C:
+			h.expire()
 			h.refresh(nil, true)
 		case <-h.ctx.Done():
 			for c := range h.clients {
@@ -274,6 +292,76 @@ func (h *Hub) run() {
 			return
 		}
 	}
+}
+
+// EndSession ends the streams of a login session (logout): each gets an
+// error frame with werr and a close with a reason. It returns once the hub
+// has dropped them, so nothing queued after it reaches them; until is when
+// the session would have expired, up to which a stream that resolved the
+// session's token earlier is refused if it joins now.
+func (h *Hub) EndSession(ctx context.Context, session string, until time.Time, werr *queue.WireError) error {
+	if session == "" {
+		return nil
+	}
+	h.connMu.Lock()
+	started := h.started
+	h.connMu.Unlock()
+	if !started {
+		return nil // no stream has joined
+	}
+	req := endRequest{session: session, until: until, werr: werr, done: make(chan struct{})}
+	select {
+	case h.endSession <- req:
+	case <-h.done:
+		return nil // stopped: every stream has ended
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-req.done:
+		return nil
+	case <-h.done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// endStreams drops the session's clients with its error.
+func (h *Hub) endStreams(req endRequest) {
+	now := h.opt.Now()
+	for s, until := range h.ended {
+		if !now.Before(until) {
+			delete(h.ended, s)
+		}
+	}
+	h.ended[req.session] = req.until
+	for c := range h.clients {
+		if c.view.Session == req.session {
+			h.end(c, req.werr, "logged out")
+		}
+	}
+}
+
+// expire ends the streams of sessions that have expired, as their next
+// request over HTTP would be refused.
+func (h *Hub) expire() {
+	now := h.opt.Now()
+	for c := range h.clients {
+		if !c.view.Expires.IsZero() && !now.Before(c.view.Expires) {
+			h.end(c, wireError(CodeSessionExpired, "the session has expired: log in again"), "session expired")
+		}
+	}
+}
+
+// end drops a client with an error frame and a close reason.
+func (h *Hub) end(c *client, werr *queue.WireError, reason string) {
+	if _, ok := h.clients[c]; !ok {
+		return
+	}
+	c.closeFrame = marshalFrame(queue.Frame{Type: queue.FrameError, Seq: c.sent, Error: werr})
+	c.closeReason = reason
+	h.drop(c, closeRefused)
 }
 
 // drop removes a client and closes its queue; its writer says goodbye.
@@ -380,6 +468,7 @@ func (h *Hub) deliver(batches [][]queue.Event) []*encoded {
 	if len(fresh) == 0 {
 		return nil
 	}
+	h.expire() // an expired session sees nothing more
 	for c := range h.clients {
 		if c.view.Kind == KindPhone { // phones get their ticket in refresh
 			c.sent = max(c.sent, fresh[len(fresh)-1].ev.Seq)
@@ -454,6 +543,7 @@ func (h *Hub) refresh(fresh []*encoded, all bool) {
 		h.logger.Debug("stream: cannot read the office for fresh views", "err", err)
 		return
 	}
+	h.expire() // views read at a time past a session's expiry are not for it
 	if len(views) > 0 {
 		var frames [2][]byte // one encoding per level, shared by its views
 		for c := range h.clients {

@@ -17,6 +17,10 @@ const (
 	CodeTimeout      = "subscribe_timeout"
 	CodeUnavailable  = "unavailable"
 	CodeInternal     = "internal"
+	// A stream of a login session ends with one of these when the session
+	// does: logged out, or expired.
+	CodeLoggedOut      = "logged_out"
+	CodeSessionExpired = "session_expired"
 )
 
 func wireError(code, format string, args ...any) *queue.WireError {

@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"turno/server/config"
+	"turno/server/hub"
+	"turno/server/queue"
 	"turno/server/store"
 )
 
@@ -19,6 +21,10 @@ import (
 type principal struct {
 	Name string
 	Role config.Role
+	// session is the login session's key (empty for a device) and expires
+	// when it ends: its streams end with it.
+	session string
+	expires time.Time
 }
 
 // device reports whether the caller is a kiosk or a hall display, which
@@ -86,7 +92,7 @@ func (s *Server) authenticateToken(token string) (*principal, error) {
 		_ = s.sessions.DeleteSession(sessionKey(token))
 		return nil, errorf(http.StatusUnauthorized, "session_expired", "your account has changed since you logged in: log in again")
 	}
-	return &principal{Name: sess.User, Role: u.Role}, nil
+	return &principal{Name: sess.User, Role: u.Role, session: sessionKey(token), expires: sess.Expires}, nil
 }
 
 // credential ties a session to the password it was opened with, without
@@ -170,9 +176,17 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) logout(w http.ResponseWriter, r *http.Request, _ *principal) error {
+// logout ends the session: its token stops working, and its open streams
+// get an error frame and close (docs/stream.md).
+func (s *Server) logout(w http.ResponseWriter, r *http.Request, p *principal) error {
 	if err := s.sessions.DeleteSession(sessionKey(bearer(r))); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
+	}
+	if s.hub != nil {
+		werr := &queue.WireError{Code: hub.CodeLoggedOut, Message: "you logged out: log in again to follow the office"}
+		if err := s.hub.EndSession(r.Context(), p.session, p.expires, werr); err != nil {
+			return err
+		}
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil

@@ -82,25 +82,32 @@ func (s *Server) streamResolver(header string) hub.Resolver {
 		if err != nil {
 			return hub.View{}, s.wireError(err)
 		}
-		switch p.Role {
-		case config.RoleFloor, config.RoleAdmin, config.RoleBackoffice:
-			return hub.View{Kind: hub.KindAll}, nil
-		case config.RoleDisplay:
-			return hub.View{Kind: hub.KindDisplay, Device: p.Name}, nil
-		case config.RoleKiosk:
-			return hub.View{Kind: hub.KindKiosk, Device: p.Name}, nil
-		case config.RoleClerk:
-			if sub.Counter == "" {
-				return hub.View{}, &queue.WireError{Code: hub.CodeBadSubscribe, Message: "a clerk's stream needs \"counter\": the counter's id"}
-			}
-			k := s.cfg.Office.Counter(sub.Counter)
-			if k == nil {
-				return hub.View{}, &queue.WireError{Code: "unknown_counter", Message: "no such counter"}
-			}
-			return hub.View{Kind: hub.KindClerk, Counter: k.ID, Services: k.Services}, nil
-		}
-		return hub.View{}, &queue.WireError{Code: "forbidden", Message: "this role has no stream"}
+		v, werr := s.roleView(p, sub)
+		v.Session, v.Expires = p.session, p.expires // a person's stream ends with the session
+		return v, werr
 	}
+}
+
+// roleView is what a token's role may follow.
+func (s *Server) roleView(p *principal, sub queue.Subscribe) (hub.View, *queue.WireError) {
+	switch p.Role {
+	case config.RoleFloor, config.RoleAdmin, config.RoleBackoffice:
+		return hub.View{Kind: hub.KindAll}, nil
+	case config.RoleDisplay:
+		return hub.View{Kind: hub.KindDisplay, Device: p.Name}, nil
+	case config.RoleKiosk:
+		return hub.View{Kind: hub.KindKiosk, Device: p.Name}, nil
+	case config.RoleClerk:
+		if sub.Counter == "" {
+			return hub.View{}, &queue.WireError{Code: hub.CodeBadSubscribe, Message: "a clerk's stream needs \"counter\": the counter's id"}
+		}
+		k := s.cfg.Office.Counter(sub.Counter)
+		if k == nil {
+			return hub.View{}, &queue.WireError{Code: "unknown_counter", Message: "no such counter"}
+		}
+		return hub.View{Kind: hub.KindClerk, Counter: k.ID, Services: k.Services}, nil
+	}
+	return hub.View{}, &queue.WireError{Code: "forbidden", Message: "this role has no stream"}
 }
 
 // phoneView follows one ticket by its unguessable id: today's, which
