@@ -16,6 +16,7 @@
       failed: "Impossibile seguire questo biglietto.",
       connecting: "Connessione…", live: "Aggiornato in tempo reale",
       lost: "Connessione persa. Nuovo tentativo tra {s} s…",
+      busy: "Questo biglietto è già aperto su troppi schermi. Nuovo tentativo tra {s} s…",
       sound: "Attiva il suono", soundOn: "Suono attivo ✓",
       priority: "priorità",
     },
@@ -30,6 +31,7 @@
       failed: "This ticket cannot be followed.",
       connecting: "Connecting…", live: "Live updates",
       lost: "Connection lost. Retrying in {s} s…",
+      busy: "This ticket is open on too many screens. Retrying in {s} s…",
       sound: "Turn on sound", soundOn: "Sound on ✓",
       priority: "priority",
     },
@@ -121,6 +123,7 @@
   // that retrying cannot fix stops it.
   let delay = 1000;
   let stopped = false;
+  let busy = false; // refused as followed on too many screens
   function connect() {
     const conn = $("conn");
     conn.className = "conn";
@@ -137,7 +140,11 @@
         render(f.ticket);
       } else if (f.type === "error") {
         const code = f.error && f.error.code;
-        if (code !== "unavailable" && code !== "internal" && code !== "subscribe_timeout") {
+        if (code === "too_many_streams") {
+          // Followed on too many screens: try again now and then, slowly.
+          busy = true;
+          delay = Math.max(delay, 30000);
+        } else if (code !== "unavailable" && code !== "internal" && code !== "subscribe_timeout") {
           stopped = true;
           fail(code === "unknown_ticket" ? T.unknown : T.failed);
         }
@@ -146,9 +153,10 @@
     ws.onclose = () => {
       if (stopped) return;
       const wait = delay / 2 + Math.random() * delay / 2;
-      delay = Math.min(delay * 2, 30000);
+      delay = Math.min(delay * 2, busy ? 60000 : 30000);
       conn.className = "conn lost";
-      conn.textContent = T.lost.replace("{s}", Math.ceil(wait / 1000));
+      conn.textContent = (busy ? T.busy : T.lost).replace("{s}", Math.ceil(wait / 1000));
+      busy = false;
       setTimeout(connect, wait);
     };
   }

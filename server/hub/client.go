@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"time"
 
@@ -77,8 +78,13 @@ func (h *Hub) Serve(conn *websocket.Conn, resolve Resolver) {
 	stop()
 	if werr != nil {
 		code := closeRefused
-		if werr.Code == CodeUnavailable || werr.Code == CodeInternal {
+		switch {
+		case werr == errTooBig:
+			code = websocket.CloseMessageTooBig
+		case werr.Code == CodeUnavailable || werr.Code == CodeInternal:
 			code = websocket.CloseInternalServerErr
+		case werr.Code == CodeTooManyStreams:
+			code = websocket.CloseTryAgainLater
 		}
 		refuse(conn, werr, code, h.opt.WriteWait)
 		return
@@ -103,18 +109,21 @@ func (h *Hub) Serve(conn *websocket.Conn, resolve Resolver) {
 // subscribe reads and resolves the first message and registers the client.
 // A nil client with a nil error means the connection is already gone.
 func (h *Hub) subscribe(conn *websocket.Conn, resolve Resolver) (*client, [][]byte, *queue.WireError) {
-	conn.SetReadLimit(MaxMessage)
 	if err := conn.SetReadDeadline(time.Now().Add(h.opt.SubscribeWait)); err != nil {
 		return nil, nil, nil
 	}
-	_, data, err := conn.ReadMessage()
+	// No read limit on this message: the library would answer an oversized
+	// one with its own close (1009) before the error frame every refusal
+	// owes. Reading stops one byte past MaxMessage instead.
+	_, r, err := conn.NextReader()
+	var data []byte
+	if err == nil {
+		data, err = io.ReadAll(io.LimitReader(r, MaxMessage+1))
+	}
 	if err != nil {
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
 			return nil, nil, wireError(CodeTimeout, "send the subscribe message within %s", h.opt.SubscribeWait)
-		}
-		if errors.Is(err, websocket.ErrReadLimit) {
-			return nil, nil, wireError(CodeBadSubscribe, "the subscribe message is larger than %d bytes", MaxMessage)
 		}
 		return nil, nil, nil
 	}
@@ -197,6 +206,10 @@ func (h *Hub) join(r *registration) {
 	var from uint64
 	switch {
 	case c.view.Kind == KindPhone:
+		if werr := h.phones.enter(c.view.Ticket, c.view.Addr, h.opt.PhonesPerTicket, h.opt.PhonesPerAddress); werr != nil {
+			r.reply <- registered{refused: werr}
+			return
+		}
 		c.sent = max(r.cur, h.ring.last)
 		c.lastTicket, _ = json.Marshal(r.ticket)
 		c.service = r.ticket.Service
@@ -242,6 +255,7 @@ func (h *Hub) join(r *registration) {
 // readPump reads until the client goes away. Clients send nothing after
 // subscribing; reading is how pongs and the close handshake arrive.
 func (c *client) readPump(pongWait time.Duration) {
+	c.conn.SetReadLimit(MaxMessage) // clients have nothing more to say: the library closes with 1009
 	_ = c.conn.SetReadDeadline(time.Now().Add(pongWait))
 	c.conn.SetPongHandler(func(string) error {
 		return c.conn.SetReadDeadline(time.Now().Add(pongWait))

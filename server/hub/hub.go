@@ -47,6 +47,10 @@ const (
 	DefaultPongWait      = 12 * time.Second
 	DefaultWriteWait     = 10 * time.Second
 	DefaultSubscribeWait = 10 * time.Second
+	// Phones follow a ticket with no token, so their streams are capped: a
+	// family's phones on one ticket, an office's guest network per address.
+	DefaultPhonesPerTicket  = 5
+	DefaultPhonesPerAddress = 50
 )
 
 // Office is the running office, read through Do with no command.
@@ -78,7 +82,10 @@ type Options struct {
 	// PongWait is how long a silent client is kept; pings go out at 9/10
 	// of it. WriteWait bounds one write, SubscribeWait the first message.
 	PongWait, WriteWait, SubscribeWait time.Duration
-	Logger                             *slog.Logger
+	// PhonesPerTicket and PhonesPerAddress cap the phone streams (no token)
+	// on one ticket and from one client address (View.Addr).
+	PhonesPerTicket, PhonesPerAddress int
+	Logger                            *slog.Logger
 	// Devices are the configured kiosks and displays (ID and Role), whose
 	// presence supervisors follow. Now stamps their changes (the office's
 	// clock, so that "offline since" reads against the same time as the
@@ -118,6 +125,7 @@ type Hub struct {
 	// Owned by the hub goroutine.
 	ring    *ring
 	clients map[*client]struct{}
+	phones  phoneCounts
 	// ended are sessions ended by logout, until they would have expired:
 	// a stream that resolved its token just before the logout is refused
 	// when it joins after it.
@@ -155,6 +163,12 @@ func New(opt Options) *Hub {
 	if opt.SubscribeWait <= 0 {
 		opt.SubscribeWait = DefaultSubscribeWait
 	}
+	if opt.PhonesPerTicket <= 0 {
+		opt.PhonesPerTicket = DefaultPhonesPerTicket
+	}
+	if opt.PhonesPerAddress <= 0 {
+		opt.PhonesPerAddress = DefaultPhonesPerAddress
+	}
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
@@ -166,7 +180,8 @@ func New(opt Options) *Hub {
 		cfg: opt.Config, opt: opt, logger: opt.Logger,
 		kick: make(chan struct{}, 1), register: make(chan *registration), unregister: make(chan *client),
 		endSession: make(chan endRequest), ended: map[string]time.Time{},
-		ctx: ctx, cancel: cancel, done: make(chan struct{}),
+		phones: phoneCounts{byTicket: map[string]int{}, byAddr: map[string]int{}},
+		ctx:    ctx, cancel: cancel, done: make(chan struct{}),
 		ring: newRing(opt.RingSize, opt.Last), clients: map[*client]struct{}{},
 		presence: newPresence(opt.Devices),
 	}
@@ -371,6 +386,9 @@ func (h *Hub) drop(c *client, code int) {
 	}
 	delete(h.clients, c)
 	h.count.Store(int64(len(h.clients)))
+	if c.view.Kind == KindPhone {
+		h.phones.leave(c.view.Ticket, c.view.Addr)
+	}
 	c.closeCode = code
 	close(c.send)
 	if c.view.Device != "" && h.presence.leave(c.view.Device, h.opt.Now()) {

@@ -21,7 +21,14 @@ const (
 	// does: logged out, or expired.
 	CodeLoggedOut      = "logged_out"
 	CodeSessionExpired = "session_expired"
+	// CodeTooManyStreams refuses a phone beyond the caps per ticket and
+	// per address (Options.PhonesPerTicket, PhonesPerAddress).
+	CodeTooManyStreams = "too_many_streams"
 )
+
+// errTooBig refuses a subscribe message over MaxMessage; the close that
+// follows it says so too (1009).
+var errTooBig = wireError(CodeBadSubscribe, "the subscribe message is larger than %d bytes", MaxMessage)
 
 func wireError(code, format string, args ...any) *queue.WireError {
 	return &queue.WireError{Code: code, Message: fmt.Sprintf(format, args...)}
@@ -34,7 +41,7 @@ func wireError(code, format string, args ...any) *queue.WireError {
 func DecodeSubscribe(data []byte) (queue.Subscribe, *queue.WireError) {
 	var sub queue.Subscribe
 	if len(data) > MaxMessage {
-		return sub, wireError(CodeBadSubscribe, "the subscribe message is larger than %d bytes", MaxMessage)
+		return sub, errTooBig
 	}
 	if err := strictjson.Decode(data, &sub, "the subscribe message"); err != nil {
 		return queue.Subscribe{}, wireError(CodeBadSubscribe, "%s", err.Message)

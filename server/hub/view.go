@@ -42,6 +42,8 @@ type View struct {
 	// which the stream ends too. Zero: none.
 	Session string
 	Expires time.Time
+	// Addr is the client's address, which caps phone streams.
+	Addr string
 }
 
 // level is how much of an event a view may read; each level has its own

@@ -121,8 +121,15 @@ func (s *Server) routes() {
 	s.streamRoutes() // GET /api/v1/stream, the phone's page /t/{id} and its files
 }
 
-// ServeHTTP answers unknown routes and methods in the API's JSON error form.
+// ServeHTTP answers unknown routes and methods in the API's JSON error form,
+// and sets on every answer the headers that keep browsers from sniffing
+// types, framing Turno's pages into another site, or sending an address
+// (a ticket's id is its secret) to another as the referrer.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "no-referrer")
 	if _, pattern := s.mux.Handler(r); pattern == "" {
 		rec := &statusRecorder{header: http.Header{}}
 		s.mux.ServeHTTP(rec, r) // the mux knows whether it is 404 or 405

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io/fs"
 	"net/http"
+	"path"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -20,16 +22,24 @@ import (
 func (s *Server) streamRoutes() {
 	s.mux.HandleFunc("GET /api/v1/stream", s.public(s.stream))
 	s.mux.HandleFunc("GET /t/{id}", s.ticketPage)
-	s.mux.Handle("GET /web/", http.StripPrefix("/web/", webFiles()))
+	s.mux.HandleFunc("GET /web/{name}", s.public(s.webFile))
 }
 
-// webFiles serves the page's style sheet and script from assets/web.
-func webFiles() http.Handler {
-	sub, err := fs.Sub(assets.Web, "web")
-	if err != nil { // only for an invalid directory name, fixed here
-		return http.NotFoundHandler()
+// webFile serves the page's style sheet and script from assets/web, one
+// named file at a time: no folder is ever listed, and the page itself is
+// served only at /t/{id}, with its policy.
+func (s *Server) webFile(w http.ResponseWriter, r *http.Request) error {
+	name := r.PathValue("name")
+	if ext := path.Ext(name); ext != ".css" && ext != ".js" {
+		return errorf(http.StatusNotFound, "not_found", "no such file: %s", r.URL.Path)
 	}
-	return http.FileServerFS(sub)
+	data, err := fs.ReadFile(assets.Web, "web/"+name)
+	if err != nil {
+		return errorf(http.StatusNotFound, "not_found", "no such file: %s", r.URL.Path)
+	}
+	w.Header().Set("Cache-Control", "no-cache") // revalidated, so a new version reaches phones at once
+	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(data))
+	return nil
 }
 
 // stream upgrades to a websocket and hands it to the hub (docs/stream.md).
@@ -57,13 +67,13 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return nil // the upgrader has answered with an HTTP error
 	}
-	s.hub.Serve(conn, s.streamResolver(header))
+	s.hub.Serve(conn, s.streamResolver(header, clientAddr(r, s.trustedProxies)))
 	return nil
 }
 
 // streamResolver turns a subscribe message into the subscriber's view:
 // who the token says it is and what it may follow.
-func (s *Server) streamResolver(header string) hub.Resolver {
+func (s *Server) streamResolver(header, addr string) hub.Resolver {
 	return func(ctx context.Context, sub queue.Subscribe) (hub.View, *queue.WireError) {
 		token := header
 		if sub.Token != "" {
@@ -73,7 +83,9 @@ func (s *Server) streamResolver(header string) hub.Resolver {
 			token = sub.Token
 		}
 		if token == "" {
-			return s.phoneView(ctx, sub)
+			v, werr := s.phoneView(ctx, sub)
+			v.Addr = addr // phones are capped per address
+			return v, werr
 		}
 		if sub.Ticket != "" {
 			return hub.View{}, &queue.WireError{Code: hub.CodeBadSubscribe, Message: "\"ticket\" is for following one ticket without a token"}
@@ -171,8 +183,8 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
-	w.Header().Set("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:")
-	w.Header().Set("Referrer-Policy", "no-referrer") // the address is the ticket's secret
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "+
+		"object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 	w.WriteHeader(status)
 	_, _ = w.Write(page)
 }
