@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"html"
 	"io/fs"
 	"net/http"
 	"path"
@@ -181,6 +182,10 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) {
 	if !validTicketID(r.PathValue("id")) {
 		status = http.StatusNotFound // the page says so once the stream refuses it
 	}
+	// The page shows times in the office's zone, not the phone's: it reads
+	// the zone's name from here.
+	page = bytes.Replace(page, []byte(`<meta name="timezone" content="">`),
+		[]byte(`<meta name="timezone" content="`+html.EscapeString(s.cfg.Office.Location.String())+`">`), 1)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "+
