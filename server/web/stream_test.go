@@ -13,6 +13,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"turno/server/config"
 	"turno/server/hub"
 	"turno/server/queue"
 )
@@ -482,4 +483,30 @@ func TestAnExpiredSessionEndsItsStream(t *testing.T) {
 		t.Fatalf("got %v, want close 1008 \"session expired\"", err)
 	}
 	display.until(eventOf(queue.EventHallMessage))
+}
+
+// A configuration change takes effect at a restart, which ends every stream
+// (1001); a stream of a session the new configuration ends cannot come back
+// with the old token.
+func TestAStreamDoesNotOutliveAConfigurationChange(t *testing.T) {
+	noLeaks(t)
+	o := newStreaming(t, tuesday("09:00"), hub.Options{})
+	giulia := o.token("giulia")
+	c := o.dial(t, "", queue.Subscribe{Token: giulia, Counter: "2"})
+	c.next()
+	cfg := demo(t)
+	hash, err := config.HashPassword("nuova")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.User("giulia").PasswordHash = hash
+	o.stop()
+	if err := c.ended(); !websocket.IsCloseError(err, websocket.CloseGoingAway) {
+		t.Fatalf("at the restart: got %v, want close 1001", err)
+	}
+	n := startStreaming(t, o.path, o.clock, cfg, o.opt)
+	again := n.dial(t, "", queue.Subscribe{Token: giulia, Counter: "2"})
+	if f := again.next(); f.Type != queue.FrameError || f.Error.Code != "session_expired" {
+		t.Fatalf("after the change: got %s, want an error frame session_expired", f.raw)
+	}
 }
