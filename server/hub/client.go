@@ -326,5 +326,20 @@ func refuse(conn *websocket.Conn, werr *queue.WireError, code int, writeWait tim
 		r := []rune(msg)
 		msg = string(r[:len(r)-1])
 	}
-	_ = conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(code, msg))
+	if conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(code, msg)) != nil {
+		return
+	}
+	// Read (and drop) what the client still sends until its own close, for
+	// a moment: closing with unread data in the socket resets the
+	// connection, and the client could lose the error frame with it (an
+	// oversized subscribe message is still arriving when it is refused).
+	_ = conn.SetReadDeadline(time.Now().Add(closeWait))
+	for {
+		if _, _, err := conn.NextReader(); err != nil {
+			return
+		}
+	}
 }
+
+// closeWait bounds the wait for a refused client's close.
+const closeWait = 2 * time.Second
