@@ -23,7 +23,7 @@ DEBS := gcc pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev \
 APPS := $(patsubst %/main.go,%,$(wildcard kiosk/main.go counter/main.go display/main.go))
 
 # Fuzz targets (package:function), run briefly by make test.
-FUZZ := ./server/web:FuzzAPIBodies ./server/web:FuzzValidTicketID ./server/hub:FuzzDecodeSubscribe \
+FUZZ := ./server/web:FuzzAPIBodies ./server/web:FuzzValidTicketID ./server/hub:FuzzDecodeSubscribe ./server/strictjson:FuzzDecode \
 	./server/client:FuzzModelApply ./server/ticketpdf:FuzzInfoLine ./display/chime:FuzzParseWAV
 # A count, not a duration: Go 1.26's fuzz coordinator can report "context
 # deadline exceeded" at the end of a timed run (golang/go#75804).

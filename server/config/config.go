@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 	"golang.org/x/crypto/bcrypt"
@@ -43,6 +44,10 @@ const DefaultSessionTTL = 12 * time.Hour
 // DefaultWebBookingsPerHour is how many bookings a client address may make
 // from the web page in an hour: a family books a few, a bot many.
 const DefaultWebBookingsPerHour = 5
+
+// maxName bounds user names and device ids, in characters: they scope
+// idempotency keys and name callers in the log.
+const maxName = 64
 
 // User is a person who logs in.
 type User struct {
@@ -581,8 +586,8 @@ func (f *file) build() (*Config, error) {
 	roles := map[Role]bool{RoleKiosk: true, RoleDisplay: true, RoleClerk: true, RoleFloor: true, RoleBackoffice: true, RoleAdmin: true}
 	for i, u := range f.Users {
 		field := fmt.Sprintf("users[%d]", i)
-		if strings.TrimSpace(u.Name) == "" || len(u.Name) > 64 {
-			return nil, fmt.Errorf("%s.name: must be 1 to 64 characters", field)
+		if strings.TrimSpace(u.Name) == "" || utf8.RuneCountInString(u.Name) > maxName {
+			return nil, fmt.Errorf("%s.name: must be 1 to %d characters", field, maxName)
 		}
 		if c.users[u.Name] != nil {
 			return nil, fmt.Errorf("%s.name: %q is used twice", field, u.Name)
@@ -609,6 +614,9 @@ func (f *file) build() (*Config, error) {
 		field := fmt.Sprintf("devices[%d]", i)
 		if strings.TrimSpace(d.ID) == "" || ids[d.ID] {
 			return nil, fmt.Errorf("%s.id: %q is empty or used twice", field, d.ID)
+		}
+		if utf8.RuneCountInString(d.ID) > maxName {
+			return nil, fmt.Errorf("%s.id: must be 1 to %d characters", field, maxName)
 		}
 		ids[d.ID] = true
 		role := Role(d.Role)

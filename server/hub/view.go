@@ -3,6 +3,7 @@ package hub
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"turno/server/queue"
 )
@@ -36,6 +37,13 @@ type View struct {
 	// Device is the configured kiosk or display behind the connection, if
 	// any: its presence is reported to supervisors.
 	Device string
+	// Session is the login session behind the connection (a person's, not
+	// a device's), which EndSession ends; Expires is when it expires, after
+	// which the stream ends too. Zero: none.
+	Session string
+	Expires time.Time
+	// Addr is the client's address, which caps phone streams.
+	Addr string
 }
 
 // level is how much of an event a view may read; each level has its own
