@@ -37,7 +37,10 @@ type client struct {
 	closeReason string
 
 	// Owned by the hub goroutine.
-	sent       uint64 // every event up to here is sent or covered
+	sent uint64 // every event up to here is sent or covered
+	// rolled says it saw a day begin: a snapshot of the new day follows
+	// (its agenda was booked on the days before).
+	rolled     bool
 	lastTicket []byte // a phone's last public view sent
 	service    string // a phone's ticket's service
 }

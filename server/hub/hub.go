@@ -499,6 +499,7 @@ func (h *Hub) deliver(batches [][]queue.Event) []*encoded {
 			c.sent = e.ev.Seq
 			if c.view.sees(e.ev) {
 				h.send(c, e.frame(&c.view))
+				c.rolled = c.rolled || e.ev.Type == queue.EventDayRollover
 			}
 		}
 	}
@@ -574,9 +575,10 @@ func (h *Hub) refresh(fresh []*encoded, all bool) {
 	h.expire() // views read at a time past a session's expiry are not for it
 	if snap != nil {
 		for c := range h.clients {
-			if c.view.Kind == KindPhone || c.view.Kind == KindNone {
+			if !c.rolled { // joined after the new day began: its snapshot has it
 				continue
 			}
+			c.rolled = false
 			h.send(c, marshalFrame(queue.Frame{Type: queue.FrameSnapshot, Seq: snap.Seq, Snapshot: ptr(c.view.snapshot(*snap))}))
 			c.sent = max(c.sent, snap.Seq)
 		}
