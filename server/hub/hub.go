@@ -42,8 +42,9 @@ const (
 	DefaultStatsEvery = 20 * time.Second
 	DefaultStatsDelay = 250 * time.Millisecond
 	// A hall screen must say within seconds that it is no longer live: the
-	// hub pings every 11 s (9/10 of it), and clients give up after 25 s of
-	// silence (client.DefaultReadTimeout).
+	// hub pings every 6 s (half of it), drops a client that has not
+	// answered for 12 s, and clients give up after 25 s of silence
+	// (client.DefaultReadTimeout).
 	DefaultPongWait      = 12 * time.Second
 	DefaultWriteWait     = 10 * time.Second
 	DefaultSubscribeWait = 10 * time.Second
@@ -79,8 +80,10 @@ type Options struct {
 	// that the events themselves reach every screen first and a burst of
 	// events costs one round of views.
 	StatsDelay time.Duration
-	// PongWait is how long a silent client is kept; pings go out at 9/10
-	// of it. WriteWait bounds one write, SubscribeWait the first message.
+	// PongWait is how long a silent client is kept; pings go out at half
+	// of it, so a client has the other half to answer (a busy phone, a
+	// slow network). WriteWait bounds one write, SubscribeWait the first
+	// message.
 	PongWait, WriteWait, SubscribeWait time.Duration
 	// PhonesPerTicket and PhonesPerAddress cap the phone streams (no token)
 	// on one ticket and from one client address (View.Addr).
