@@ -14,8 +14,10 @@ import (
 type Model struct {
 	// Snapshot holds Seq (the highest sequence received), the office, the
 	// business day, At (the time of the last change), the services, the
-	// counters and today's tickets in issue order; waiting tickets carry
-	// their position.
+	// counters and the tickets a live view holds: today's open ones and
+	// each service's latest closed ones (queue.Recent), in the order they
+	// entered the view; waiting tickets carry their position. The day's
+	// other tickets are read on demand (Client.DayTickets).
 	queue.Snapshot
 	// Ticket is the followed ticket's public view, when the stream follows
 	// one (StreamOptions.Ticket).
@@ -108,6 +110,10 @@ type model struct {
 	// counter and ticket (not a clerk's, nor a kiosk's, which holds none).
 	clerk, full bool
 	index       map[string]int // ticket id -> index in Tickets
+	// recent decides which closed tickets the model keeps, as the server
+	// does for its snapshots: a screen that runs all day holds what a
+	// fresh one would, not the whole day.
+	recent queue.Recent
 	// placed holds the server's forecast positions of waiting tickets.
 	placed map[string]queue.Position
 	// announced is each numerator's state as last told by the server
@@ -175,14 +181,20 @@ func (m *model) reset(s *queue.Snapshot) {
 	m.Model = Model{Snapshot: *s, Ticket: ticket, Devices: devices}
 	m.synced = true
 	m.full = !m.clerk && len(s.Counters) > 0
-	m.index = make(map[string]int, len(s.Tickets))
 	m.placed = map[string]queue.Position{}
-	for i, t := range s.Tickets {
-		m.index[t.ID] = i
+	m.recent = queue.Recent{}
+	// Tickets is the snapshot's own slice: the model changes it in place.
+	m.Tickets = slices.Clone(s.Tickets)
+	var gone []string
+	for _, t := range m.Tickets {
+		gone = append(gone, m.recent.Note(&t.Ticket)...)
 		if t.Position != nil {
 			m.placed[t.ID] = *t.Position
 		}
 	}
+	// A server older than queue.Recent sends the whole day.
+	m.index = nil
+	m.forget(gone)
 	m.announced = map[string]announcement{}
 	for _, v := range s.Services {
 		m.learn(v)
@@ -295,6 +307,7 @@ func (m *model) rollover(day string) {
 	m.Bookings = nil // the server follows with a snapshot holding the new day's
 	m.HallMessage, m.Contacts = "", 0
 	m.index = map[string]int{}
+	m.recent = queue.Recent{}
 	m.placed = map[string]queue.Position{}
 	for i, c := range m.Counters {
 		m.Counters[i] = queue.Counter{ID: c.ID, Name: c.Name, Lane: c.Lane, State: queue.CounterClosed, MayServe: c.MayServe}
@@ -319,6 +332,11 @@ func (m *model) ticket(ev *queue.Event) {
 		m.index[t.ID] = len(m.Tickets)
 		m.Tickets = append(m.Tickets, queue.TicketView{Ticket: t})
 	}
+	gone := m.recent.Note(&t)
+	if !m.recent.Shown(&t) {
+		gone = append(gone, t.ID)
+	}
+	m.forget(gone)
 	sv := m.Service(t.Service)
 	if sv == nil {
 		return
@@ -340,6 +358,22 @@ func (m *model) ticket(ev *queue.Event) {
 		st.Reactivated++
 	case queue.EventTicketTransferred:
 		st.Transferred++
+	}
+}
+
+// forget drops closed tickets that left the view, and indexes the rest.
+func (m *model) forget(ids []string) {
+	if len(ids) > 0 {
+		m.Tickets = slices.DeleteFunc(m.Tickets, func(t queue.TicketView) bool { return slices.Contains(ids, t.ID) })
+		for _, id := range ids {
+			delete(m.placed, id)
+		}
+	} else if m.index != nil {
+		return
+	}
+	m.index = make(map[string]int, len(m.Tickets))
+	for i, t := range m.Tickets {
+		m.index[t.ID] = i
 	}
 }
 

@@ -70,6 +70,13 @@ type Office struct {
 	message       string            // the hall message, until cleared or the day ends
 	agenda        agenda            // bookings of today and ahead: they outlive the day
 	contacts      int               // simple-information contacts today, any service or none
+
+	// recent and shown are what a live view holds of the day: shown maps
+	// each open ticket and each recent closed one to the order it entered
+	// the view (see Recent), so a snapshot costs what it shows, not the day.
+	recent    Recent
+	shown     map[string]uint64
+	shownNext uint64
 }
 
 // NewOffice returns an office with no day started yet; the first command
@@ -93,6 +100,7 @@ func (o *Office) reset(day string) {
 	o.tickets = map[string]*Ticket{}
 	o.byNumber = map[string]*Ticket{}
 	o.issued = nil
+	o.recent, o.shown, o.shownNext = Recent{}, map[string]uint64{}, 0
 	o.lines = map[string]*line{}
 	o.locks = map[string]*Lock{}
 	o.stats = map[string]*ServiceStats{}
@@ -259,6 +267,7 @@ func (o *Office) putTicket(ev *Event) {
 	if cur.Status == StatusWaiting {
 		o.enqueue(cur)
 	}
+	o.show(cur)
 	st := o.stats[t.Service]
 	if st == nil {
 		return // a service removed from the configuration since
@@ -305,6 +314,23 @@ func (o *Office) putTicket(ev *Event) {
 		st.Reactivated++
 	case EventTicketTransferred:
 		st.Transferred++
+	}
+}
+
+// show keeps the view's tickets after a ticket changed: it is in the view
+// while open or among its service's latest closed ones; closed tickets it
+// pushed out of those leave.
+func (o *Office) show(t *Ticket) {
+	for _, id := range o.recent.Note(t) {
+		delete(o.shown, id)
+	}
+	if !o.recent.Shown(t) {
+		delete(o.shown, t.ID)
+		return
+	}
+	if _, ok := o.shown[t.ID]; !ok {
+		o.shownNext++
+		o.shown[t.ID] = o.shownNext
 	}
 }
 

@@ -1,6 +1,10 @@
 package queue
 
-import "time"
+import (
+	"cmp"
+	"slices"
+	"time"
+)
 
 // Snapshot is the whole office at one event sequence number: what a screen
 // needs to start, before it follows the events.
@@ -14,7 +18,12 @@ type Snapshot struct {
 	At       time.Time     `json:"at"`
 	Services []ServiceView `json:"services"`
 	Counters []Counter     `json:"counters"`
-	Tickets  []TicketView  `json:"tickets"`
+	// Tickets are the ones a live view holds (see Recent): every open
+	// ticket of the day and each service's latest closed ones, in the order
+	// they entered the view (issue order, but that a closed ticket that
+	// had left the view and is put back in the queue comes last). The
+	// day's other tickets are read on demand (GET /api/v1/tickets).
+	Tickets []TicketView `json:"tickets"`
 	// Bookings are today's appointments, in slot order: staff only.
 	Bookings []Booking `json:"bookings,omitempty"`
 	// Plan is today's staffing plan, counter by counter: the flow view
@@ -85,8 +94,10 @@ type TicketView struct {
 	*Position
 }
 
-// Snapshot returns the office's state at now. Tickets are today's, in issue
-// order; waiting ones carry their position and estimated wait.
+// Snapshot returns the office's state at now. Tickets are those a live view
+// holds (Recent), in the order they entered it; waiting ones carry their
+// position and estimated wait. Its cost is what it shows: the open tickets
+// and a few closed ones per service, whatever the day issued.
 func (o *Office) Snapshot(now time.Time) Snapshot {
 	snap := Snapshot{Seq: o.seq, Office: o.cfg.Name, TimeZone: o.cfg.Location.String(), Day: o.day, At: now, HallMessage: o.message, Contacts: o.contacts,
 		MaxRecalls: o.cfg.Rules.MaxRecalls, ReactivateWindow: Seconds(o.cfg.Rules.ReactivateWindow)}
@@ -103,8 +114,13 @@ func (o *Office) Snapshot(now time.Time) Snapshot {
 		}
 	}
 	fc := o.forecast(now)
-	snap.Tickets = make([]TicketView, 0, len(o.issued))
-	for _, t := range o.issued {
+	shown := make([]*Ticket, 0, len(o.shown))
+	for id := range o.shown {
+		shown = append(shown, o.tickets[id])
+	}
+	slices.SortFunc(shown, func(a, b *Ticket) int { return cmp.Compare(o.shown[a.ID], o.shown[b.ID]) })
+	snap.Tickets = make([]TicketView, 0, len(shown))
+	for _, t := range shown {
 		v := TicketView{Ticket: *t}
 		if p, ok := o.positionAt(fc, t); ok {
 			v.Position = &p

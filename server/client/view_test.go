@@ -1,0 +1,86 @@
+package client_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"turno/server/client"
+	"turno/server/queue"
+)
+
+// A hall screen that follows a long day holds what a fresh snapshot holds:
+// the open tickets and each service's latest closed ones, not every ticket
+// of the day, and a reactivated no-show that had left the view comes back.
+func TestModelHoldsWhatAFreshSnapshotHolds(t *testing.T) {
+	o := newOffice(t, tuesday(t, "09:00"))
+	ctx := context.Background()
+	kiosk, admin, mario := o.client(kioskToken), o.login("admin"), o.login("mario")
+	s := openStream(t, admin, client.StreamOptions{})
+	waitState(t, s, client.Connected)
+	const n = 2*(queue.RecentClosed+queue.RecentNoShows) + 3
+	for range n {
+		if _, _, err := kiosk.Issue(ctx, "anagrafe", false, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := mario.Open(ctx, "1", []string{"anagrafe"}); err != nil {
+		t.Fatal(err)
+	}
+	var first string
+	for i := range n - 3 {
+		o.clock.Add(20 * time.Second) // the first no-show stays within the reactivate window
+		if _, err := mario.Next(ctx, "1"); err != nil {
+			t.Fatal(err)
+		}
+		var res *queue.Result
+		var err error
+		if i%2 == 0 {
+			res, err = mario.NoShow(ctx, "1")
+		} else {
+			res, err = mario.Finish(ctx, "1", queue.OutcomeResolved, "", "")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == "" {
+			first = res.Ticket.ID
+		}
+	}
+	waitTickets(t, admin, s)
+	m := s.Model()
+	if len(m.Tickets) >= n || m.FindTicket(first) != nil {
+		t.Fatalf("the model holds %d of %d tickets (the first no-show: %v), want the open ones and the latest closed", len(m.Tickets), n, m.FindTicket(first) != nil)
+	}
+	if _, err := mario.Reactivate(ctx, "1", first); err != nil {
+		t.Fatal(err)
+	}
+	waitTickets(t, admin, s)
+	if m := s.Model(); m.FindTicket(first) == nil || m.FindTicket(first).Status != queue.StatusWaiting {
+		t.Fatal("the reactivated no-show is not back in the model")
+	}
+}
+
+// waitTickets waits until the model holds the tickets of the server's
+// snapshot, with their positions, in its order. (The services' estimates of
+// services no event touched are refreshed by the hub's timer: waitSame
+// compares those too.)
+func waitTickets(t *testing.T, admin *client.Client, s *client.Stream) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		snap, err := admin.Snapshot(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := s.Model()
+		got, want := asJSON(t, m.Tickets), asJSON(t, snap.Tickets)
+		if m.Seq == snap.Seq && got == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the model's tickets are not the snapshot's:\ngot  %s\nwant %s", got, want)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
