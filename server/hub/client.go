@@ -50,9 +50,12 @@ type client struct {
 type Resolver func(ctx context.Context, sub queue.Subscribe) (View, *queue.WireError)
 
 type registration struct {
-	c      *client
-	since  uint64
-	snap   *queue.Snapshot     // taken for this client, or nil when resuming
+	c     *client
+	since uint64
+	// snap is the shared snapshot the client starts from, nil when
+	// resuming, and snapFrame its view of it, encoded (shared too).
+	snap      *queue.Snapshot
+	snapFrame []byte
 	ticket *queue.PublicTicket // a phone's ticket
 	cur    uint64              // the office's sequence when the views were read
 	stats  []queue.ServiceView // a resuming client's fresh service views
@@ -155,21 +158,33 @@ func (h *Hub) subscribe(conn *websocket.Conn, resolve Resolver) (*client, [][]by
 func (h *Hub) attach(c *client, since uint64) ([][]byte, *queue.WireError) {
 	for range 3 { // a snapshot may need a retry if a burst pushed it out of the ring
 		r := &registration{c: c, since: since, reply: make(chan registered, 1)}
-		_, err := h.office.Do(h.ctx, nil, func(now time.Time, st *queue.Office) {
-			r.cur = st.Seq()
-			switch {
-			case c.view.Kind == KindPhone:
-				if t := st.TicketByID(c.view.Ticket); t != nil {
-					r.ticket = ptr(queue.PublicView(h.cfg, st, t, now))
+		fresh := c.view.Kind != KindPhone && since == 0
+		var err error
+		if !fresh {
+			_, err = h.office.Do(h.ctx, nil, func(now time.Time, st *queue.Office) {
+				r.cur = st.Seq()
+				switch {
+				case c.view.Kind == KindPhone:
+					if t := st.TicketByID(c.view.Ticket); t != nil {
+						r.ticket = ptr(queue.PublicView(h.cfg, st, t, now))
+					}
+				case since > r.cur: // a database newer than the client's
+					fresh = true
+				default: // resuming: the stats frames it missed are not in the ring
+					for _, s := range h.cfg.Services {
+						r.stats = append(r.stats, st.ServiceView(now, s.ID))
+					}
 				}
-			case since == 0 || since > r.cur: // new client, or a database newer than the client's
-				r.snap = ptr(c.view.snapshot(st.Snapshot(now)))
-			default: // resuming: the stats frames it missed are not in the ring
-				for _, s := range h.cfg.Services {
-					r.stats = append(r.stats, st.ServiceView(now, s.ID))
-				}
+			})
+		}
+		if err == nil && fresh {
+			// The office's shared snapshot, cut to the view and encoded
+			// here, outside its lock and the hub's goroutine, once for
+			// every client of the same view.
+			if r.snap, err = h.office.Snapshot(h.ctx); err == nil {
+				r.cur, r.snapFrame = r.snap.Seq, h.snapshots.frame(r.snap, &c.view)
 			}
-		})
+		}
 		if err != nil {
 			return nil, wireError(CodeUnavailable, "the office cannot be read now; retry")
 		}
@@ -230,7 +245,7 @@ func (h *Hub) join(r *registration) {
 			r.reply <- registered{}
 			return
 		}
-		backlog = append(backlog, marshalFrame(queue.Frame{Type: queue.FrameSnapshot, Seq: from, Snapshot: r.snap}))
+		backlog = append(backlog, r.snapFrame)
 	default:
 		from = r.since
 		if from+1 < h.ring.first() { // the events after it are gone

@@ -54,9 +54,11 @@ const (
 	DefaultPhonesPerAddress = 50
 )
 
-// Office is the running office, read through Do with no command.
+// Office is the running office, read through Do with no command, and its
+// shared snapshot (live.Office).
 type Office interface {
 	Do(ctx context.Context, cmd live.Command, view live.View) ([]queue.Event, error)
+	Snapshot(ctx context.Context) (*queue.Snapshot, error)
 }
 
 // Options configure a hub; only Config is required.
@@ -122,6 +124,8 @@ type Hub struct {
 	conns   sync.WaitGroup
 
 	count atomic.Int64 // clients, for Clients
+
+	snapshots snapshotFrames // encoded snapshots, shared by the views alike
 
 	presence *presence
 
@@ -554,11 +558,14 @@ func (h *Hub) refresh(fresh []*encoded, all bool) {
 	var views []queue.ServiceView
 	var positions map[string]map[string]queue.Position
 	var snap *queue.Snapshot
+	if rolled { // a new day: its agenda was booked on earlier days
+		var err error
+		if snap, err = h.office.Snapshot(h.ctx); err != nil {
+			h.logger.Debug("stream: cannot read the new day's snapshot", "err", err)
+		}
+	}
 	tickets := make([]*queue.PublicTicket, len(phones))
 	_, err := h.office.Do(h.ctx, nil, func(now time.Time, st *queue.Office) {
-		if rolled { // a new day: its agenda was booked on earlier days
-			snap = ptr(st.Snapshot(now))
-		}
 		for _, id := range services {
 			views = append(views, st.ServiceView(now, id))
 		}
@@ -582,7 +589,7 @@ func (h *Hub) refresh(fresh []*encoded, all bool) {
 				continue
 			}
 			c.rolled = false
-			h.send(c, marshalFrame(queue.Frame{Type: queue.FrameSnapshot, Seq: snap.Seq, Snapshot: ptr(c.view.snapshot(*snap))}))
+			h.send(c, h.snapshots.frame(snap, &c.view))
 			c.sent = max(c.sent, snap.Seq)
 		}
 	}

@@ -2,7 +2,9 @@ package hub
 
 import (
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"turno/server/queue"
@@ -160,11 +162,12 @@ func stripTicket(t queue.Ticket, lv level) queue.Ticket {
 	return t
 }
 
-// snapshot cuts the office's snapshot down to the view, with the same
-// stripping as its events.
-func (v *View) snapshot(s queue.Snapshot) queue.Snapshot {
+// Snapshot cuts the office's snapshot down to the view, with the same
+// stripping as its events. s is shared and left as it is: what is cut is
+// cut from copies.
+func (v *View) Snapshot(s *queue.Snapshot) queue.Snapshot {
 	lv := v.level()
-	out := s
+	out := *s
 	out.Services = v.services(s.Services)
 	out.Tickets = make([]queue.TicketView, 0, len(s.Tickets))
 	out.Counters = make([]queue.Counter, 0, len(s.Counters))
@@ -199,6 +202,49 @@ func (v *View) snapshot(s queue.Snapshot) queue.Snapshot {
 		out.Counters = append(out.Counters, c)
 	}
 	return out
+}
+
+// snapshotKey names the snapshots alike: one per kind of view, one per
+// counter for clerks.
+func (v *View) snapshotKey() string {
+	if v.Kind == KindClerk {
+		return "clerk/" + v.Counter
+	}
+	return strconv.Itoa(int(v.Kind))
+}
+
+// snapshotFrames holds the encoded snapshot frames of the latest shared
+// snapshot, one per kind of view: a hundred hall screens subscribing at
+// once share one encoding and its bytes, instead of a copy each. Connection
+// goroutines encode (outside the office's lock and the hub's goroutine).
+type snapshotFrames struct {
+	mu     sync.Mutex
+	snap   *queue.Snapshot
+	frames map[string]*sharedFrame
+}
+
+type sharedFrame struct {
+	once sync.Once
+	data []byte
+}
+
+// frame returns the snapshot frame of snap as v sees it.
+func (s *snapshotFrames) frame(snap *queue.Snapshot, v *View) []byte {
+	key := v.snapshotKey()
+	s.mu.Lock()
+	if s.snap != snap {
+		s.snap, s.frames = snap, map[string]*sharedFrame{}
+	}
+	f := s.frames[key]
+	if f == nil {
+		f = &sharedFrame{}
+		s.frames[key] = f
+	}
+	s.mu.Unlock()
+	f.once.Do(func() {
+		f.data = marshalFrame(queue.Frame{Type: queue.FrameSnapshot, Seq: snap.Seq, Snapshot: ptr(v.Snapshot(snap))})
+	})
+	return f.data
 }
 
 // services returns service views as the view may read them.

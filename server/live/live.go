@@ -72,6 +72,10 @@ type Office struct {
 	broken    error // the day could not be reloaded after a failed commit
 	// clockBehind is set while the clock reads a day before the office's.
 	clockBehind bool
+	// shared is the latest snapshot handed out, and when it was built:
+	// readers of the same state share it (see Snapshot).
+	shared   *queue.Snapshot
+	sharedAt time.Time
 
 	kick chan struct{}
 	stop chan struct{}
@@ -137,6 +141,7 @@ func (o *Office) rebuild() error {
 		return fmt.Errorf("live: load the sequence: %w", err)
 	}
 	o.state, o.lastSeq, o.committed = st, last, last
+	o.shared = nil // of a state that is gone
 	return nil
 }
 
@@ -197,6 +202,34 @@ func (o *Office) Do(ctx context.Context, cmd Command, view View) ([]queue.Event,
 		return staged, viewErr
 	}
 	return staged, cmdErr
+}
+
+// SnapshotAge is how long a snapshot is handed out again while nothing
+// changes: its estimates and the services' states move with the clock.
+const SnapshotAge = time.Second
+
+// Snapshot returns the office's snapshot at its committed state. It is
+// shared: every reader of the same state within SnapshotAge gets the same
+// one, built once under the lock (its cost is the open tickets and a few
+// closed ones per service, see queue.Recent), so a hundred screens
+// subscribing at once cost one snapshot. It must not be modified; callers
+// cut their view from copies (hub.View.snapshot) and encode it outside the
+// lock.
+func (o *Office) Snapshot(ctx context.Context) (*queue.Snapshot, error) {
+	var snap *queue.Snapshot
+	_, err := o.Do(ctx, nil, func(now time.Time, st *queue.Office) {
+		// Do holds mu while views run: shared is read and set under it.
+		if s := o.shared; s != nil && s.Seq == st.Seq() && !now.Before(o.sharedAt) && now.Sub(o.sharedAt) < SnapshotAge {
+			snap = s
+			return
+		}
+		s := st.Snapshot(now)
+		snap, o.shared, o.sharedAt = &s, &s, now
+	})
+	if err != nil {
+		return nil, err
+	}
+	return snap, nil
 }
 
 // guarded runs a view, turning a panic (a bug) into an error: the

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"turno/server/hub"
 	"turno/server/queue"
 	"turno/server/store"
 )
@@ -174,29 +175,19 @@ func (s *Server) move(w http.ResponseWriter, r *http.Request, p *principal) erro
 
 func (p *principal) actor() queue.Actor { return queue.Actor{Name: p.Name, Supervisor: p.supervisor()} }
 
+// snapshot answers with the office's shared snapshot (live.Office.Snapshot)
+// cut as the stream cuts it: a hall display's without private fields and
+// bookings, staff's whole.
 func (s *Server) snapshot(w http.ResponseWriter, r *http.Request, p *principal) error {
-	var snap queue.Snapshot
-	err := s.read(r.Context(), func(now time.Time, st *queue.Office) { snap = st.Snapshot(now) })
+	snap, err := s.office.Snapshot(r.Context())
 	if err != nil {
 		return err
 	}
-	public := p.device()
-	for i := range snap.Tickets {
-		t := &snap.Tickets[i]
-		t.IdempotencyKey = ""
-		if public { // a hall screen shows numbers, not case files
-			t.Note, t.CaseRef, t.Document, t.Clerk = "", "", "", ""
-		}
+	v := hub.View{Kind: hub.KindAll}
+	if p.device() { // a hall screen shows numbers, not case files
+		v.Kind = hub.KindDisplay
 	}
-	if public {
-		for i := range snap.Services {
-			snap.Services[i] = snap.Services[i].Public()
-		}
-		for i := range snap.Counters {
-			snap.Counters[i].Clerk = ""
-		}
-	}
-	writeJSON(w, http.StatusOK, snap)
+	writeJSON(w, http.StatusOK, v.Snapshot(snap))
 	return nil
 }
 
