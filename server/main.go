@@ -231,8 +231,9 @@ func openHub(cfg *config.Config, db *store.Store, logger *slog.Logger) (*hub.Hub
 }
 
 // housekeeping starts the new business day at midnight without waiting for
-// a request, forgets expired login sessions, and erases the personal data
-// of bookings past the office's retention.
+// a request, forgets expired login sessions, erases the personal data of
+// bookings past the office's retention, and indexes the ids of past days'
+// tickets.
 func housekeeping(ctx context.Context, cfg *queue.Config, office *live.Office, db *store.Store, logger *slog.Logger) {
 	tick := time.NewTicker(15 * time.Second)
 	defer tick.Stop()
@@ -251,6 +252,9 @@ func housekeeping(ctx context.Context, cfg *queue.Config, office *live.Office, d
 					logger.Warn("cannot delete expired sessions", "err", err)
 				}
 				eraseOldBookings(cfg, db, now, logger)
+				if _, err := db.IndexTickets(cfg.Day(now)); err != nil {
+					logger.Warn("cannot index past days' tickets", "err", err)
+				}
 			}
 		}
 	}

@@ -120,7 +120,7 @@ func check(path string) error {
 func walk(tx *bolt.Tx) (bool, error) {
 	left := checkBudget
 	// Small buckets first, then the event log, which start-up reads.
-	for _, name := range [][]byte{bucketMeta, bucketDays, bucketProtocol, bucketSessions, bucketEvents, bucketTickets} {
+	for _, name := range [][]byte{bucketMeta, bucketDays, bucketProtocol, bucketSessions, bucketEvents, bucketTickets, bucketTicketsV1, bucketNewIDs, bucketIDs} {
 		b := tx.Bucket(name)
 		if b == nil {
 			if bytes.Equal(name, bucketMeta) {
@@ -128,7 +128,8 @@ func walk(tx *bolt.Tx) (bool, error) {
 			}
 			continue // an older schema: the migrations create it
 		}
-		jsonValues := !bytes.Equal(name, bucketMeta) && !bytes.Equal(name, bucketDays) && !bytes.Equal(name, bucketProtocol)
+		jsonValues := !bytes.Equal(name, bucketMeta) && !bytes.Equal(name, bucketDays) && !bytes.Equal(name, bucketProtocol) &&
+			!bytes.Equal(name, bucketNewIDs) && !bytes.Equal(name, bucketIDs)
 		var next uint64 // events: the key expected next, going backwards
 		c := b.Cursor()
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {

@@ -2,7 +2,7 @@
 // source of truth, and every other bucket is written in the same transaction
 // as the events it derives from.
 //
-// Schema (version 1):
+// Schema (version 3):
 //
 //	meta/
 //	    schema_version       -> uint64, 8-byte big-endian
@@ -10,8 +10,17 @@
 //	    <seq uint64 BE>      -> JSON queue.Event; gapless, from 1
 //	days/
 //	    <"2006-01-02">       -> uint64 BE: the first sequence of that business day
-//	tickets/
-//	    <ticket id>          -> JSON queue.Ticket, its latest version (any day)
+//	tickets_by_day/             (schema 3; schema 1-2: tickets/ <ticket id> -> ticket)
+//	    <day><seq uint64 BE> -> JSON queue.Ticket, its latest version; seq is the
+//	                            event that issued it, so a day's new tickets are
+//	                            appended at the end of the tree, never inserted
+//	                            all over it (ids are random)
+//	ticket_ids_new/
+//	    <ticket id>          -> its key in tickets_by_day, for tickets not yet in
+//	                            ticket_ids (today's): a small tree, whatever the history
+//	ticket_ids/
+//	    <ticket id>          -> its key in tickets_by_day, for the days before
+//	                            (IndexTickets moves them here once their day is over)
 //	protocol/
 //	    <year uint32 BE>     -> uint64 BE: the last protocol sequence of that year
 //	sessions/
@@ -53,13 +62,21 @@ var (
 	bucketMeta     = []byte("meta")
 	bucketEvents   = []byte("events")
 	bucketDays     = []byte("days")
-	bucketTickets  = []byte("tickets")
+	bucketTickets  = []byte("tickets_by_day")
 	bucketProtocol = []byte("protocol")
 	bucketSessions = []byte("sessions")
 	bucketBookings = []byte("bookings")
 	bucketBookDays = []byte("booking_days")
 	bucketBookEvts = []byte("booking_events")
 	keySchema      = []byte("schema_version")
+)
+
+// The tickets' id indexes (tickets.go), and schema 1-2's tickets by id,
+// which migration 3 re-keys.
+var (
+	bucketIDs       = []byte("ticket_ids")
+	bucketNewIDs    = []byte("ticket_ids_new")
+	bucketTicketsV1 = []byte("tickets")
 )
 
 // ErrNotFound is returned when a key does not exist.
@@ -76,7 +93,7 @@ var ErrSequence = errors.New("store: events out of sequence")
 var migrations = []func(tx *bolt.Tx) error{
 	// 1: the initial schema.
 	func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketEvents, bucketDays, bucketTickets, bucketProtocol, bucketSessions} {
+		for _, b := range [][]byte{bucketEvents, bucketDays, bucketTicketsV1, bucketProtocol, bucketSessions} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -92,7 +109,15 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
+	// 3: tickets keyed by day and issuing event, with an id index
+	// (rekeyTickets, in batches).
+	rekeyTickets,
 }
+
+// errMigrationGoesOn is returned by a migration that did one batch of its
+// work: migrate commits it and runs the migration again, so a large file is
+// migrated in transactions of bounded size (and a crash resumes it).
+var errMigrationGoesOn = errors.New("store: the migration goes on")
 
 // SchemaVersion is the schema this code writes.
 func SchemaVersion() uint64 { return uint64(len(migrations)) }
@@ -145,27 +170,40 @@ func Open(path string) (*Store, error) {
 }
 
 // migrate runs the migrations the file has not seen, each in its own
-// transaction together with the new version number.
+// transaction together with the new version number; one that returns
+// errMigrationGoesOn has its batch committed and runs again.
 func migrate(db *bolt.DB, steps []func(*bolt.Tx) error) error {
-	return db.Update(func(tx *bolt.Tx) error {
-		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
-		if err != nil {
-			return err
-		}
-		var version uint64
-		if v := meta.Get(keySchema); v != nil {
-			version = binary.BigEndian.Uint64(v)
-		}
-		if version > uint64(len(steps)) {
-			return fmt.Errorf("%w (schema %d, this server knows %d)", ErrNewerSchema, version, len(steps))
-		}
-		for ; version < uint64(len(steps)); version++ {
-			if err := steps[version](tx); err != nil {
+	for {
+		done := false
+		err := db.Update(func(tx *bolt.Tx) error {
+			meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+			if err != nil {
+				return err
+			}
+			var version uint64
+			if v := meta.Get(keySchema); v != nil {
+				version = binary.BigEndian.Uint64(v)
+			}
+			if version > uint64(len(steps)) {
+				return fmt.Errorf("%w (schema %d, this server knows %d)", ErrNewerSchema, version, len(steps))
+			}
+			if version == uint64(len(steps)) {
+				done = true
+				return meta.Put(keySchema, u64(version)) // a new file records it
+			}
+			err = steps[version](tx)
+			if errors.Is(err, errMigrationGoesOn) {
+				return nil
+			}
+			if err != nil {
 				return fmt.Errorf("migration %d: %w", version+1, err)
 			}
+			return meta.Put(keySchema, u64(version+1))
+		})
+		if err != nil || done {
+			return err
 		}
-		return meta.Put(keySchema, u64(version))
-	})
+	}
 }
 
 // Close closes the file.
@@ -194,7 +232,7 @@ func (s *Store) Append(events []queue.Event) error {
 		evb, days, tickets, protocol := tx.Bucket(bucketEvents), tx.Bucket(bucketDays), tx.Bucket(bucketTickets), tx.Bucket(bucketProtocol)
 		// Sequence keys only ever append: full pages instead of bbolt's
 		// half-full default halve the file.
-		evb.FillPercent, days.FillPercent = 1, 1
+		evb.FillPercent, days.FillPercent, tickets.FillPercent = 1, 1, 1
 		var last uint64
 		if k, _ := evb.Cursor().Last(); k != nil {
 			last = binary.BigEndian.Uint64(k)
@@ -218,11 +256,7 @@ func (s *Store) Append(events []queue.Event) error {
 				}
 			}
 			if ev.Ticket != nil {
-				data, err := json.Marshal(ev.Ticket)
-				if err != nil {
-					return fmt.Errorf("encode ticket: %w", err)
-				}
-				if err := tickets.Put([]byte(ev.Ticket.ID), data); err != nil {
+				if err := putTicket(tx, tickets, ev); err != nil {
 					return err
 				}
 			}
@@ -319,7 +353,11 @@ func (s *Store) ProtocolSeq(year int) (int, error) {
 func (s *Store) Ticket(id string) (*queue.Ticket, error) {
 	var t *queue.Ticket
 	err := s.view(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketTickets).Get([]byte(id))
+		key := ticketKey(tx, []byte(id))
+		if key == nil {
+			return ErrNotFound
+		}
+		v := tx.Bucket(bucketTickets).Get(key)
 		if v == nil {
 			return ErrNotFound
 		}
