@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"turno/server/queue"
@@ -107,6 +109,52 @@ func (c *Client) Snapshot(ctx context.Context) (*queue.Snapshot, error) {
 		return nil, err
 	}
 	return &s, nil
+}
+
+// TicketsQuery chooses a day's tickets (GET /api/v1/tickets).
+type TicketsQuery struct {
+	Day      string         // YYYY-MM-DD; "" is today
+	Statuses []queue.Status // none: every status
+	Service  string         // "": every service
+	After    uint64         // a previous page's Next; 0: from the first
+	Limit    int            // 0: the server's page (500)
+}
+
+// DayTickets reads a page of a day's tickets from the server's store, in
+// issue order (staff only): the stream's model holds only the open tickets
+// and each service's latest closed ones, and a screen that lists the day's
+// finished tickets asks for them here. Next in the answer is the After of
+// the next page, 0 on the last.
+func (c *Client) DayTickets(ctx context.Context, q TicketsQuery) (*queue.DayTickets, error) {
+	v := url.Values{}
+	if q.Day != "" {
+		v.Set("day", q.Day)
+	}
+	if len(q.Statuses) > 0 {
+		var s []string
+		for _, st := range q.Statuses {
+			s = append(s, string(st))
+		}
+		v.Set("status", strings.Join(s, ","))
+	}
+	if q.Service != "" {
+		v.Set("service", q.Service)
+	}
+	if q.After > 0 {
+		v.Set("after", strconv.FormatUint(q.After, 10))
+	}
+	if q.Limit > 0 {
+		v.Set("limit", strconv.Itoa(q.Limit))
+	}
+	path := "/api/v1/tickets"
+	if len(v) > 0 {
+		path += "?" + v.Encode()
+	}
+	var page queue.DayTickets
+	if _, err := c.call(ctx, http.MethodGet, path, nil, &page); err != nil {
+		return nil, err
+	}
+	return &page, nil
 }
 
 // counter runs a counter action; body nil sends none.

@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -82,5 +83,49 @@ func waitTickets(t *testing.T, admin *client.Client, s *client.Stream) {
 			t.Fatalf("the model's tickets are not the snapshot's:\ngot  %s\nwant %s", got, want)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// The day's finished tickets, which the model no longer holds, are read on
+// demand, a page at a time.
+func TestDayTicketsReadsTheDayOnDemand(t *testing.T) {
+	o := newOffice(t, tuesday(t, "09:00"))
+	ctx := context.Background()
+	kiosk, admin, mario := o.client(kioskToken), o.login("admin"), o.login("mario")
+	const n = queue.RecentClosed + 3
+	for range n {
+		if _, _, err := kiosk.Issue(ctx, "anagrafe", false, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := mario.Open(ctx, "1", []string{"anagrafe"}); err != nil {
+		t.Fatal(err)
+	}
+	for range n {
+		if _, err := mario.Next(ctx, "1"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := mario.Finish(ctx, "1", queue.OutcomeResolved, "", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var all []queue.Ticket
+	q := client.TicketsQuery{Statuses: []queue.Status{queue.StatusDone}, Service: "anagrafe", Limit: 5}
+	for {
+		page, err := admin.DayTickets(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, page.Tickets...)
+		if page.Next == 0 {
+			break
+		}
+		q.After = page.Next
+	}
+	if len(all) != n || all[0].Number != "A001" || all[n-1].Number != fmt.Sprintf("A%03d", n) {
+		t.Fatalf("got %d tickets from %s, want %d from A001", len(all), all[0].Number, n)
+	}
+	if _, err := kiosk.DayTickets(ctx, client.TicketsQuery{}); !client.IsCode(err, "forbidden") {
+		t.Fatalf("a kiosk: got %v, want forbidden", err)
 	}
 }

@@ -56,10 +56,10 @@ type registration struct {
 	// resuming, and snapFrame its view of it, encoded (shared too).
 	snap      *queue.Snapshot
 	snapFrame []byte
-	ticket *queue.PublicTicket // a phone's ticket
-	cur    uint64              // the office's sequence when the views were read
-	stats  []queue.ServiceView // a resuming client's fresh service views
-	reply  chan registered
+	ticket    *queue.PublicTicket // a phone's ticket
+	cur       uint64              // the office's sequence when the views were read
+	stats     []queue.ServiceView // a resuming client's fresh service views
+	reply     chan registered
 }
 
 type registered struct {

@@ -57,6 +57,16 @@ type Result struct {
 	Counter *Counter    `json:"counter,omitempty"`
 }
 
+// DayTickets is a page of a day's tickets in issue order, read on demand
+// (GET /api/v1/tickets): views carry only the open tickets and the latest
+// closed ones (Recent).
+type DayTickets struct {
+	Day     string   `json:"day"`
+	Tickets []Ticket `json:"tickets"`
+	// Next is the cursor of the next page (after=Next); absent on the last.
+	Next uint64 `json:"next,omitempty"`
+}
+
 // Stream frame types, server to client.
 const (
 	FrameSnapshot = "snapshot" // the whole view at Seq: start over from it

@@ -20,9 +20,11 @@ import (
 	"turno/server/store"
 )
 
-// Tickets finds tickets of past days (package store).
+// Tickets finds tickets of past days, and a day's tickets on demand
+// (package store).
 type Tickets interface {
 	Ticket(id string) (*queue.Ticket, error)
+	DayTickets(day string, after uint64, limit int, keep func(*queue.Ticket) bool) ([]queue.Ticket, uint64, error)
 }
 
 // Backups streams a consistent copy of the database (package store).
@@ -109,6 +111,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /api/v1/logout", s.auth(anyRole, s.logout))
 	s.mux.HandleFunc("GET /api/v1/services", s.auth(anyRole, s.services))
 	s.mux.HandleFunc("POST /api/v1/tickets", s.auth(issuers, s.issue))
+	s.mux.HandleFunc("GET /api/v1/tickets", s.auth(staff, s.dayTickets))
 	s.mux.HandleFunc("GET /api/v1/tickets/{id}", s.public(s.ticket))
 	s.mux.HandleFunc("GET /api/v1/tickets/{id}/ticket.pdf", s.public(s.ticketPDF))
 	s.mux.HandleFunc("GET /api/v1/tickets/{id}/receipt.pdf", s.public(s.receiptPDF))
