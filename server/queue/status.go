@@ -246,13 +246,25 @@ func (o *Office) positionAt(fc *Forecast, t *Ticket) (Position, bool) {
 			return Position{Ahead: r.ahead, Wait: waitOf(r.mean-t.IssuedAt.Sub(fc.At).Seconds(), r.variance)}, true
 		}
 	}
-	ahead := 0
-	for _, q := range o.lines[t.Service].all {
-		if q.ID != t.ID && CalledBefore(q, t) {
-			ahead++
-		}
-	}
+	ahead := o.lines[t.Service].ahead(t)
 	return Position{Ahead: ahead, Wait: fc.beyond(t.Service, ahead)}, true
+}
+
+// ahead counts the waiting tickets called before t (CalledBefore), from
+// the line's sorted classes: binary searches, not a walk of the line, so
+// that 5,000 phones following 5,000 tickets beyond the forecast's reach
+// cost 5,000 searches, not 25 million comparisons under the office's lock.
+func (l *line) ahead(t *Ticket) int {
+	if l == nil {
+		return 0
+	}
+	switch {
+	case t.Due != nil:
+		return before(l.appt, t, dueBefore)
+	case t.Priority:
+		return len(l.appt) + before(l.prio, t, queuedBefore)
+	}
+	return len(l.appt) + len(l.prio) + before(l.walk, t, queuedBefore)
 }
 
 // StatusChanges returns an event for each numerator whose state at now
