@@ -68,16 +68,24 @@ type registered struct {
 	refused *queue.WireError // the session ended while the client subscribed
 }
 
-// Serve runs one websocket connection until it ends: it reads the
-// subscribe message, asks resolve for the view, sends the starting frames
-// (a snapshot, the missed events, or a phone's ticket) and then the live
-// stream. It owns conn and closes it.
+// Serve runs one websocket connection: it reads the subscribe message, asks
+// resolve for the view, and hands the client to the hub, whose goroutines
+// send the starting frames (a snapshot, the missed events, or a phone's
+// ticket) and then the live stream until the connection ends. It returns
+// once the client is subscribed or refused: the goroutine that subscribed
+// it (an HTTP handler's, its stack grown by the handshake) does not stay
+// for the connection's life. It owns conn and closes it.
 func (h *Hub) Serve(conn *websocket.Conn, resolve Resolver) {
 	if !h.enter() {
 		refuse(conn, wireError(CodeUnavailable, "the server is shutting down"), closeGoingAway, h.opt.WriteWait)
 		return
 	}
-	defer h.conns.Done()
+	served := false
+	defer func() {
+		if !served {
+			h.conns.Done()
+		}
+	}()
 	// Until the hub owns the client, closing the hub must end the handshake.
 	stop := context.AfterFunc(h.ctx, func() { conn.Close() })
 	c, backlog, werr := h.subscribe(conn, resolve)
@@ -107,12 +115,16 @@ func (h *Hub) Serve(conn *websocket.Conn, resolve Resolver) {
 		// busy one was dropped while it was reading its frames.
 		c.writePump(backlog, h.opt.PongWait/2, h.opt.WriteWait)
 	}()
-	c.readPump(h.opt.PongWait)
-	select {
-	case h.unregister <- c:
-	case <-h.done:
-	}
-	<-written
+	served = true
+	go func() {
+		defer h.conns.Done()
+		c.readPump(h.opt.PongWait)
+		select {
+		case h.unregister <- c:
+		case <-h.done:
+		}
+		<-written
+	}()
 }
 
 // subscribe reads and resolves the first message and registers the client.
@@ -178,10 +190,12 @@ func (h *Hub) attach(c *client, since uint64) ([][]byte, *queue.WireError) {
 			})
 		}
 		if err == nil && fresh {
-			// The office's shared snapshot, cut to the view and encoded
-			// here, outside its lock and the hub's goroutine, once for
-			// every client of the same view.
-			if r.snap, err = h.office.Snapshot(h.ctx); err == nil {
+			// A snapshot taken moments ago (the events since follow from
+			// the ring), or the office's shared one; cut to the view and
+			// encoded here, outside its lock and the hub's goroutine, once
+			// for every client of the same view.
+			r.snap, err = h.snapshots.get(h.opt.Now(), h.opt.ShareSnapshot, func() (*queue.Snapshot, error) { return h.office.Snapshot(h.ctx) })
+			if err == nil {
 				r.cur, r.snapFrame = r.snap.Seq, h.snapshots.frame(r.snap, &c.view)
 			}
 		}
@@ -253,9 +267,11 @@ func (h *Hub) join(r *registration) {
 			return
 		}
 	}
-	h.ring.after(from, func(ev *queue.Event) {
-		if c.view.sees(ev) {
-			backlog = append(backlog, (&encoded{ev: ev}).frame(&c.view))
+	h.ring.after(from, func(e *encoded) {
+		if c.view.sees(e.ev) {
+			backlog = append(backlog, e.frame(&c.view))
+			// A day began after its snapshot: the new day's follows.
+			c.rolled = c.rolled || e.ev.Type == queue.EventDayRollover
 		}
 	})
 	c.sent = max(from, h.ring.last)

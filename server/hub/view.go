@@ -220,7 +220,57 @@ func (v *View) snapshotKey() string {
 type snapshotFrames struct {
 	mu     sync.Mutex
 	snap   *queue.Snapshot
+	taken  time.Time // on the real clock: how long ago it was read
 	frames map[string]*sharedFrame
+	// reading is the read under way, which subscribers arriving meanwhile
+	// wait for instead of reading one each (a hundred displays at once).
+	reading *snapshotRead
+}
+
+type snapshotRead struct {
+	done chan struct{}
+	snap *queue.Snapshot
+	err  error
+}
+
+// get returns the latest snapshot if it was read less than maxAge ago, on
+// the real clock and on the office's (now: its time, injected in tests);
+// else the one read meanwhile by another subscriber, or one read by read.
+func (s *snapshotFrames) get(now time.Time, maxAge time.Duration, read func() (*queue.Snapshot, error)) (*queue.Snapshot, error) {
+	s.mu.Lock()
+	if s.snap != nil && time.Since(s.taken) < maxAge && !now.Before(s.snap.At) && now.Sub(s.snap.At) < maxAge {
+		defer s.mu.Unlock()
+		return s.snap, nil
+	}
+	if r := s.reading; r != nil {
+		s.mu.Unlock()
+		<-r.done
+		return r.snap, r.err
+	}
+	r := &snapshotRead{done: make(chan struct{})}
+	s.reading = r
+	s.mu.Unlock()
+	r.snap, r.err = read()
+	s.mu.Lock()
+	s.reading = nil
+	if r.err == nil {
+		s.keep(r.snap)
+	}
+	s.mu.Unlock()
+	close(r.done)
+	return r.snap, r.err
+}
+
+// keep makes snap the latest unless it is older; s.mu is held.
+func (s *snapshotFrames) keep(snap *queue.Snapshot) bool {
+	if s.snap == snap {
+		return true
+	}
+	if s.snap != nil && (snap.Seq < s.snap.Seq || (snap.Seq == s.snap.Seq && !snap.At.After(s.snap.At))) {
+		return false // an older one (a slow reader's): not worth keeping
+	}
+	s.snap, s.taken, s.frames = snap, time.Now(), map[string]*sharedFrame{}
+	return true
 }
 
 type sharedFrame struct {
@@ -232,8 +282,9 @@ type sharedFrame struct {
 func (s *snapshotFrames) frame(snap *queue.Snapshot, v *View) []byte {
 	key := v.snapshotKey()
 	s.mu.Lock()
-	if s.snap != snap {
-		s.snap, s.frames = snap, map[string]*sharedFrame{}
+	if !s.keep(snap) {
+		s.mu.Unlock()
+		return marshalFrame(queue.Frame{Type: queue.FrameSnapshot, Seq: snap.Seq, Snapshot: ptr(v.Snapshot(snap))})
 	}
 	f := s.frames[key]
 	if f == nil {

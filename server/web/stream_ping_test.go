@@ -78,3 +78,31 @@ func TestStreamKeepsAClientThatAnswersPingsLate(t *testing.T) {
 		}
 	}
 }
+
+// Displays subscribing moments apart share one snapshot: the later one
+// starts from it and gets the events since from the ring, so it misses
+// nothing; once the snapshot is older than ShareSnapshot on the office's
+// clock, a new one is read.
+func TestStreamSubscribersShareARecentSnapshot(t *testing.T) {
+	noLeaks(t)
+	o := newStreaming(t, tuesday("09:00"), hub.Options{ShareSnapshot: time.Hour})
+	first := o.dial(t, displayToken, queue.Subscribe{})
+	s1 := first.next()
+	if s1.Type != queue.FrameSnapshot {
+		t.Fatalf("got %s, want a snapshot", s1.raw)
+	}
+	tk := o.issue("anagrafe", false)
+	second := o.dial(t, displayToken, queue.Subscribe{})
+	s2 := second.next()
+	if s2.Type != queue.FrameSnapshot || s2.Seq != s1.Seq || len(s2.Snapshot.Tickets) != 0 {
+		t.Fatalf("got %s, want the first display's snapshot at %d", s2.raw, s1.Seq)
+	}
+	if ev := second.until(eventOf(queue.EventTicketIssued)); ev[len(ev)-1].Event.Ticket.ID != tk.ID {
+		t.Fatalf("got %s, want the ticket issued since", ev[len(ev)-1].raw)
+	}
+	o.clock.Add(time.Hour)
+	third := o.dial(t, displayToken, queue.Subscribe{})
+	if s3 := third.next(); s3.Type != queue.FrameSnapshot || len(s3.Snapshot.Tickets) != 1 {
+		t.Fatalf("an hour later: got %s, want a new snapshot with the ticket", s3.raw)
+	}
+}
