@@ -60,7 +60,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	up := websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, HandshakeTimeout: 10 * time.Second}
+	up := websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, WriteBufferPool: s.writeBuffers, HandshakeTimeout: 10 * time.Second}
 	// The office's time as the stream starts: clients measure their clock
 	// against it instead of trusting two machines to agree (the hall board
 	// tells a fresh call from an old one by it).
