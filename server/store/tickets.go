@@ -38,8 +38,8 @@ func ticketKey(tx *bolt.Tx, id []byte) []byte {
 }
 
 // putTicket writes the ticket an event carries, its latest version: in its
-// place if the store has it, else as a new ticket of its day keyed by this
-// event.
+// place if the store has it, else (and always for ticket.issued) as a new
+// ticket of its day keyed by this event.
 func putTicket(tx *bolt.Tx, tickets *bolt.Bucket, ev *queue.Event) error {
 	t := ev.Ticket
 	data, err := json.Marshal(t)
@@ -47,7 +47,12 @@ func putTicket(tx *bolt.Tx, tickets *bolt.Bucket, ev *queue.Event) error {
 		return fmt.Errorf("encode ticket: %w", err)
 	}
 	id := []byte(t.ID)
-	key := ticketKey(tx, id)
+	var key []byte
+	if ev.Type != queue.EventTicketIssued {
+		// A ticket issued is new: looking its random id up in the long
+		// index would read a page anywhere in it, at every ticket.
+		key = ticketKey(tx, id)
+	}
 	if key == nil {
 		if len(t.Day) != dayKeyLen {
 			return fmt.Errorf("ticket %s: day %q is not a date", t.ID, t.Day)
