@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/netip"
 	"slices"
-	"sync"
 	"time"
 
 	"turno/server/config"
@@ -69,16 +68,13 @@ type Server struct {
 	publicURL    string
 	// trustedProxies: see Options.TrustedProxies.
 	trustedProxies []netip.Prefix
-	// writeBuffers are the stream's write buffers, taken for each frame: an
-	// idle screen holds none (5,000 of them held 20 MB).
-	writeBuffers *sync.Pool
 }
 
 // New builds the server and registers every route.
 func New(opt Options) (*Server, error) {
 	s := &Server{
 		cfg: opt.Config, office: opt.Office, sessions: opt.Store, tickets: opt.Store, backups: opt.Store, bookingStore: opt.Store,
-		now: opt.Now, logger: opt.Logger, mux: http.NewServeMux(), writeBuffers: &sync.Pool{},
+		now: opt.Now, logger: opt.Logger, mux: http.NewServeMux(),
 		hub:       opt.Hub,
 		logins:    newLoginGuard(),
 		publicURL: opt.PublicURL, trustedProxies: opt.TrustedProxies,

@@ -60,7 +60,10 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	up := websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, WriteBufferPool: s.writeBuffers, HandshakeTimeout: 10 * time.Second}
+	// 1 KB write buffers: a longer frame goes out in the same system call
+	// (gorilla/websocket writes the rest from the frame itself), and 5,000
+	// idle screens hold 5 MB, not 20.
+	up := websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 1024, HandshakeTimeout: 10 * time.Second}
 	// The office's time as the stream starts: clients measure their clock
 	// against it instead of trusting two machines to agree (the hall board
 	// tells a fresh call from an old one by it).
