@@ -45,9 +45,26 @@ func allDay(b *testing.B) *config.Config {
 	return cfg
 }
 
-// load sends n POSTs from concurrency goroutines and reports throughput and
-// latency percentiles as the benchmark's metrics.
+// load sends b.N POSTs from concurrency goroutines and reports throughput
+// and latency percentiles as the benchmark's metrics.
 func load(b *testing.B, url, token string, body func(i int) []byte, wantStatus int) {
+	b.Helper()
+	rps, p50, p99 := loadRun(b, url, token, body, wantStatus)
+	b.ReportMetric(rps, "req/s")
+	b.ReportMetric(p50, "p50-ms")
+	b.ReportMetric(p99, "p99-ms")
+	b.ReportMetric(0, "ns/op") // throughput and percentiles say it better
+}
+
+// loadFigures is load's throughput and p99, for a benchmark that reports
+// its own figures.
+func loadFigures(b *testing.B, url, token string, body func(i int) []byte, wantStatus int) (rps, p99 float64) {
+	b.Helper()
+	rps, _, p99 = loadRun(b, url, token, body, wantStatus)
+	return rps, p99
+}
+
+func loadRun(b *testing.B, url, token string, body func(i int) []byte, wantStatus int) (rps, p50, p99 float64) {
 	b.Helper()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: concurrency, MaxConnsPerHost: concurrency}}
 	defer client.CloseIdleConnections()
@@ -94,10 +111,7 @@ func load(b *testing.B, url, token string, body func(i int) []byte, wantStatus i
 	pct := func(p float64) float64 {
 		return float64(latencies[int(p*float64(len(latencies)-1))]) / float64(time.Millisecond)
 	}
-	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
-	b.ReportMetric(pct(0.50), "p50-ms")
-	b.ReportMetric(pct(0.99), "p99-ms")
-	b.ReportMetric(0, "ns/op") // throughput and percentiles say it better
+	return float64(b.N) / elapsed.Seconds(), pct(0.50), pct(0.99)
 }
 
 // BenchmarkIssue is Turno's whole path, wired as the server wires it: HTTP,

@@ -5,12 +5,14 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"sync"
 	"time"
 
@@ -48,7 +50,13 @@ func (h *hub) serve(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
+	// A first frame says the client is registered: the benchmark waits for
+	// it, as it waits for Turno's snapshot, before it measures a call (a
+	// screen whose dial had returned before it was registered missed the
+	// first call, and the benchmark failed now and then). It is queued
+	// before the client is visible, so every broadcast comes after it.
 	send := make(chan []byte, 512)
+	send <- []byte(`{"type":"hello"}`)
 	h.mu.Lock()
 	h.clients[send] = struct{}{}
 	h.mu.Unlock()
@@ -74,21 +82,47 @@ func (h *hub) serve(w http.ResponseWriter, r *http.Request) {
 	conn.Close()
 }
 
+// publish sends the body to every client. With ?each=1 every client gets
+// its own copy with {{n}} replaced by a number of its own (as each phone
+// gets its own ticket), and with ?after=250ms the frames leave that long
+// after the request is answered (as Turno sends the views that follow an
+// event).
 func (h *hub) publish(w http.ResponseWriter, r *http.Request) {
 	msg, err := io.ReadAll(io.LimitReader(r.Body, 64<<10))
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	h.mu.Lock()
-	for c := range h.clients {
-		select {
-		case c <- msg:
-		default: // too slow: dropped
-			delete(h.clients, c)
-			close(c)
+	var after time.Duration
+	if v := r.URL.Query().Get("after"); v != "" {
+		if after, err = time.ParseDuration(v); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
 		}
 	}
-	h.mu.Unlock()
+	each := r.URL.Query().Get("each") == "1"
+	send := func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		n := 0
+		for c := range h.clients {
+			frame := msg
+			if each {
+				n++
+				frame = bytes.ReplaceAll(msg, []byte("{{n}}"), []byte(strconv.Itoa(n)))
+			}
+			select {
+			case c <- frame:
+			default: // too slow: dropped
+				delete(h.clients, c)
+				close(c)
+			}
+		}
+	}
+	if after > 0 {
+		time.AfterFunc(after, send)
+	} else {
+		send()
+	}
 	w.WriteHeader(http.StatusNoContent)
 }
