@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -35,6 +36,9 @@ type client struct {
 	// closeReason as the close's reason (a session ended, for instance).
 	closeFrame  []byte
 	closeReason string
+	// started gives back the slot it subscribed in, once its starting
+	// frames are written.
+	started func()
 
 	// Owned by the hub goroutine.
 	sent uint64 // every event up to here is sent or covered
@@ -152,22 +156,42 @@ func (h *Hub) subscribe(conn *websocket.Conn, resolve Resolver) (*client, [][]by
 	if werr != nil {
 		return nil, nil, werr
 	}
+	// The server's part of subscribing, up to the starting frames written,
+	// takes one of a few slots (see startSlots); the client's part, the
+	// subscribe message, is done.
+	release := h.startSlot()
 	view, werr := resolve(h.ctx, sub)
 	if werr != nil {
+		release()
 		return nil, nil, werr
 	}
-	c := &client{conn: conn, view: view, name: conn.RemoteAddr().String(), send: make(chan []byte, h.opt.SendQueue)}
+	c := &client{conn: conn, view: view, name: conn.RemoteAddr().String(), send: make(chan []byte, h.opt.SendQueue), started: release}
 	backlog, werr := h.attach(c, sub.Since)
 	if werr != nil {
+		release()
 		return nil, nil, werr
 	}
 	return c, backlog, nil
+}
+
+// startSlot waits for a slot to subscribe a client in, at most
+// startSlotWait, and returns what gives it back (once).
+func (h *Hub) startSlot() (release func()) {
+	select {
+	case h.starting <- struct{}{}:
+		return sync.OnceFunc(func() { <-h.starting })
+	case <-time.After(startSlotWait):
+		return func() {} // a client holds its slot too long: go on without
+	case <-h.ctx.Done():
+		return func() {}
+	}
 }
 
 // attach reads the starting views from the office (on the connection's
 // goroutine, never the committer's) and hands the client to the hub, which
 // adds the events it holds after them.
 func (h *Hub) attach(c *client, since uint64) ([][]byte, *queue.WireError) {
+	share := h.opt.ShareSnapshot
 	for range 3 { // a snapshot may need a retry if a burst pushed it out of the ring
 		r := &registration{c: c, since: since, reply: make(chan registered, 1)}
 		fresh := c.view.Kind != KindPhone && since == 0
@@ -194,7 +218,7 @@ func (h *Hub) attach(c *client, since uint64) ([][]byte, *queue.WireError) {
 			// the ring), or the office's shared one; cut to the view and
 			// encoded here, outside its lock and the hub's goroutine, once
 			// for every client of the same view.
-			r.snap, err = h.snapshots.get(h.opt.Now(), h.opt.ShareSnapshot, func() (*queue.Snapshot, error) { return h.office.Snapshot(h.ctx) })
+			r.snap, err = h.snapshots.get(h.opt.Now(), share, func() (*queue.Snapshot, error) { return h.office.Snapshot(h.ctx) })
 			if err == nil {
 				r.cur, r.snapFrame = r.snap.Seq, h.snapshots.frame(r.snap, &c.view)
 			}
@@ -219,7 +243,9 @@ func (h *Hub) attach(c *client, since uint64) ([][]byte, *queue.WireError) {
 		if got.ok {
 			return got.backlog, nil
 		}
-		since = 0
+		// Too far back for the ring: a new snapshot, not the shared one,
+		// which the ring may no longer reach either.
+		since, share = 0, 0
 	}
 	return nil, wireError(CodeUnavailable, "the office is too busy to start the stream; retry")
 }
@@ -321,9 +347,11 @@ func (c *client) writePump(backlog [][]byte, pingEvery, writeWait time.Duration)
 	}
 	for _, f := range backlog {
 		if write(websocket.TextMessage, f) != nil {
+			c.started()
 			return
 		}
 	}
+	c.started()
 	for {
 		select {
 		case f, ok := <-c.send:
@@ -348,6 +376,11 @@ func (c *client) writePump(backlog [][]byte, pingEvery, writeWait time.Duration)
 		}
 	}
 }
+
+// startSlotWait bounds the wait for a slot to subscribe in: a client that
+// does not read its starting frames holds its slot no longer than the
+// socket's buffers take them, and the others never wait long behind it.
+const startSlotWait = time.Second
 
 // refuse sends an error frame and closes the connection.
 func refuse(conn *websocket.Conn, werr *queue.WireError, code int, writeWait time.Duration) {

@@ -109,6 +109,13 @@ type Options struct {
 	ShareSnapshot time.Duration
 }
 
+// startSlots is how many clients subscribe at once, from their subscribe
+// message to their starting frames written: a hundred displays subscribing
+// at once are taken a few at a time, so the goroutines of the kiosks' and
+// counters' requests, and the committer's, do not queue behind a hundred
+// others for the processor (Go's scheduler has no priorities).
+const startSlots = 4
+
 // Hub is the stream's fan-out.
 type Hub struct {
 	cfg    *queue.Config
@@ -136,6 +143,8 @@ type Hub struct {
 	count atomic.Int64 // clients, for Clients
 
 	snapshots snapshotFrames // encoded snapshots, shared by the views alike
+	// starting are the slots to subscribe clients in (startSlots).
+	starting chan struct{}
 
 	presence *presence
 
@@ -204,6 +213,7 @@ func New(opt Options) *Hub {
 		ctx:    ctx, cancel: cancel, done: make(chan struct{}),
 		ring: newRing(opt.RingSize, opt.Last), clients: map[*client]struct{}{},
 		presence: newPresence(opt.Devices),
+		starting: make(chan struct{}, startSlots),
 	}
 	h.preload(opt.History)
 	return h
