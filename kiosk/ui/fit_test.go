@@ -5,11 +5,14 @@ import (
 	"image/color"
 	"reflect"
 	"strings"
+	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 )
 
 // fitProblems walks everything a canvas shows, computing each object's
@@ -153,4 +156,56 @@ func textContrasts(c fyne.Canvas, background color.Color) []textOnSurface {
 type textOnSurface struct {
 	text   string
 	fg, bg color.Color
+}
+
+// The checker finds each thing it looks for, and nothing in what fits.
+func TestFitCheckerFindsWhatDoesNotFit(t *testing.T) {
+	test.NewTempApp(t)
+	long := "a reason long enough to need three lines in a narrow place, and more words again"
+	place := func(o fyne.CanvasObject, x, y, w, h float32) fyne.CanvasObject {
+		o.Move(fyne.NewPos(x, y))
+		o.Resize(fyne.NewSize(w, h))
+		return o
+	}
+	for _, tc := range []struct {
+		name string
+		make func() fyne.CanvasObject
+		want string // in a problem; "" for none
+	}{
+		{"fits", func() fyne.CanvasObject {
+			return container.NewWithoutLayout(place(widget.NewLabel("short"), 10, 10, 200, 60))
+		}, ""},
+		{"wrapped label too short", func() fyne.CanvasObject {
+			l := widget.NewLabel(long)
+			l.Wrapping = fyne.TextWrapWord
+			return container.NewWithoutLayout(place(l, 10, 10, 150, 40))
+		}, "needs"},
+		{"label too narrow", func() fyne.CanvasObject {
+			return container.NewWithoutLayout(place(widget.NewLabel("Precedenza (disabilità)"), 10, 10, 60, 60))
+		}, "needs"},
+		{"outside the window", func() fyne.CanvasObject {
+			return container.NewWithoutLayout(place(canvas.NewRectangle(color.Black), 350, 10, 100, 40))
+		}, "outside the window"},
+		{"outside its parent", func() fyne.CanvasObject {
+			inner := container.NewWithoutLayout(place(canvas.NewRectangle(color.Black), 50, 0, 100, 40))
+			return container.NewWithoutLayout(place(inner, 0, 0, 100, 100))
+		}, "outside its parent"},
+		{"words cut", func() fyne.CanvasObject {
+			ft := newFitText(fyne.TextAlignLeading, textPart{Text: long + " " + long, Size: theme.SizeNameText, Color: theme.ColorNameForeground})
+			return container.NewWithoutLayout(place(ft, 0, 0, 200, 30))
+		}, "words cut"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := test.NewTempWindow(t, tc.make())
+			w.SetPadded(false)
+			w.Resize(fyne.NewSize(400, 300))
+			got := strings.Join(fitProblems(w.Canvas()), "\n")
+			switch {
+			case tc.want == "" && got != "":
+				t.Errorf("problems in what fits: %s", got)
+			case tc.want != "" && !strings.Contains(got, tc.want):
+				t.Errorf("got %q, want a problem with %q", got, tc.want)
+			}
+		})
+	}
 }

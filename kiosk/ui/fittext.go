@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"math"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -55,6 +57,7 @@ type fitText struct {
 
 	last    fitting // the renderer's last layout
 	version int     // bumped by every change: the layout is recomputed
+	memo    map[string]fitting
 }
 
 func newFitText(align fyne.TextAlign, parts ...textPart) *fitText {
@@ -133,7 +136,9 @@ func floorPx(th fyne.Theme) float32 { return 0.75 * th.Size(theme.SizeNameText) 
 // below floorPx (nor grown to it).
 func partSize(th fyne.Theme, p textPart, scale float32) float32 {
 	full := th.Size(p.Size)
-	return max(full*scale, min(full, floorPx(th)))
+	// Whole half pixels: the sizes a layout tries repeat, and so do their
+	// measurements (measures).
+	return max(float32(math.Round(float64(full*scale)*2))/2, min(full, floorPx(th)))
 }
 
 // minScale is the scale at which every part has reached floorPx.
@@ -176,8 +181,44 @@ func (t *fitText) longestWord(th fyne.Theme, s float32) float32 {
 }
 
 // fit finds the largest scale, from 1 down to minScale, at which the
-// parts fit in size; at minScale it cuts what does not fit.
+// parts fit in size; at minScale it cuts what does not fit. It remembers
+// its last answers: the screens lay the same words out in the same places
+// at every refresh.
 func (t *fitText) fit(th fyne.Theme, size fyne.Size) fitting {
+	key := t.key(th, size)
+	if f, ok := t.memo[key]; ok {
+		return f
+	}
+	f := t.fitNow(th, size)
+	if t.memo == nil || len(t.memo) > 32 {
+		t.memo = map[string]fitting{}
+	}
+	t.memo[key] = f
+	return f
+}
+
+// key names a layout: the words and their styles, the place, the
+// theme's sizes.
+func (t *fitText) key(th fyne.Theme, size fyne.Size) string {
+	var b strings.Builder
+	for _, p := range t.parts {
+		b.WriteString(p.Text)
+		b.WriteByte(0)
+		b.WriteString(string(p.Size))
+		b.WriteByte(0)
+		b.WriteString(string(p.Color))
+		b.WriteString(strconv.FormatBool(p.Bold) + strconv.FormatBool(p.Bullet))
+		b.WriteByte(1)
+	}
+	for _, f := range []float32{size.Width, size.Height, t.maxScale, th.Size(theme.SizeNameText), floorPx(th)} {
+		b.WriteString(strconv.FormatFloat(float64(f), 'f', 2, 32))
+		b.WriteByte(',')
+	}
+	b.WriteString(strconv.Itoa(t.maxLines) + strconv.FormatBool(t.flow) + strconv.FormatBool(t.icon != nil))
+	return b.String()
+}
+
+func (t *fitText) fitNow(th fyne.Theme, size fyne.Size) fitting {
 	// A word broken between letters is a last resort, like cutting.
 	fits := func(f fitting) bool {
 		return !f.truncated && !f.broken && f.height <= size.Height+0.5 && f.width <= size.Width+0.5
@@ -314,8 +355,9 @@ func wrapWords(th fyne.Theme, para string, size float32, bold bool, width, hang 
 	limit := width
 	flush := func() {
 		// The sum of the words' widths is the line's to a fraction of a
-		// pixel; a line the font makes wider loses its last word.
-		for len(cur) > 1 && measure(th, strings.Join(cur, " "), size, bold) > limit+0.5 {
+		// pixel; a line close to the edge is measured whole, and loses its
+		// last word if the font makes it wider.
+		for len(cur) > 1 && curW > 0.97*limit && measure(th, strings.Join(cur, " "), size, bold) > limit+0.5 {
 			last := cur[len(cur)-1]
 			cur = cur[:len(cur)-1]
 			lines = append(lines, strings.Join(cur, " "))
@@ -438,6 +480,10 @@ type fitRenderer struct {
 	// The last layout, kept while neither the size nor the words change.
 	laidFor     fyne.Size
 	laidVersion int
+	// The icon as last drawn.
+	iconOf    fyne.Resource
+	iconColor fyne.ThemeColorName
+	iconTheme fyne.Theme
 	// min caches MinSize's answer for a width.
 	minFor     float32
 	minVersion int
@@ -537,9 +583,15 @@ func (r *fitRenderer) Refresh() {
 		if len(r.t.parts) > 0 {
 			col = r.t.parts[0].Color
 		}
-		r.icon.Resource = theme.NewColoredResource(r.t.icon, col)
+		// Drawing an icon is slow: only when it, its colour or the theme
+		// changed.
+		th := r.t.Theme()
+		if r.iconOf != r.t.icon || r.iconColor != col || r.iconTheme != th {
+			r.iconOf, r.iconColor, r.iconTheme = r.t.icon, col, th
+			r.icon.Resource = theme.NewColoredResource(r.t.icon, col)
+			r.icon.Refresh()
+		}
 	}
 	r.Layout(r.t.Size())
-	r.icon.Refresh()
 	canvas.Refresh(r.t)
 }

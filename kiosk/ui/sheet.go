@@ -62,5 +62,5 @@ func plainOrBold(s string, bold bool) textPart {
 		bold = true
 	}
 	s = marks.Replace(link.ReplaceAllString(s, "$1"))
-	return textPart{Text: s, Size: sizeDetail, Bold: bold, Color: theme.ColorNameForeground}
+	return textPart{Text: s, Size: sizeHeadline, Bold: bold, Color: theme.ColorNameForeground}
 }
