@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -478,18 +479,7 @@ func (k *Kiosk) staffLine() {
 	if k.printErr != "" || k.refused() {
 		color = colorAlert
 	}
-	k.staff.set(textPart{Text: joinDot(parts), Size: sizeStaff, Color: color})
-}
-
-func joinDot(parts []string) string {
-	s := ""
-	for i, p := range parts {
-		if i > 0 {
-			s += " · "
-		}
-		s += p
-	}
-	return s
+	k.staff.set(textPart{Text: strings.Join(parts, " · "), Size: sizeStaff, Color: color})
 }
 
 // writeClock writes the office's name, date and time on the start

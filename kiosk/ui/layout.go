@@ -111,17 +111,10 @@ func (startLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 func (startLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(0, 0) }
 
 // halves places its objects in the left and right halves of the band, in
-// order; a single object marked full takes it all.
-type halves struct{ full bool }
+// order.
+type halves struct{}
 
-func (l halves) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	if l.full {
-		for _, o := range objs {
-			o.Move(fyne.NewPos(0, 0))
-			o.Resize(size)
-		}
-		return
-	}
+func (halves) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	w := (size.Width - 2*frameGap) / 2
 	for i, o := range objs {
 		o.Move(fyne.NewPos(float32(i)*(w+2*frameGap), 0))

@@ -195,6 +195,22 @@ func TestEveryScreenFits(t *testing.T) {
 		}
 	}
 	each("start", nil)
+	// The tiles' words are one size, whatever each needs.
+	h.k.locked(func() {
+		h.k.mode("it", themeMode{})
+		h.win.Resize(kioskSizes[0])
+		h.k.root.Refresh()
+		var sizes []float32
+		for _, c := range h.k.grid.cells {
+			sizes = append(sizes, c.tile.text.Scale())
+		}
+		for _, s := range sizes[1:] {
+			if s != sizes[0] {
+				t.Errorf("tiles drawn at different scales: %v", sizes)
+				break
+			}
+		}
+	})
 	h.k.locked(func() { h.k.setPriority(true) })
 	each("priority", nil)
 	h.k.locked(h.k.reset)

@@ -21,10 +21,6 @@ type placed struct {
 	shortText string
 }
 
-func (p placed) contains(pos fyne.Position) bool {
-	return pos.X >= p.pos.X && pos.Y >= p.pos.Y && pos.X < p.pos.X+p.size.Width && pos.Y < p.pos.Y+p.size.Height
-}
-
 func (p placed) overlaps(q placed) bool {
 	return p.pos.X < q.pos.X+q.size.Width && q.pos.X < p.pos.X+p.size.Width &&
 		p.pos.Y < q.pos.Y+q.size.Height && q.pos.Y < p.pos.Y+p.size.Height
