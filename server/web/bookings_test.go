@@ -313,3 +313,32 @@ func TestTheNewDaysAgendaReachesAScreenLeftOn(t *testing.T) {
 		}
 	}
 }
+
+// A service view leaves the office's lock and is encoded while the office
+// goes on: refusals counted meanwhile must not touch the view's counts (the
+// race detector caught the per-rule map shared between the two).
+func TestServiceViewsShareNothingWithTheOffice(t *testing.T) {
+	o := newOffice(t, tuesday("12:10")) // anagrafe refuses: cut off at 12:00
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			for range 25 {
+				o.do(kioskToken, "POST", "/api/v1/tickets", map[string]any{"service": "anagrafe"})
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			for range 25 {
+				o.do(kioskToken, "GET", "/api/v1/services", nil)
+			}
+		}()
+	}
+	wg.Wait()
+	var services struct{ Services []queue.ServiceView }
+	o.mustDo(kioskToken, "GET", "/api/v1/services", nil, 200, &services)
+	if n := services.Services[0].Stats.ByRule[queue.RuleCutoffTime]; n != 50 {
+		t.Fatalf("got %d turn-aways counted, want 50", n)
+	}
+}
