@@ -2,8 +2,8 @@ package queue
 
 import (
 	"crypto/rand"
-	"maps"
 	"encoding/hex"
+	"maps"
 	"math"
 	"sort"
 	"time"
