@@ -25,6 +25,10 @@ type PublicTicket struct {
 	// Ahead and the wait are set while the ticket waits.
 	Ahead *int `json:"ahead,omitempty"`
 	*Wait
+	// Ratable says the citizen may rate the ticket now (finished today, not
+	// yet rated); Rated that they have.
+	Ratable bool `json:"ratable,omitempty"`
+	Rated   bool `json:"rated,omitempty"`
 }
 
 // PublicView returns the public view of a ticket at now. o may hold another
@@ -42,6 +46,8 @@ func PublicView(cfg *Config, o *Office, t *Ticket, now time.Time) PublicTicket {
 		}
 	}
 	if o != nil && o.Day() == t.Day {
+		v.Rated = o.Rated(t.ID)
+		v.Ratable = t.Status == StatusDone && !v.Rated
 		if pos, ok := o.PositionAt(now, t); ok {
 			w := pos.Wait
 			v.Ahead, v.Wait = &pos.Ahead, &w
