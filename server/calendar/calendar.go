@@ -73,7 +73,9 @@ var fixed = []struct {
 // order: the fixed ones, Easter Sunday and Easter Monday (Lunedì
 // dell'Angelo).
 func ItalianHolidays(year int) []Holiday {
-	date := func(m time.Month, d int) string { return time.Date(year, m, d, 12, 0, 0, 0, time.UTC).Format(DayLayout) }
+	date := func(m time.Month, d int) string {
+		return time.Date(year, m, d, 12, 0, 0, 0, time.UTC).Format(DayLayout)
+	}
 	out := make([]Holiday, 0, len(fixed)+2)
 	for _, f := range fixed {
 		out = append(out, Holiday{Date: date(f.month, f.day), NameIT: f.it, NameEN: f.en})
