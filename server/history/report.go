@@ -229,54 +229,45 @@ func addInts(into, from []int, n int) []int {
 // Report computes the indicators of q's period: the stored days, and
 // today's events when the period reaches the open day.
 func (r *Reports) Report(ctx context.Context, q Query) (*Report, error) {
-	if err := r.check(&q); err != nil {
+	reps, err := r.Reports(ctx, q)
+	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Office: r.cfg.Office.Name, From: q.From, To: q.To, Group: q.Group, By: q.By, Generated: r.now()}
-	rows := map[[2]string]*acc{}
-	keys := map[string]*acc{}
-	total := &acc{days: map[string]bool{}}
-	row := func(m map[[2]string]*acc, period, key string) *acc {
-		a := m[[2]string{period, key}]
-		if a == nil {
-			a = &acc{period: period, key: key, days: map[string]bool{}}
-			m[[2]string{period, key}] = a
-		}
-		return a
+	return reps[0], nil
+}
+
+// Reports computes several reports of the same period in one pass over
+// its days (the PDF and the back office show the period several ways).
+func (r *Reports) Reports(ctx context.Context, qs ...Query) ([]*Report, error) {
+	if len(qs) == 0 {
+		return nil, nil
 	}
+	bs := make([]*builder, len(qs))
+	for i := range qs {
+		if err := r.check(&qs[i]); err != nil {
+			return nil, err
+		}
+		if qs[i].From != qs[0].From || qs[i].To != qs[0].To {
+			return nil, &QueryError{"from", "reports computed together cover the same period"}
+		}
+		q := qs[i]
+		bs[i] = &builder{q: q, rows: map[[2]string]*acc{}, keys: map[[2]string]*acc{}, total: &acc{days: map[string]bool{}},
+			rep: &Report{Office: r.cfg.Office.Name, From: q.From, To: q.To, Group: q.Group, By: q.By, Generated: r.now()}}
+	}
+	from, to := qs[0].From, qs[0].To
 	addDay := func(d *Day) {
-		rep.Days++
-		for i := range d.Cells {
-			c := &d.Cells[i]
-			if c.Hour < 0 {
-				if c.Dim == DimOffice {
-					total.add(d.Day, &c.Figures)
-				}
-				if c.Dim == q.By && q.By != DimOffice {
-					a := keys[c.Key]
-					if a == nil {
-						a = &acc{key: c.Key, days: map[string]bool{}}
-						keys[c.Key] = a
-					}
-					a.add(d.Day, &c.Figures)
-				}
-			}
-			if c.Dim != q.By || (c.Hour < 0) == (q.Group == GroupHour) {
-				continue
-			}
-			row(rows, period(q.Group, d.Day, c.Hour), c.Key).add(d.Day, &c.Figures)
+		for _, b := range bs {
+			b.addDay(d)
 		}
 	}
 	stored := map[string]bool{}
-	var decodeErr error
-	err := r.store.EachDayStats(q.From, q.To, func(day string, data []byte) error {
+	err := r.store.EachDayStats(from, to, func(day string, data []byte) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		var d Day
 		if err := decode(data, &d); err != nil {
-			decodeErr = fmt.Errorf("history: figures of %s: %w", day, err)
-			return decodeErr
+			return fmt.Errorf("history: figures of %s: %w", day, err)
 		}
 		stored[day] = true
 		addDay(&d)
@@ -289,12 +280,13 @@ func (r *Reports) Report(ctx context.Context, q Query) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
+	pending, today := 0, false
 	for i, day := range days {
-		if day < q.From || day > q.To || stored[day] {
+		if day < from || day > to || stored[day] {
 			continue
 		}
 		if i < len(days)-1 {
-			rep.Pending++ // closed, not yet folded by the keeper
+			pending++ // closed, not yet folded by the keeper
 			continue
 		}
 		events, err := r.store.DayEvents(day) // the open day: today's events
@@ -302,24 +294,60 @@ func (r *Reports) Report(ctx context.Context, q Query) (*Report, error) {
 			return nil, fmt.Errorf("history: %w", err)
 		}
 		d := Fold(&r.cfg.Office, day, events, r.FoldOptions())
-		rep.Today = true
+		today = true
 		addDay(&d)
 	}
-	rep.OpenDays = r.openDays(q.From, q.To)
-	rep.Rows = r.rows(q, rows)
-	if q.By != DimOffice {
-		rep.Keys = r.rows(q, keysAsRows(keys))
+	open := r.openDays(from, to)
+	out := make([]*Report, len(bs))
+	for i, b := range bs {
+		rep := b.rep
+		rep.Pending, rep.Today, rep.OpenDays = pending, today, open
+		rep.Rows = r.rows(b.q, b.rows)
+		if b.q.By != DimOffice {
+			rep.Keys = r.rows(b.q, b.keys)
+		}
+		rep.Total = r.finish(b.total)
+		out[i] = rep
 	}
-	rep.Total = r.finish(total)
-	return rep, nil
+	return out, nil
 }
 
-func keysAsRows(keys map[string]*acc) map[[2]string]*acc {
-	out := make(map[[2]string]*acc, len(keys))
-	for k, a := range keys {
-		out[[2]string{"", k}] = a
+// builder accumulates one report's rows.
+type builder struct {
+	q     Query
+	rep   *Report
+	rows  map[[2]string]*acc // period, key
+	keys  map[[2]string]*acc // "", key: the whole period
+	total *acc
+}
+
+func (b *builder) row(m map[[2]string]*acc, period, key string) *acc {
+	a := m[[2]string{period, key}]
+	if a == nil {
+		a = &acc{period: period, key: key, days: map[string]bool{}}
+		m[[2]string{period, key}] = a
 	}
-	return out
+	return a
+}
+
+func (b *builder) addDay(d *Day) {
+	b.rep.Days++
+	q := b.q
+	for i := range d.Cells {
+		c := &d.Cells[i]
+		if c.Hour < 0 {
+			if c.Dim == DimOffice {
+				b.total.add(d.Day, &c.Figures)
+			}
+			if c.Dim == q.By && q.By != DimOffice {
+				b.row(b.keys, "", c.Key).add(d.Day, &c.Figures)
+			}
+		}
+		if c.Dim != q.By || (c.Hour < 0) == (q.Group == GroupHour) {
+			continue
+		}
+		b.row(b.rows, period(q.Group, d.Day, c.Hour), c.Key).add(d.Day, &c.Figures)
+	}
 }
 
 // rows returns the accumulated rows in period order, then in the

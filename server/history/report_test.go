@@ -139,8 +139,7 @@ func TestReportRefusesBadQueries(t *testing.T) {
 func TestReportOverGeneratedWeeks(t *testing.T) {
 	cfg := testConfig(t)
 	st := openStore(t)
-	o := newOffice(t, cfg)
-	genDays(t, cfg, st, o, "2026-05-04", 20, 40, 7) // four weeks from a Monday
+	log := genDays(t, cfg, st, "2026-05-04", 20, 40, 7) // four weeks from a Monday
 	k := NewKeeper(&cfg.Office, st, FoldOptions{}, nil)
 	if n, err := k.CatchUp(context.Background()); err != nil || n != 20 {
 		t.Fatalf("catch-up: %d, %v; want 20 days", n, err)
@@ -151,7 +150,7 @@ func TestReportOverGeneratedWeeks(t *testing.T) {
 	// Straight from the log: counts, and every first call's wait.
 	var issued, served, forwarded, rated, turnaways int
 	var waits []int64
-	for _, ev := range o.log {
+	for _, ev := range log {
 		switch ev.Type {
 		case queue.EventTicketIssued:
 			issued++
@@ -231,8 +230,7 @@ func TestReportOverGeneratedWeeks(t *testing.T) {
 func TestStoredDaysAreTheLogsFold(t *testing.T) {
 	cfg := testConfig(t)
 	st := openStore(t)
-	o := newOffice(t, cfg)
-	genDays(t, cfg, st, o, "2026-05-04", 3, 30, 11)
+	log := genDays(t, cfg, st, "2026-05-04", 3, 30, 11)
 	// The last day in the log is the open one (the rollover's).
 	days, err := st.Days()
 	if err != nil || len(days) != 4 {
@@ -256,7 +254,7 @@ func TestStoredDaysAreTheLogsFold(t *testing.T) {
 		t.Fatalf("stored %d days, %v", len(stored), err)
 	}
 	for _, day := range days[:3] {
-		want := Fold(&cfg.Office, day, dayEvents(o.log, day), FoldOptions{})
+		want := Fold(&cfg.Office, day, dayEvents(log, day), FoldOptions{})
 		var got Day
 		if err := decode(stored[day], &got); err != nil {
 			t.Fatal(err)
