@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"turno/server/config"
+	"turno/server/history"
 	"turno/server/hub"
 	"turno/server/live"
 	"turno/server/queue"
@@ -59,6 +60,8 @@ type Server struct {
 	logins       *loginGuard
 	hub          *hub.Hub
 	publicURL    string
+	// reports read the office's history (reports.go).
+	reports *history.Reports
 }
 
 // New builds the server and registers every route.
@@ -81,6 +84,7 @@ func New(opt Options) (*Server, error) {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	s.dummyUser = &config.User{PasswordHash: hash}
+	s.reports = history.NewReports(opt.Config, opt.Store, s.now)
 	s.routes()
 	return s, nil
 }
@@ -120,6 +124,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /api/v1/bookings/{ref}/{action}", s.auth(bookers, s.bookingAction))
 	s.mux.HandleFunc("POST /api/v1/checkin", s.auth(checkers, s.checkIn))
 	s.streamRoutes() // GET /api/v1/stream, the phone's page /t/{id} and its files
+	s.reportRoutes() // ratings, reports, forecast, the back-office page (reports.go)
 }
 
 // ServeHTTP answers unknown routes and methods in the API's JSON error form.
