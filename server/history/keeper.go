@@ -2,9 +2,6 @@ package history
 
 import (
 	"context"
-	"encoding/binary"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -21,32 +18,6 @@ type Store interface {
 	// Bookings returns the bookings of day and after (the forecast counts
 	// the appointments already booked).
 	Bookings(fromDay string) ([]queue.Booking, error)
-}
-
-// encode stores a day as its fold's version (2 bytes, so a catch-up reads
-// versions without decoding) and its JSON.
-func encode(d *Day) ([]byte, error) {
-	data, err := json.Marshal(d)
-	if err != nil {
-		return nil, fmt.Errorf("history: encode %s: %w", d.Day, err)
-	}
-	out := make([]byte, 2, 2+len(data))
-	binary.BigEndian.PutUint16(out, uint16(d.Version))
-	return append(out, data...), nil
-}
-
-func version(data []byte) int {
-	if len(data) < 2 {
-		return 0
-	}
-	return int(binary.BigEndian.Uint16(data))
-}
-
-func decode(data []byte, d *Day) error {
-	if len(data) < 2 {
-		return errors.New("history: a stored day too short")
-	}
-	return json.Unmarshal(data[2:], d)
 }
 
 // Keeper writes the figures of each closed day: a day is closed once the
