@@ -54,7 +54,8 @@ type Report struct {
 	Group     string    `json:"group"`
 	By        string    `json:"by"`
 	Generated time.Time `json:"generated_at"`
-	// Days is how many days of the period have figures; OpenDays how many
+	// Days is how many days of the period have figures (something
+	// happened: a ticket, a refusal, a contact); OpenDays how many
 	// the office opened by its configuration; Pending how many closed days
 	// of the period have no stored figures yet (just after an upgrade,
 	// while they are folded from the log).
@@ -331,7 +332,9 @@ func (b *builder) row(m map[[2]string]*acc, period, key string) *acc {
 }
 
 func (b *builder) addDay(d *Day) {
-	b.rep.Days++
+	if len(d.Cells) > 0 { // a day with a rollover and nothing else has no figures
+		b.rep.Days++
+	}
 	q := b.q
 	for i := range d.Cells {
 		c := &d.Cells[i]

@@ -102,7 +102,7 @@ func shot(t *testing.T, pdf []byte, dir string) {
 		t.Fatal(err)
 	}
 	for _, page := range []string{"1", "3"} {
-		out := filepath.Join(dir, "report-p"+page)
+		out := filepath.Join(dir, "report-page"+page)
 		if err := exec.Command("pdftoppm", "-png", "-r", "70", "-f", page, "-l", page, "-singlefile", path, out).Run(); err != nil {
 			t.Fatal(err)
 		}
