@@ -128,7 +128,7 @@ func (r *Reports) Forecast(ctx context.Context, from string, days int) (*Forecas
 		return nil, &QueryError{"days", fmt.Sprintf("%d must be 1 to %d", days, MaxForecastDays)}
 	}
 	weeks := r.cfg.Forecast.Weeks
-	fc := &Forecast{Office: o.Name, From: from, To: dateAdd(from, days-1, o.Location), Generated: now,
+	fc := &Forecast{Office: o.Name, From: from, To: dateAdd(from, days-1, o.Location), Generated: now.In(o.Location),
 		Weeks: weeks, ServiceLevel: r.cfg.Forecast.ServiceLevel, Plan: !o.Staffing.Empty()}
 
 	// The history: the last weeks of stored days before today.

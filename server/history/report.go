@@ -253,7 +253,7 @@ func (r *Reports) Reports(ctx context.Context, qs ...Query) ([]*Report, error) {
 		}
 		q := qs[i]
 		bs[i] = &builder{q: q, rows: map[[2]string]*acc{}, keys: map[[2]string]*acc{}, total: &acc{days: map[string]bool{}},
-			rep: &Report{Office: r.cfg.Office.Name, From: q.From, To: q.To, Group: q.Group, By: q.By, Generated: r.now()}}
+			rep: &Report{Office: r.cfg.Office.Name, From: q.From, To: q.To, Group: q.Group, By: q.By, Generated: r.now().In(r.cfg.Office.Location)}}
 	}
 	from, to := qs[0].From, qs[0].To
 	addDay := func(d *Day) {

@@ -18,15 +18,19 @@ import (
 	"turno/server/store"
 )
 
-// reporters read the office's history.
-var reporters = []config.Role{config.RoleBackoffice, config.RoleAdmin}
+// reporters read the office's history; planners its forecast, which the
+// floor assistant's flow view shows for tomorrow.
+var (
+	reporters = []config.Role{config.RoleBackoffice, config.RoleAdmin}
+	planners  = []config.Role{config.RoleFloor, config.RoleBackoffice, config.RoleAdmin}
+)
 
 // reportRoutes registers the citizens' ratings, the reports, the forecast
 // and the back-office page.
 func (s *Server) reportRoutes() {
 	s.mux.HandleFunc("POST /api/v1/tickets/{id}/rating", s.public(s.rate))
 	s.mux.HandleFunc("GET /api/v1/reports", s.auth(reporters, s.report))
-	s.mux.HandleFunc("GET /api/v1/forecast", s.auth(reporters, s.forecast))
+	s.mux.HandleFunc("GET /api/v1/forecast", s.auth(planners, s.forecast))
 	s.backofficeRoutes()
 }
 

@@ -248,6 +248,9 @@ func TestReportsAPI(t *testing.T) {
 	if status, _ := o.do(o.token("mario"), "GET", "/api/v1/forecast", nil); status != 403 {
 		t.Fatalf("a clerk read the forecast: %d", status)
 	}
+	if status, _ := o.do(o.token("anna"), "GET", "/api/v1/forecast", nil); status != 200 {
+		t.Fatalf("the floor assistant (the flow view's tomorrow) cannot read the forecast: %d", status)
+	}
 }
 
 func TestReportsByClerkWhenTheOfficeAllowsIt(t *testing.T) {
