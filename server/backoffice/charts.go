@@ -84,7 +84,10 @@ func BarChart(title string, labels []string, ss []Series, height float64, format
 	for _, lb := range labels {
 		widest = max(widest, len([]rune(lb)))
 	}
-	every := max(int(math.Ceil((float64(widest)*7+6)/slot)), 1) // 11-unit digits are about 6.5 wide
+	every := max(int(math.Ceil((float64(widest)*6.2+6)/slot)), 1) // 11-unit text is about 6 units a character
+	if n <= 8 {
+		every = 1 // a few categories: every name counts
+	}
 	for i, lb := range labels {
 		if i%every == 0 {
 			fmt.Fprintf(&b, `<text class="axis" x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, axisLeft+float64(i)*slot+slot/2, bottom+14, html.EscapeString(lb))
