@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"turno/server/config"
+	"turno/server/history"
 	"turno/server/hub"
 	"turno/server/live"
 	"turno/server/queue"
@@ -66,6 +67,8 @@ type Server struct {
 	publicURL    string
 	// trustedProxies: see Options.TrustedProxies.
 	trustedProxies []netip.Prefix
+	// reports read the office's history (reports.go).
+	reports *history.Reports
 }
 
 // New builds the server and registers every route.
@@ -88,6 +91,7 @@ func New(opt Options) (*Server, error) {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	s.dummyUser = &config.User{PasswordHash: hash}
+	s.reports = history.NewReports(opt.Config, opt.Store, s.now)
 	s.routes()
 	return s, nil
 }
@@ -127,6 +131,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /api/v1/bookings/{ref}/{action}", s.auth(bookers, s.bookingAction))
 	s.mux.HandleFunc("POST /api/v1/checkin", s.auth(checkers, s.checkIn))
 	s.streamRoutes() // GET /api/v1/stream, the phone's page /t/{id} and its files
+	s.reportRoutes() // ratings, reports, forecast, the back-office page (reports.go)
 }
 
 // ServeHTTP answers unknown routes and methods in the API's JSON error form,
