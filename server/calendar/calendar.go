@@ -71,14 +71,17 @@ var fixed = []struct {
 
 // ItalianHolidays returns the national public holidays of a year in date
 // order: the fixed ones, Easter Sunday and Easter Monday (Lunedì
-// dell'Angelo).
+// dell'Angelo), and from 2026 St Francis on 4 October.
 func ItalianHolidays(year int) []Holiday {
 	date := func(m time.Month, d int) string {
 		return time.Date(year, m, d, 12, 0, 0, 0, time.UTC).Format(DayLayout)
 	}
-	out := make([]Holiday, 0, len(fixed)+2)
+	out := make([]Holiday, 0, len(fixed)+3)
 	for _, f := range fixed {
 		out = append(out, Holiday{Date: date(f.month, f.day), NameIT: f.it, NameEN: f.en})
+	}
+	if year >= 2026 { // restored as a national holiday by the law of 2025 on St Francis, patron of Italy
+		out = append(out, Holiday{Date: date(time.October, 4), NameIT: "San Francesco d'Assisi", NameEN: "St Francis of Assisi"})
 	}
 	m, d := Easter(year)
 	out = append(out,

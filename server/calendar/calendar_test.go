@@ -23,11 +23,12 @@ func TestEaster(t *testing.T) {
 	}
 }
 
+// St Francis (4 October) is a national holiday again from 2026.
 func TestItalianHolidays2026To2028(t *testing.T) {
 	want := map[int][]string{
-		2026: {"2026-01-01", "2026-01-06", "2026-04-05", "2026-04-06", "2026-04-25", "2026-05-01", "2026-06-02", "2026-08-15", "2026-11-01", "2026-12-08", "2026-12-25", "2026-12-26"},
-		2027: {"2027-01-01", "2027-01-06", "2027-03-28", "2027-03-29", "2027-04-25", "2027-05-01", "2027-06-02", "2027-08-15", "2027-11-01", "2027-12-08", "2027-12-25", "2027-12-26"},
-		2028: {"2028-01-01", "2028-01-06", "2028-04-16", "2028-04-17", "2028-04-25", "2028-05-01", "2028-06-02", "2028-08-15", "2028-11-01", "2028-12-08", "2028-12-25", "2028-12-26"},
+		2026: {"2026-01-01", "2026-01-06", "2026-04-05", "2026-04-06", "2026-04-25", "2026-05-01", "2026-06-02", "2026-08-15", "2026-10-04", "2026-11-01", "2026-12-08", "2026-12-25", "2026-12-26"},
+		2027: {"2027-01-01", "2027-01-06", "2027-03-28", "2027-03-29", "2027-04-25", "2027-05-01", "2027-06-02", "2027-08-15", "2027-10-04", "2027-11-01", "2027-12-08", "2027-12-25", "2027-12-26"},
+		2028: {"2028-01-01", "2028-01-06", "2028-04-16", "2028-04-17", "2028-04-25", "2028-05-01", "2028-06-02", "2028-08-15", "2028-10-04", "2028-11-01", "2028-12-08", "2028-12-25", "2028-12-26"},
 	}
 	for year, dates := range want {
 		var got []string
@@ -39,6 +40,11 @@ func TestItalianHolidays2026To2028(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, dates) {
 			t.Errorf("%d: got %v, want %v", year, got, dates)
+		}
+	}
+	for _, h := range ItalianHolidays(2025) {
+		if h.Date == "2025-10-04" {
+			t.Error("4 October 2025 is a holiday: St Francis is one from 2026")
 		}
 	}
 	if h := ItalianHolidays(2027)[3]; h.NameIT != "Lunedì dell'Angelo" || h.Date != "2027-03-29" {
@@ -75,8 +81,9 @@ func TestHolidayCloses(t *testing.T) {
 	if h := closures["2150-06-24"]; h.NameIT != "San Giovanni Battista" {
 		t.Errorf("the patron of 2150: got %+v", h)
 	}
-	// 13 closures a year, less the open date, less the years when Easter
-	// falls on 25 April (2038) or its Monday does (2011): one date, one closure.
+	// 13 closures a year (14 from 2026, with St Francis), less the open
+	// date, less the years when Easter falls on 25 April (2038) or its
+	// Monday does (2011): one date, one closure.
 	distinct := map[string]bool{}
 	for y := FirstYear; y <= LastYear; y++ {
 		for _, h := range ItalianHolidays(y) {
@@ -84,7 +91,7 @@ func TestHolidayCloses(t *testing.T) {
 		}
 		distinct[fmt.Sprintf("%d-06-24", y)] = true
 	}
-	if n := len(closures); n != len(distinct)-1 || n >= (LastYear-FirstYear+1)*13-1 {
+	if n := len(closures); n != len(distinct)-1 || n >= (LastYear-FirstYear+1)*14-1 {
 		t.Errorf("got %d closures, want %d", n, len(distinct)-1)
 	}
 	if h := closures["2038-04-25"]; h.NameIT != "Festa della Liberazione" && h.NameIT != "Pasqua" {
