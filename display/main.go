@@ -89,6 +89,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	fs.DurationVar(&c.rules.IdleGrace, "idle-grace", def.IdleGrace, "flow: how long a free counter may stay idle while people wait")
 	fs.DurationVar(&c.rules.PauseLimit, "pause-limit", def.PauseLimit, "flow: how long a counter may stay paused")
 	fs.DurationVar(&c.rules.CutoffWarn, "cutoff-warn", def.CutoffWarn, "flow: how long before a numerator's cut-off to warn")
+	fs.DurationVar(&c.rules.PlanGrace, "plan-grace", def.PlanGrace, "flow: how long a counter the staffing plan has open may stay closed (after its planned start, or after it closed)")
 	fs.BoolVar(&c.debug, "debug", false, "log the client's calls")
 	if err := fs.Parse(args); err != nil {
 		return nil, err

@@ -378,8 +378,9 @@ func (fl *Flow) refresh(m client.Model, st client.Status) {
 	fl.alerts = Alerts(m, now, fl.opt.Rules)
 	if !fl.online() {
 		// The server is what is down: the kiosks and displays it no longer
-		// hears from are not offline for that.
-		fl.alerts = withoutDeviceAlerts(fl.alerts)
+		// hears from are not offline for that, and a counter that opened
+		// meanwhile is not known to be closed.
+		fl.alerts = withoutOutageAlerts(fl.alerts)
 	}
 	// Only the panel in view is drawn: the others are drawn when shown.
 	fl.panels[fl.current].refresh(now)
@@ -391,10 +392,10 @@ func (fl *Flow) refresh(m client.Model, st client.Status) {
 	fl.content.Refresh()
 }
 
-func withoutDeviceAlerts(as []Alert) []Alert {
+func withoutOutageAlerts(as []Alert) []Alert {
 	out := as[:0:0]
 	for _, a := range as {
-		if a.Kind != AlertDeviceOffline {
+		if a.Kind != AlertDeviceOffline && a.Kind != AlertPlannedClosed {
 			out = append(out, a)
 		}
 	}

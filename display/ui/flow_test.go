@@ -111,7 +111,8 @@ func TestTheLoginRefusesAWrongPasswordAndAClerk(t *testing.T) {
 }
 
 func TestEachAlertAppearsUnderItsCondition(t *testing.T) {
-	o := officetest.Start(t, officetest.Tuesday("09:00"))
+	// Without a staffing plan: the plan's own alerts are tested apart.
+	o := officetest.StartWith(t, withoutPlan(t), officetest.NewClock(officetest.Tuesday("09:00")))
 	ctx := context.Background()
 	fl, u, _ := newFlow(t, o)
 	eventually(t, u, "no alert on a quiet morning", func() (bool, string) { return len(fl.alerts) == 0, kinds(fl.alerts) })
