@@ -5,7 +5,9 @@
 //     services' states, and on every call a chime and the call spoken
 //     ("Numero A 12, sportello 3");
 //   - the flow view (-mode flow): the hall floor assistant's screen, after a
-//     login; queues against their targets, counters, alerts and actions.
+//     login; queues against their targets, counters against the staffing
+//     plan, alerts, actions, and today's appointments (booking for a
+//     citizen by phone or at the desk, check-in, moves, cancellations).
 //
 // Configuration comes from flags, or from the environment when a flag is not
 // given (see -help):
