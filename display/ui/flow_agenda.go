@@ -314,9 +314,9 @@ func (p *agendaPanel) drawTile(t *bookingTile, b queue.Booking, now time.Time, w
 	case queue.BookingCheckedIn:
 		state, imp = p.checkedIn(b), widget.SuccessImportance
 	case queue.BookingMissed:
-		state, imp = fl.tr("Missed · {{.C}}", "C", code), widget.LowImportance
+		state = fl.tr("Missed · {{.C}}", "C", code)
 	case queue.BookingCancelled:
-		state, imp = fl.tr("Cancelled · {{.C}}", "C", code), widget.LowImportance
+		state = fl.tr("Cancelled · {{.C}}", "C", code)
 	}
 	if withDay {
 		state = fl.serviceName(b.Service) + " · " + state
