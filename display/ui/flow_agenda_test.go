@@ -260,6 +260,27 @@ func TestBookForACitizenEndToEnd(t *testing.T) {
 	eventually(t, u, "the time taken meanwhile", func() (bool, string) {
 		return f.slot.IsZero() && f.slotMsg.Text == "The time chosen has just been taken: choose another.", f.slotMsg.Text
 	})
+
+	// Another day: tomorrow from the opening; a Sunday has no time at all.
+	u.do(func() {
+		if f.days[1].Text != "Tomorrow · 25/11" || !f.dayPrev.Disabled() {
+			t.Errorf("the second day says %q", f.days[1].Text)
+		}
+		test.Tap(f.days[1])
+	})
+	eventually(t, u, "tomorrow's times", func() (bool, string) {
+		return len(f.slots) > 0 && f.slots[0].Start.Equal(officetest.Tuesday("08:30").AddDate(0, 0, 1)), f.slotMsg.Text
+	})
+	u.do(func() {
+		test.Tap(f.dayNext)
+		if f.days[0].Text != "Sunday · 29/11" {
+			t.Errorf("the next page starts with %q", f.days[0].Text)
+		}
+		test.Tap(f.days[0])
+	})
+	eventually(t, u, "no time on a Sunday", func() (bool, string) {
+		return f.slots != nil && len(f.slots) == 0 && strings.HasPrefix(f.slotMsg.Text, "No time can be booked on this day"), f.slotMsg.Text
+	})
 }
 
 // The idempotency key: a booking whose answer was lost is asked for again
