@@ -3,16 +3,12 @@ package ui
 import (
 	"context"
 	"crypto/rand"
-	"image/color"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -546,55 +542,4 @@ func (f *bookingForm) doMove() {
 		return fl.tr("The booking {{.C}} of {{.P}} is moved to {{.D}} at {{.T}}; its code stays the same.",
 			"C", queue.FormatCode(b.Code), "P", b.Name, "D", fl.dayText(slot, fl.opt.Now()), "T", clock(slot, fl.loc))
 	})
-}
-
-// choiceTile is one choice among a few, made for a finger, whose text may
-// be long (a service's name): the text wraps on the button, and the choice
-// made is framed and ticked in the primary colour.
-type choiceTile struct {
-	obj    fyne.CanvasObject
-	button *widget.Button
-	label  *widget.Label
-	frame  *canvas.Rectangle
-	tick   *widget.Icon
-}
-
-func newChoiceTile(tapped func()) *choiceTile {
-	c := &choiceTile{button: widget.NewButton("", tapped), label: wrapped("")}
-	c.frame = canvas.NewRectangle(color.Transparent)
-	c.frame.StrokeColor = flowPrimary
-	c.frame.StrokeWidth = 3
-	c.frame.CornerRadius = 4
-	c.frame.Hide()
-	c.tick = widget.NewIcon(theme.NewColoredResource(theme.ConfirmIcon(), theme.ColorNamePrimary))
-	c.tick.Hide()
-	middle := container.NewVBox(layout.NewSpacer(), c.label, layout.NewSpacer()) // the text in the middle of its target, as a button's
-	c.obj = touch(container.NewStack(c.button, c.frame, container.NewBorder(nil, nil, container.NewPadded(c.tick), nil, middle)))
-	return c
-}
-
-func (c *choiceTile) set(text string, chosen bool) {
-	if c.label.Text != text || c.label.TextStyle.Bold != chosen {
-		c.label.TextStyle.Bold = chosen
-		c.label.SetText(text)
-	}
-	if chosen != c.frame.Visible() {
-		if chosen {
-			c.frame.Show()
-			c.tick.Show()
-		} else {
-			c.frame.Hide()
-			c.tick.Hide()
-		}
-	}
-}
-
-// capitalize makes a text's first letter upper case ("mercoledì" on a
-// button reads "Mercoledì").
-func capitalize(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	if n == 0 {
-		return s
-	}
-	return string(unicode.ToUpper(r)) + s[n:]
 }
