@@ -5,7 +5,9 @@
 //     services' states, and on every call a chime and the call spoken
 //     ("Numero A 12, sportello 3");
 //   - the flow view (-mode flow): the hall floor assistant's screen, after a
-//     login; queues against their targets, counters, alerts and actions.
+//     login; queues against their targets, counters against the staffing
+//     plan, alerts, actions, and today's appointments (booking for a
+//     citizen by phone or at the desk, check-in, moves, cancellations).
 //
 // Configuration comes from flags, or from the environment when a flag is not
 // given (see -help):
@@ -89,6 +91,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	fs.DurationVar(&c.rules.IdleGrace, "idle-grace", def.IdleGrace, "flow: how long a free counter may stay idle while people wait")
 	fs.DurationVar(&c.rules.PauseLimit, "pause-limit", def.PauseLimit, "flow: how long a counter may stay paused")
 	fs.DurationVar(&c.rules.CutoffWarn, "cutoff-warn", def.CutoffWarn, "flow: how long before a numerator's cut-off to warn")
+	fs.DurationVar(&c.rules.PlanGrace, "plan-grace", def.PlanGrace, "flow: how long a counter the staffing plan has open may stay closed (after its planned start, or after it closed)")
 	fs.BoolVar(&c.debug, "debug", false, "log the client's calls")
 	if err := fs.Parse(args); err != nil {
 		return nil, err

@@ -128,6 +128,30 @@ func TestPluralsAgreeWithTheirCount(t *testing.T) {
 			t.Errorf("%s %d: got %q, want %q", c.lang, c.n, got, c.want)
 		}
 	}
+	// The appointments' and the plan's counts.
+	for _, c := range []struct {
+		lang, one, other string
+		n                int
+		kv               []any
+		want             string
+	}{
+		{"it", "1 expected", "{{.N}} expected", 1, nil, "1 atteso"},
+		{"it", "1 expected", "{{.N}} expected", 4, nil, "4 attesi"},
+		{"it", "1 checked in", "{{.N}} checked in", 0, nil, "0 arrivati"},
+		{"it", "1 free time on {{.D}}: tap it.", "{{.N}} free times on {{.D}}: tap one.", 1, []any{"D", "domani"}, "1 orario libero domani: lo tocchi."},
+		{"it", "1 free time on {{.D}}: tap it.", "{{.N}} free times on {{.D}}: tap one.", 12, []any{"D", "oggi"}, "12 orari liberi oggi: ne tocchi uno."},
+		{"en", "1 booking found for «{{.Q}}»", "{{.N}} bookings found for «{{.Q}}»", 2, []any{"Q", "rossi"}, "2 bookings found for «rossi»"},
+		{"it", "(1 person waiting for its services)", "({{.N}} people waiting for its services)", 1, nil, "(1 persona attende i suoi servizi)"},
+		{"it", "(1 person waiting for its services)", "({{.N}} people waiting for its services)", 3, nil, "(3 persone attendono i suoi servizi)"},
+		{"it", "Appointment {{.P}} ({{.S}}) has been due since {{.T}}; the one counter serving it is busy",
+			"Appointment {{.P}} ({{.S}}) has been due since {{.T}}; all {{.C}} counters serving it are busy", 2, []any{"P", "P004", "S", "Anagrafe", "T", "10:15", "C", 2},
+			"L'appuntamento P004 (Anagrafe) è di turno dalle 10:15; tutti e 2 gli sportelli che lo servono sono occupati"},
+	} {
+		fl := &Flow{words: loadCatalog(), opt: FlowOptions{Lang: c.lang}}
+		if got := fl.trN(c.n, c.one, c.other, c.kv...); got != c.want {
+			t.Errorf("%s %d %q: got %q, want %q", c.lang, c.n, c.one, got, c.want)
+		}
+	}
 	fl := &Flow{words: loadCatalog(), opt: FlowOptions{Lang: "it"}}
 	got := fl.trN(1, "{{.C}} has been free for {{.D}} while 1 person waits for its services",
 		"{{.C}} has been free for {{.D}} while {{.N}} people wait for its services", "C", "Sportello 3", "D", "4 min")

@@ -71,8 +71,10 @@ func (t boardTheme) Size(n fyne.ThemeSizeName) float32 {
 
 // The flow view's palette: dark text on light grounds, every text colour at
 // least 4.5:1 against every ground it is drawn on (WCAG AA; the test
-// computes it): Fyne's own light theme draws success in #43F436, 1.5:1 on
-// white. The blue is that of Italian public-administration sites.
+// computes it), a button being pressed included (a booking's state, in its
+// colour, lies on the button that opens it): Fyne's own light theme draws
+// success in #43F436, 1.5:1 on white. The blue is a shade darker than that
+// of Italian public-administration sites.
 var (
 	flowGround      = color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xff}
 	flowCard        = color.NRGBA{R: 0xf4, G: 0xf6, B: 0xf8, A: 0xff}
@@ -81,10 +83,10 @@ var (
 	flowButton      = color.NRGBA{R: 0xe8, G: 0xeb, B: 0xef, A: 0xff}
 	flowInk         = color.NRGBA{R: 0x1b, G: 0x1f, B: 0x24, A: 0xff}
 	flowMuted       = color.NRGBA{R: 0x5c, G: 0x66, B: 0x70, A: 0xff} // disabled text, placeholders
-	flowPrimary     = color.NRGBA{R: 0x0a, G: 0x58, B: 0xa6, A: 0xff}
-	flowSuccess     = color.NRGBA{R: 0x1b, G: 0x6e, B: 0x34, A: 0xff}
-	flowWarning     = color.NRGBA{R: 0x8a, G: 0x4b, B: 0x00, A: 0xff}
-	flowError       = color.NRGBA{R: 0xb3, G: 0x26, B: 0x1e, A: 0xff}
+	flowPrimary     = color.NRGBA{R: 0x09, G: 0x53, B: 0x9d, A: 0xff}
+	flowSuccess     = color.NRGBA{R: 0x17, G: 0x60, B: 0x2d, A: 0xff}
+	flowWarning     = color.NRGBA{R: 0x80, G: 0x45, B: 0x00, A: 0xff}
+	flowError       = color.NRGBA{R: 0xa1, G: 0x22, B: 0x1a, A: 0xff}
 	flowOnColour    = color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xff}
 	flowHover       = color.NRGBA{R: 0x00, G: 0x00, B: 0x00, A: 0x10}
 	flowPressed     = color.NRGBA{R: 0x00, G: 0x00, B: 0x00, A: 0x26}
