@@ -188,7 +188,8 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	status, body, internal := errorResponse(err)
 	if internal {
-		s.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		// The route, not the path: paths carry ticket ids and booking codes.
+		s.logger.Error("request failed", "method", r.Method, "route", r.Pattern, "err", err)
 	}
 	writeJSON(w, status, body)
 }
