@@ -46,6 +46,9 @@ type Options struct {
 	// client (for the login's per-address budget); none: the peer is the
 	// client.
 	TrustedProxies []netip.Prefix
+	// Metrics, if set, is served at GET /metrics (it checks its own token);
+	// nil when metrics are off or served on a listener of their own.
+	Metrics http.Handler
 }
 
 // Server serves the API.
@@ -66,6 +69,7 @@ type Server struct {
 	publicURL    string
 	// trustedProxies: see Options.TrustedProxies.
 	trustedProxies []netip.Prefix
+	metrics        http.Handler
 }
 
 // New builds the server and registers every route.
@@ -75,7 +79,7 @@ func New(opt Options) (*Server, error) {
 		now: opt.Now, logger: opt.Logger, mux: http.NewServeMux(),
 		hub:       opt.Hub,
 		logins:    newLoginGuard(),
-		publicURL: opt.PublicURL, trustedProxies: opt.TrustedProxies,
+		publicURL: opt.PublicURL, trustedProxies: opt.TrustedProxies, metrics: opt.Metrics,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -127,6 +131,9 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /api/v1/bookings/{ref}/{action}", s.auth(bookers, s.bookingAction))
 	s.mux.HandleFunc("POST /api/v1/checkin", s.auth(checkers, s.checkIn))
 	s.streamRoutes() // GET /api/v1/stream, the phone's page /t/{id} and its files
+	if s.metrics != nil {
+		s.mux.Handle("GET /metrics", s.metrics)
+	}
 }
 
 // ServeHTTP answers unknown routes and methods in the API's JSON error form,
