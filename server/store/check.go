@@ -66,6 +66,21 @@ func (e *faultError) Error() string { return fmt.Sprintf("reading it failed: %v"
 // check. A panic inside bbolt's Open (a damaged free-page list) leaves that
 // read-only handle open: the server is refusing the file and exits.
 func check(path string) error {
+	err := verify(path)
+	var d *damageError
+	if errors.As(err, &d) {
+		return damaged(path, d.cause)
+	}
+	return err
+}
+
+// damageError is what verify found wrong with a file.
+type damageError struct{ cause error }
+
+func (d *damageError) Error() string { return d.cause.Error() }
+
+// verify is check, its findings as *damageError errors.
+func verify(path string) error {
 	info, err := os.Stat(path)
 	if errors.Is(err, os.ErrNotExist) || (err == nil && info.Size() == 0) {
 		return nil
@@ -86,7 +101,7 @@ func check(path string) error {
 		if errors.Is(err, berrors.ErrInvalid) || errors.Is(err, berrors.ErrVersionMismatch) || errors.Is(err, berrors.ErrChecksum) {
 			err = fmt.Errorf("it is not a Turno database, or its header is overwritten: %w", err)
 		}
-		return damaged(path, err)
+		return &damageError{err}
 	}
 	defer db.Close()
 	err = safely(func() error {
@@ -110,7 +125,7 @@ func check(path string) error {
 		})
 	})
 	if err != nil {
-		return damaged(path, err)
+		return &damageError{err}
 	}
 	return nil
 }
