@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"time"
 
@@ -30,12 +31,11 @@ const checkBudget = 250_000
 // damaged is ErrDamaged for path, with the cause and what to do.
 func damaged(path string, cause error) error {
 	return fmt.Errorf("%w: %s (%v).\n"+
-		"The server cannot use it. To restore the latest backup (a copy saved from GET /api/v1/backup):\n"+
-		"  1. keep the damaged file aside:   mv %s %s.damaged\n"+
-		"  2. put the backup in its place:  cp turno-YYYYMMDD-HHMMSS.db %s\n"+
-		"  3. start the server again.\n"+
-		"What was recorded after that backup is lost; see docs/api.md, \"Restoring a backup\"",
-		ErrDamaged, path, cause, path, path, path)
+		"The server cannot use it. Restore the latest backup (a daily backup turno-YYYY-MM-DD.db, or a copy saved from GET /api/v1/backup):\n"+
+		"  turno-server -restore BACKUP -data %s\n"+
+		"checks the backup, keeps this file aside as %s.before-restore-<time> and puts the backup in its place;\n"+
+		"then start the server again. What was recorded after that backup is lost; see docs/deploy.md, \"Restoring a backup\"",
+		ErrDamaged, path, cause, filepath.Dir(path), filepath.Base(path))
 }
 
 // safely runs fn so that a damaged file cannot crash the process: bbolt
