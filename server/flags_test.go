@@ -58,3 +58,33 @@ func TestTheLogsFormatAndLevel(t *testing.T) {
 		t.Error("debug is off")
 	}
 }
+
+func TestHealthcheckCommand(t *testing.T) {
+	check := func(args []string, env map[string]string) (int, string) {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), append([]string{"healthcheck"}, args...), func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut)
+		return code, out.String() + errOut.String()
+	}
+	clock := &testClock{t: rome(t, "2026-11-24 09:00")}
+	s := startServe(t, demoConfig(t), serveOptions{dataDir: t.TempDir(), now: clock.Now}, nil)
+	addr := strings.TrimPrefix(s.url, "http://")
+	if code, out := check(nil, map[string]string{"TURNO_ADDR": addr}); code != 0 || !strings.Contains(out, "ok: day 2026-11-24") {
+		t.Errorf("a running server: exit %d, %s", code, out)
+	}
+	// A server listening on every address is asked on the loopback.
+	_, port, _ := strings.Cut(addr, ":")
+	if code, out := check([]string{"-addr", "0.0.0.0:" + port}, nil); code != 0 {
+		t.Errorf("-addr 0.0.0.0: exit %d, %s", code, out)
+	}
+	// HTTPS where the server speaks HTTP: not healthy.
+	if code, _ := check([]string{"-addr", addr, "-tls"}, nil); code != 1 {
+		t.Errorf("the wrong scheme: exit %d", code)
+	}
+	s.stop()
+	if code, _ := check([]string{"-addr", addr}, nil); code != 1 {
+		t.Errorf("a stopped server: exit %d, want 1", code)
+	}
+	if code, _ := check([]string{"-addr", "nonsense"}, nil); code != 2 {
+		t.Errorf("a bad address: exit %d, want 2", code)
+	}
+}

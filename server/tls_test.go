@@ -69,6 +69,12 @@ func TestTheServerSpeaksHTTPSAndFollowsARenewedCertificate(t *testing.T) {
 	if got := serial(t, u.Host, roots); got != first.String() {
 		t.Fatalf("serial %s, want %s", got, first)
 	}
+	// The container's health check speaks HTTPS when the server does.
+	var out, errOut bytes.Buffer
+	env := map[string]string{"TURNO_ADDR": u.Host, "TURNO_TLS_CERT": certFile}
+	if code := run(context.Background(), []string{"healthcheck"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut); code != 0 {
+		t.Errorf("healthcheck over HTTPS: exit %d: %s", code, errOut.String())
+	}
 	// Plain HTTP on the TLS port is refused.
 	if resp, err := http.Get("http://" + u.Host + "/healthz"); err == nil {
 		resp.Body.Close()
