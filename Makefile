@@ -29,7 +29,7 @@ FUZZ := ./server/web:FuzzAPIBodies ./server/web:FuzzValidTicketID ./server/hub:F
 # deadline exceeded" at the end of a timed run (golang/go#75804).
 FUZZTIME ?= 20000x
 
-.PHONY: help deps build run test fuzz fmt-check vet check bench simulate screenshots clean
+.PHONY: help deps build run test fuzz fmt-check vet check bench simulate screenshots package clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -86,5 +86,8 @@ screenshots: deps ## render the apps' screens to docs/screenshots (Fyne's softwa
 	@if [ -z "$(APPS)" ]; then echo "no app to render yet"; exit 0; fi; \
 	TURNO_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run TestScreenshots $(addprefix ./,$(addsuffix /...,$(APPS)))
 
+package: deps ## Linux packages of the apps (fyne package) into dist/, turno-APP-VERSION-linux-ARCH.tar.xz; see docs/deploy.md
+	deploy/package-apps.sh $(APPS)
+
 clean: ## remove build output (not the data directory)
-	rm -rf $(BIN)
+	rm -rf $(BIN) dist
