@@ -33,8 +33,9 @@ type Restored struct {
 // its event log read up to its latest day. A running server's database is
 // never touched: Restore fails with ErrInUse while another process holds
 // it. The database in place, if any, is kept as
-// path.before-restore-<now>, and the copy then takes its name. On any
-// error nothing has changed.
+// path.before-restore-<now>, and the copy then takes its name, and the
+// owner of the directory (run as root for a server that runs as its own
+// user). On any error nothing has changed.
 func Restore(from, path string, now time.Time) (Restored, error) {
 	var r Restored
 	info, err := os.Stat(from)
@@ -58,6 +59,9 @@ func Restore(from, path string, now time.Time) (Restored, error) {
 			os.Remove(tmp)
 		}
 	}()
+	if err := takeOwner(tmp, dir); err != nil {
+		return r, fmt.Errorf("store: %w", err)
+	}
 	if err := verify(tmp); err != nil {
 		var d *damageError
 		if errors.As(err, &d) {
