@@ -78,6 +78,7 @@ bench: deps ## benchmarks, each beside its baseline (see docs/performance.md)
 	$(GO) test -run '^$$' -bench CallToScreen -benchtime 20x -count=1 ./server/loadtest
 	$(GO) test -run '^$$' -bench Restart -benchtime 5x -count=1 ./server/live
 	$(GO) test -run '^$$' -bench 'Forecast|IssueWith200Waiting' -benchtime 2000x -count=3 ./server/queue
+	$(GO) test -run '^$$' -bench 'Scrape|Request' -benchtime 2000x -count=3 ./server/metrics
 
 simulate: ## the what-if simulator: DAYS (100) working days of each scenario, SEED (1); see docs/accuracy.md
 	$(GO) run ./server simulate -days $(DAYS) -scenario all -seed $(SEED) $(if $(CONFIG),-config $(CONFIG)) $(if $(PROFILE),-profile $(PROFILE))
