@@ -30,7 +30,7 @@ FUZZ := ./server/web:FuzzAPIBodies ./server/web:FuzzValidTicketID ./server/hub:F
 # deadline exceeded" at the end of a timed run (golang/go#75804).
 FUZZTIME ?= 20000x
 
-.PHONY: help deps build run test fuzz fmt-check vet check bench simulate screenshots clean
+.PHONY: help deps build run test fuzz fmt-check vet check bench simulate screenshots package clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -80,6 +80,7 @@ bench: deps ## benchmarks, each beside its baseline (see docs/performance.md)
 	$(GO) test -run '^$$' -bench Restart -benchtime 5x -count=1 ./server/live
 	$(GO) test -run '^$$' -bench 'Forecast|IssueWith200Waiting' -benchtime 2000x -count=3 ./server/queue
 	$(GO) test -run '^$$' -bench ReportYear -benchtime 20x -count=1 ./server/history
+	$(GO) test -run '^$$' -bench 'Scrape|Request' -benchtime 2000x -count=3 ./server/metrics
 
 simulate: ## the what-if simulator: DAYS (100) working days of each scenario, SEED (1); see docs/accuracy.md
 	$(GO) run ./server simulate -days $(DAYS) -scenario all -seed $(SEED) $(if $(CONFIG),-config $(CONFIG)) $(if $(PROFILE),-profile $(PROFILE))
@@ -88,5 +89,8 @@ screenshots: deps ## render the apps' screens to docs/screenshots (Fyne's softwa
 	@if [ -z "$(APPS)" ]; then echo "no app to render yet"; exit 0; fi; \
 	TURNO_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run TestScreenshots $(addprefix ./,$(addsuffix /...,$(APPS)))
 
+package: deps ## Linux packages of the apps (fyne package) into dist/, turno-APP-VERSION-linux-ARCH.tar.xz; see docs/deploy.md
+	deploy/package-apps.sh $(APPS)
+
 clean: ## remove build output (not the data directory)
-	rm -rf $(BIN)
+	rm -rf $(BIN) dist

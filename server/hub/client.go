@@ -218,7 +218,7 @@ func (h *Hub) join(r *registration) {
 		c.service = r.ticket.Service
 		backlog = append(backlog, marshalFrame(queue.Frame{Type: queue.FrameTicket, Seq: c.sent, Ticket: r.ticket}))
 		h.clients[c] = struct{}{}
-		h.count.Store(int64(len(h.clients)))
+		h.counted(c, 1)
 		r.reply <- registered{ok: true, backlog: backlog}
 		return
 	case r.snap != nil:
@@ -248,7 +248,7 @@ func (h *Hub) join(r *registration) {
 		backlog = append(backlog, marshalFrame(queue.Frame{Type: queue.FramePresence, Seq: c.sent, Devices: h.presence.list()}))
 	}
 	h.clients[c] = struct{}{}
-	h.count.Store(int64(len(h.clients)))
+	h.counted(c, 1)
 	r.reply <- registered{ok: true, backlog: backlog}
 	if c.view.Device != "" && h.presence.enter(c.view.Device, h.opt.Now()) {
 		h.broadcastPresence()

@@ -119,6 +119,9 @@ type Hub struct {
 	conns   sync.WaitGroup
 
 	count atomic.Int64 // clients, for Clients
+	// byKind and tooSlow are for Stats.
+	byKind  [kindCount]atomic.Int64
+	tooSlow atomic.Uint64
 
 	presence *presence
 
@@ -385,7 +388,10 @@ func (h *Hub) drop(c *client, code int) {
 		return
 	}
 	delete(h.clients, c)
-	h.count.Store(int64(len(h.clients)))
+	h.counted(c, -1)
+	if code == closeTooSlow {
+		h.tooSlow.Add(1)
+	}
 	if c.view.Kind == KindPhone {
 		h.phones.leave(c.view.Ticket, c.view.Addr)
 	}

@@ -52,16 +52,28 @@ type Options struct {
 	// NewID makes ticket ids (tests make them predictable).
 	NewID  func() string
 	Logger *slog.Logger
+	// Committed, if set, is told of every write of the committer, from its
+	// goroutine (the server's metrics). It must not block.
+	Committed func(Commit)
+}
+
+// Commit is one write of the committer: one transaction, one fsync.
+type Commit struct {
+	Events   int           // events written
+	Requests int           // callers that waited for it (group commit)
+	Duration time.Duration // the write, until it was on disk or failed
+	Err      error
 }
 
 // Office is the running office.
 type Office struct {
-	cfg     *queue.Config
-	log     Log
-	now     func() time.Time
-	publish func([]queue.Event)
-	newID   func() string
-	logger  *slog.Logger
+	cfg      *queue.Config
+	log      Log
+	now      func() time.Time
+	publish  func([]queue.Event)
+	newID    func() string
+	logger   *slog.Logger
+	onCommit func(Commit) // Options.Committed
 
 	mu        sync.Mutex
 	state     *queue.Office
@@ -86,7 +98,7 @@ type waiter struct {
 // Open rebuilds the office's day from the log and starts the committer.
 func Open(cfg *queue.Config, log Log, opt Options) (*Office, error) {
 	o := &Office{
-		cfg: cfg, log: log, now: opt.Now, publish: opt.Publish, newID: opt.NewID, logger: opt.Logger,
+		cfg: cfg, log: log, now: opt.Now, publish: opt.Publish, newID: opt.NewID, logger: opt.Logger, onCommit: opt.Committed,
 		kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
 	}
 	if o.now == nil {
@@ -256,7 +268,11 @@ func (o *Office) commitPending() {
 	for _, w := range batch {
 		all = append(all, w.events...)
 	}
+	start := time.Now() // a duration, not the office's clock
 	err := o.log.Append(all)
+	if o.onCommit != nil && len(all) > 0 {
+		o.onCommit(Commit{Events: len(all), Requests: len(batch), Duration: time.Since(start), Err: err})
+	}
 	if err != nil {
 		err = fmt.Errorf("live: commit events %d-%d: %w", all[0].Seq, all[len(all)-1].Seq, err)
 		o.logger.Error("commit failed; refusing uncommitted changes and reloading the day", "err", err)

@@ -106,7 +106,7 @@ func (s *Server) lookupTicket(ctx context.Context, id string) (*queue.Ticket, qu
 		return nil, queue.PublicTicket{}, unknown
 	}
 	if err != nil {
-		return nil, queue.PublicTicket{}, fmt.Errorf("web: ticket %s: %w", id, err)
+		return nil, queue.PublicTicket{}, fmt.Errorf("web: a past ticket: %w", err) // not its id: errors are logged
 	}
 	return t, queue.PublicView(&s.cfg.Office, nil, t, time.Time{}), nil
 }

@@ -47,6 +47,9 @@ type Options struct {
 	// client (for the login's per-address budget); none: the peer is the
 	// client.
 	TrustedProxies []netip.Prefix
+	// Metrics, if set, is served at GET /metrics (it checks its own token);
+	// nil when metrics are off or served on a listener of their own.
+	Metrics http.Handler
 }
 
 // Server serves the API.
@@ -69,6 +72,7 @@ type Server struct {
 	trustedProxies []netip.Prefix
 	// reports read the office's history (reports.go).
 	reports *history.Reports
+	metrics http.Handler
 }
 
 // New builds the server and registers every route.
@@ -78,7 +82,7 @@ func New(opt Options) (*Server, error) {
 		now: opt.Now, logger: opt.Logger, mux: http.NewServeMux(),
 		hub:       opt.Hub,
 		logins:    newLoginGuard(),
-		publicURL: opt.PublicURL, trustedProxies: opt.TrustedProxies,
+		publicURL: opt.PublicURL, trustedProxies: opt.TrustedProxies, metrics: opt.Metrics,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -132,6 +136,9 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /api/v1/checkin", s.auth(checkers, s.checkIn))
 	s.streamRoutes() // GET /api/v1/stream, the phone's page /t/{id} and its files
 	s.reportRoutes() // ratings, reports, forecast, the back-office page (reports.go)
+	if s.metrics != nil {
+		s.mux.Handle("GET /metrics", s.metrics)
+	}
 }
 
 // ServeHTTP answers unknown routes and methods in the API's JSON error form,
@@ -193,7 +200,8 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	status, body, internal := errorResponse(err)
 	if internal {
-		s.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		// The route, not the path: paths carry ticket ids and booking codes.
+		s.logger.Error("request failed", "method", r.Method, "route", r.Pattern, "err", err)
 	}
 	writeJSON(w, status, body)
 }

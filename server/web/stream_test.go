@@ -347,6 +347,9 @@ func TestStreamDropsASlowClientAndKeepsTheOthers(t *testing.T) {
 			t.Fatalf("the slow client was not dropped: %d clients", o.hub.Clients())
 		}
 	}
+	if st := o.hub.Stats(); st.Dropped != 1 || st.Clients["supervisor"] != 1 || st.Clients["phone"] != 0 {
+		t.Fatalf("hub stats: got %+v, want 1 dropped and the fast supervisor left", st)
+	}
 	o.issue("anagrafe", false)
 	want = o.seq()
 	fast.until(func(f frame) bool { return f.Type == queue.FrameEvent && f.Seq == want })
