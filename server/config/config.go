@@ -56,6 +56,9 @@ type User struct {
 	FullName     string
 	Role         Role
 	PasswordHash string
+	// Services limits a backoffice user to the information sheets of these
+	// services in the administration console; none: every service.
+	Services []string
 	// demoPassword is shown at start-up for the embedded demo office only.
 	demoPassword string
 }
@@ -63,6 +66,13 @@ type User struct {
 // CheckPassword reports whether password matches the user's hash.
 func (u *User) CheckPassword(password string) bool {
 	return bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) == nil
+}
+
+// SetPassword gives the user a new password hash (HashPassword); a demo
+// password is forgotten with the old one.
+func (u *User) SetPassword(hash string) {
+	u.PasswordHash = hash
+	u.demoPassword = ""
 }
 
 // Device is a kiosk or a display, known by its configured token.
@@ -111,7 +121,16 @@ type Config struct {
 	// ReportsPerClerk lets the reports group figures by clerk; off by
 	// default, as workers' agreements usually require.
 	ReportsPerClerk bool
-	users           map[string]*User
+	// Closures are the office's own closure dates as written (sorted);
+	// Office.Closures holds them and the calendar's holidays.
+	Closures []string
+	// Demo marks the embedded demo office (and the versions that grew from
+	// it), whose start-up banner prints its logins.
+	Demo bool
+	// Version is the stored version of the configuration (package store's
+	// config_versions), 0 while it is not recorded.
+	Version uint64
+	users   map[string]*User
 }
 
 // User returns the user with name, or nil.
@@ -175,13 +194,14 @@ func Demo() (*Config, error) {
 		return nil, fmt.Errorf("assets/demo-office.toml: %w", err)
 	}
 	cfg.Source = DemoSource
+	cfg.Demo = true
 	return cfg, nil
 }
 
 // DemoCredentials lists the demo office's logins for the start-up banner; it
 // is empty for any other configuration.
 func DemoCredentials(c *Config) []string {
-	if c.Source != DemoSource {
+	if !c.Demo {
 		return nil
 	}
 	var lines []string
@@ -450,11 +470,12 @@ type counterFile struct {
 }
 
 type userFile struct {
-	Name         string `toml:"name"`
-	FullName     string `toml:"full_name"`
-	Role         string `toml:"role"`
-	PasswordHash string `toml:"password_hash"`
-	DemoPassword string `toml:"demo_password"`
+	Name         string   `toml:"name"`
+	FullName     string   `toml:"full_name"`
+	Role         string   `toml:"role"`
+	PasswordHash string   `toml:"password_hash"`
+	DemoPassword string   `toml:"demo_password"`
+	Services     []string `toml:"services"`
 }
 
 type deviceFile struct {
@@ -532,11 +553,15 @@ func (f *file) build() (*Config, error) {
 	}
 	o.Closures = map[string]bool{}
 	for i, d := range f.Office.Closures {
-		if _, err := time.Parse(queue.DayLayout, d); err != nil {
+		if _, err := time.Parse(queue.DayLayout, d); err != nil || len(d) != len(queue.DayLayout) {
 			return nil, fmt.Errorf("office.closures[%d]: %q is not a date YYYY-MM-DD", i, d)
+		}
+		if !o.Closures[d] {
+			c.Closures = append(c.Closures, d)
 		}
 		o.Closures[d] = true
 	}
+	sort.Strings(c.Closures)
 	if err := f.calendar(c); err != nil {
 		return nil, err
 	}
@@ -605,7 +630,7 @@ func (f *file) build() (*Config, error) {
 		if err != nil {
 			return nil, err
 		}
-		o.Staffing.Shifts = append(o.Staffing.Shifts, queue.Shift{Counter: sh.Counter, Hours: w, Services: sh.Services})
+		o.Staffing.Shifts = append(o.Staffing.Shifts, queue.Shift{Counter: sh.Counter, Hours: w, Services: nilIfEmpty(sh.Services)})
 	}
 	for i, ex := range f.Exceptions {
 		field := fmt.Sprintf("staffing_exceptions[%d]", i)
@@ -639,7 +664,7 @@ func (f *file) build() (*Config, error) {
 	}
 	for i := range f.Peaks {
 		p := f.Peaks[i]
-		peak := calendar.Peak{Name: strings.TrimSpace(p.Name), Services: p.Services, From: p.From, To: p.To, Factor: p.Factor}
+		peak := calendar.Peak{Name: strings.TrimSpace(p.Name), Services: nilIfEmpty(p.Services), From: p.From, To: p.To, Factor: p.Factor}
 		if err := peak.Check(func(id string) bool { return o.Service(id) != nil }); err != nil {
 			return nil, fmt.Errorf("peaks[%d].%w", i, err)
 		}
@@ -675,11 +700,24 @@ func (f *file) build() (*Config, error) {
 		if _, err := bcrypt.Cost([]byte(u.PasswordHash)); err != nil {
 			return nil, fmt.Errorf("%s.password_hash: not a bcrypt hash (make one with: turno-server -hash-password)", field)
 		}
-		full := u.FullName
+		if len(u.Services) > 0 && role != RoleBackoffice {
+			return nil, fmt.Errorf("%s.services: only a backoffice user's sheets are limited to services", field)
+		}
+		seen := map[string]bool{}
+		for _, id := range u.Services {
+			if o.Service(id) == nil {
+				return nil, fmt.Errorf("%s.services: unknown service %q", field, id)
+			}
+			if seen[id] {
+				return nil, fmt.Errorf("%s.services: %q is listed twice", field, id)
+			}
+			seen[id] = true
+		}
+		full := strings.TrimSpace(u.FullName)
 		if full == "" {
 			full = u.Name
 		}
-		c.Users = append(c.Users, User{Name: u.Name, FullName: full, Role: role, PasswordHash: u.PasswordHash, demoPassword: u.DemoPassword})
+		c.Users = append(c.Users, User{Name: u.Name, FullName: full, Role: role, PasswordHash: u.PasswordHash, Services: nilIfEmpty(u.Services), demoPassword: u.DemoPassword})
 	}
 	for i := range c.Users {
 		c.users[c.Users[i].Name] = &c.Users[i]
@@ -721,6 +759,15 @@ func (f *file) build() (*Config, error) {
 	}
 	sort.SliceStable(c.Devices, func(i, j int) bool { return c.Devices[i].ID < c.Devices[j].ID })
 	return c, nil
+}
+
+// nilIfEmpty makes "services = []" the same as no list, as the domain
+// reads it, so a configuration has one form.
+func nilIfEmpty(list []string) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	return list
 }
 
 // calendar reads [calendar]: the Italian public holidays (on unless
