@@ -176,6 +176,8 @@ type Event struct {
 	Booking *Booking `json:"booking,omitempty"`
 	// Rating is a citizen's rating (ticket.rated).
 	Rating *Rating `json:"rating,omitempty"`
+	// Config is the new version of the configuration (config.changed).
+	Config *ConfigChange `json:"config,omitempty"`
 }
 
 // ProtocolNumber is a document's registration number, sequential per year.
