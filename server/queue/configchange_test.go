@@ -91,7 +91,10 @@ func TestTheRulesThatProtectTheDay(t *testing.T) {
 			c.Counters[0].Services, c.Counters[1].Services = []string{"anagrafe"}, []string{"anagrafe"}
 		}, ProblemServiceBusy, "services", false},
 		{"an open counter deleted", func(h *harness) { h.open(now, "2", "giulia", "anagrafe") },
-			func(c *Config) { c.Counters = c.Counters[:1:1]; c.Counters = append(c.Counters, CounterConfig{ID: "6", Lane: LaneFastTrack, Services: []string{"documenti"}}) },
+			func(c *Config) {
+				c.Counters = c.Counters[:1:1]
+				c.Counters = append(c.Counters, CounterConfig{ID: "6", Lane: LaneFastTrack, Services: []string{"documenti"}})
+			},
 			ProblemCounterOpen, "counters", false},
 		{"an open counter losing the service it serves", func(h *harness) { h.open(now, "1", "mario", "tributi") },
 			func(c *Config) { c.Counters[0].Services = []string{"anagrafe"} }, ProblemCounterServing, "counters[0].services", false},
