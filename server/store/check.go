@@ -135,7 +135,7 @@ func verify(path string) error {
 func walk(tx *bolt.Tx) (bool, error) {
 	left := checkBudget
 	// Small buckets first, then the event log, which start-up reads.
-	for _, name := range [][]byte{bucketMeta, bucketDays, bucketProtocol, bucketSessions, bucketEvents, bucketTickets} {
+	for _, name := range [][]byte{bucketMeta, bucketDays, bucketProtocol, bucketSessions, bucketConfigs, bucketEvents, bucketTickets} {
 		b := tx.Bucket(name)
 		if b == nil {
 			if bytes.Equal(name, bucketMeta) {
