@@ -24,6 +24,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"turno/server/queue"
@@ -46,8 +47,9 @@ var ErrClosed = errors.New("live: office closed")
 // Options are the office's collaborators; all are optional.
 type Options struct {
 	Now func() time.Time
-	// Publish receives every committed batch of events, in order, from one
-	// goroutine. It must not block.
+	// Publish receives every committed batch of events, in order, one
+	// batch at a time (from the committer, or from Reconfigure, which
+	// commits in its place). It must not block.
 	Publish func([]queue.Event)
 	// NewID makes ticket ids (tests make them predictable).
 	NewID  func() string
@@ -67,7 +69,7 @@ type Commit struct {
 
 // Office is the running office.
 type Office struct {
-	cfg      *queue.Config
+	cfg      atomic.Pointer[queue.Config] // replaced by Reconfigure
 	log      Log
 	now      func() time.Time
 	publish  func([]queue.Event)
@@ -75,6 +77,9 @@ type Office struct {
 	logger   *slog.Logger
 	onCommit func(Commit) // Options.Committed
 
+	// commitMu is held for each write to the log and its publication:
+	// by the committer, or by Reconfigure. Taken before mu.
+	commitMu  sync.Mutex
 	mu        sync.Mutex
 	state     *queue.Office
 	lastSeq   uint64 // assigned
@@ -98,9 +103,10 @@ type waiter struct {
 // Open rebuilds the office's day from the log and starts the committer.
 func Open(cfg *queue.Config, log Log, opt Options) (*Office, error) {
 	o := &Office{
-		cfg: cfg, log: log, now: opt.Now, publish: opt.Publish, newID: opt.NewID, logger: opt.Logger, onCommit: opt.Committed,
+		log: log, now: opt.Now, publish: opt.Publish, newID: opt.NewID, logger: opt.Logger, onCommit: opt.Committed,
 		kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
 	}
+	o.cfg.Store(cfg)
 	if o.now == nil {
 		o.now = time.Now
 	}
@@ -120,11 +126,12 @@ func Open(cfg *queue.Config, log Log, opt Options) (*Office, error) {
 // rebuild replaces the state with the log's latest day. Callers hold mu or
 // run before the committer starts.
 func (o *Office) rebuild() error {
-	st := queue.NewOffice(o.cfg)
+	cfg := o.cfg.Load()
+	st := queue.NewOffice(cfg)
 	if o.newID != nil {
 		st.NewID = o.newID
 	}
-	year := o.now().In(o.cfg.Location).Year()
+	year := o.now().In(cfg.Location).Year()
 	for _, y := range []int{year - 1, year, year + 1} { // the clock may sit near New Year
 		seq, err := o.log.ProtocolSeq(y)
 		if err != nil {
@@ -229,7 +236,7 @@ func (o *Office) guarded(f func()) (err error) {
 // the office stays on its day (a day is never entered twice), and someone
 // must look at the machine's clock.
 func (o *Office) checkClock(now time.Time) {
-	behind := o.state.Day() != "" && o.cfg.Day(now) < o.state.Day()
+	behind := o.state.Day() != "" && o.cfg.Load().Day(now) < o.state.Day()
 	if behind && !o.clockBehind {
 		o.logger.Error("the clock is behind the business day already started; staying on it", "clock", now, "day", o.state.Day())
 	}
@@ -257,6 +264,8 @@ func (o *Office) commitLoop() {
 }
 
 func (o *Office) commitPending() {
+	o.commitMu.Lock()
+	defer o.commitMu.Unlock()
 	o.mu.Lock()
 	batch := o.pending
 	o.pending = nil
@@ -319,5 +328,5 @@ func (o *Office) Close() {
 	<-o.done
 }
 
-// Config returns the office's configuration.
-func (o *Office) Config() *queue.Config { return o.cfg }
+// Config returns the office's configuration in force.
+func (o *Office) Config() *queue.Config { return o.cfg.Load() }
