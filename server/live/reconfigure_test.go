@@ -97,9 +97,16 @@ func TestReconfigureCommitsTheChangeAndRebuildsTheDay(t *testing.T) {
 			t.Fatalf("event %d has seq %d", i, ev.Seq)
 		}
 	}
-	if !slices.ContainsFunc(events, func(ev queue.Event) bool { return ev.Type == queue.EventConfigChanged && ev.Config.Reason == "marca da bollo" }) {
+	if !slices.ContainsFunc(events, func(ev queue.Event) bool {
+		return ev.Type == queue.EventConfigChanged && ev.Config.Reason == "marca da bollo"
+	}) {
 		t.Fatal("no config.changed in the log")
 	}
+	if v, err := log.LatestConfig(); err != nil || v.Version != 1 || v.By != "admin" {
+		t.Fatalf("stored version: %+v, %v", v, err)
+	}
+	// A restart under the new configuration reads the same day.
+	o.Close() // the committer has published everything
 	var seen []uint64
 	for _, batch := range *published {
 		for _, ev := range batch {
@@ -109,11 +116,6 @@ func TestReconfigureCommitsTheChangeAndRebuildsTheDay(t *testing.T) {
 	if !slices.IsSorted(seen) || len(seen) != len(events) {
 		t.Fatalf("published %d events out of order or missing, of %d", len(seen), len(events))
 	}
-	if v, err := log.LatestConfig(); err != nil || v.Version != 1 || v.By != "admin" {
-		t.Fatalf("stored version: %+v, %v", v, err)
-	}
-	// A restart under the new configuration reads the same day.
-	o.Close()
 	again, err := live.Open(&next.Office, log, live.Options{Now: func() time.Time { return snap.At }})
 	if err != nil {
 		t.Fatal(err)
