@@ -114,7 +114,7 @@ type baseline struct {
 
 // Forecast forecasts days days from from ("" : tomorrow).
 func (r *Reports) Forecast(ctx context.Context, from string, days int) (*Forecast, error) {
-	o := &r.cfg.Office
+	o := &r.cfg().Office
 	now := r.now()
 	today := o.Day(now)
 	if from == "" {
@@ -127,9 +127,9 @@ func (r *Reports) Forecast(ctx context.Context, from string, days int) (*Forecas
 	if days < 1 || days > MaxForecastDays {
 		return nil, &QueryError{"days", fmt.Sprintf("%d must be 1 to %d", days, MaxForecastDays)}
 	}
-	weeks := r.cfg.Forecast.Weeks
+	weeks := r.cfg().Forecast.Weeks
 	fc := &Forecast{Office: o.Name, From: from, To: dateAdd(from, days-1, o.Location), Generated: now.In(o.Location),
-		Weeks: weeks, ServiceLevel: r.cfg.Forecast.ServiceLevel, Plan: !o.Staffing.Empty()}
+		Weeks: weeks, ServiceLevel: r.cfg().Forecast.ServiceLevel, Plan: !o.Staffing.Empty()}
 
 	// The history: the last weeks of stored days before today.
 	base := map[time.Weekday]*baseline{}
@@ -162,7 +162,7 @@ func (r *Reports) Forecast(ctx context.Context, from string, days int) (*Forecas
 
 // learn adds a past day to the baselines of its weekday.
 func (r *Reports) learn(base map[time.Weekday]*baseline, svcSum map[string]int64, svcN map[string]int, d *Day) {
-	o := &r.cfg.Office
+	o := &r.cfg().Office
 	date, err := time.ParseInLocation(queue.DayLayout, d.Day, o.Location)
 	if err != nil {
 		return
@@ -189,7 +189,7 @@ func (r *Reports) learn(base map[time.Weekday]*baseline, svcSum map[string]int64
 			svcN[c.Key] += c.Service.N
 			continue
 		}
-		factor, _ := r.cfg.Calendar.Factor(c.Key, d.Day)
+		factor, _ := r.cfg().Calendar.Factor(c.Key, d.Day)
 		h := b.sum[c.Key]
 		if h == nil {
 			h = &[24]float64{}
@@ -235,7 +235,7 @@ func (r *Reports) booked(from, to string) (map[string]map[string]*[24]int, error
 			h = &[24]int{}
 			bySvc[b.Service] = h
 		}
-		h[b.Slot.In(r.cfg.Office.Location).Hour()]++
+		h[b.Slot.In(r.cfg().Office.Location).Hour()]++
 	}
 	return out, nil
 }
@@ -250,14 +250,14 @@ func (r *Reports) serviceTime(s *queue.Service, svcSum map[string]int64, svcN ma
 }
 
 func (r *Reports) forecastDay(date time.Time, base map[time.Weekday]*baseline, svcSum map[string]int64, svcN map[string]int, booked map[string]map[string]*[24]int) ForecastDay {
-	o := &r.cfg.Office
+	o := &r.cfg().Office
 	day := date.Format(queue.DayLayout)
 	noon := date.Add(12 * time.Hour)
 	fd := ForecastDay{Date: day, Weekday: Weekdays[(int(date.Weekday())+6)%7]}
-	if h, ok := r.cfg.Calendar.Holiday(day); ok {
+	if h, ok := r.cfg().Calendar.Holiday(day); ok {
 		fd.Holiday, fd.HolidayEN = h.NameIT, h.NameEN
 	}
-	for _, p := range r.cfg.Calendar.PeaksOn(day) {
+	for _, p := range r.cfg().Calendar.PeaksOn(day) {
 		fd.Peaks = append(fd.Peaks, p.Name)
 	}
 	b := base[date.Weekday()]
@@ -278,7 +278,7 @@ func (r *Reports) forecastDay(date time.Time, base map[time.Weekday]*baseline, s
 			continue
 		}
 		open = true
-		factor, peaks := r.cfg.Calendar.Factor(s.ID, day)
+		factor, peaks := r.cfg().Calendar.Factor(s.ID, day)
 		sd := ServiceDay{Service: s.ID, Factor: factor, Peaks: peaks}
 		n := 0
 		var hist *[24]float64
@@ -305,7 +305,7 @@ func (r *Reports) forecastDay(date time.Time, base map[time.Weekday]*baseline, s
 			sh := ServiceHour{
 				Service: s.ID, Arrivals: round1(arrivals), Booked: bk, Load: round2(load),
 				ServiceTime: math.Round(st), Target: s.TargetWait.Seconds(),
-				Needed:  CountersNeeded(load, st, s.TargetWait.Seconds(), r.cfg.Forecast.ServiceLevel),
+				Needed:  CountersNeeded(load, st, s.TargetWait.Seconds(), r.cfg().Forecast.ServiceLevel),
 				Planned: round2(r.planned(date, h, func(p queue.Planned) float64 { return serves(p, s.ID) })),
 			}
 			hour(h).Services = append(hour(h).Services, sh)
@@ -343,7 +343,7 @@ func (r *Reports) forecastDay(date time.Time, base map[time.Weekday]*baseline, s
 // pool adds an hour's lanes: its services pooled, the counters needed
 // within the strictest target, and the lane's planned counters.
 func (r *Reports) pool(date time.Time, fh *ForecastHour) {
-	o := &r.cfg.Office
+	o := &r.cfg().Office
 	for _, lane := range []queue.Lane{queue.LaneStandard, queue.LaneFastTrack} {
 		var arrivals, work float64 // work: citizens x seconds
 		target := math.Inf(1)
@@ -365,7 +365,7 @@ func (r *Reports) pool(date time.Time, fh *ForecastHour) {
 		}
 		lh := LaneHour{Lane: lane, Arrivals: round1(arrivals), Load: round2(work / 3600)}
 		if arrivals > 0 {
-			lh.Needed = CountersNeeded(work/3600, work/arrivals, target, r.cfg.Forecast.ServiceLevel)
+			lh.Needed = CountersNeeded(work/3600, work/arrivals, target, r.cfg().Forecast.ServiceLevel)
 		}
 		lh.Planned = round2(r.planned(date, fh.Hour, func(p queue.Planned) float64 {
 			if k := r.laneOfPlan(p); k == lane {
@@ -384,7 +384,7 @@ func (r *Reports) pool(date time.Time, fh *ForecastHour) {
 // laneOfPlan is the lane of a planned stretch's services.
 func (r *Reports) laneOfPlan(p queue.Planned) queue.Lane {
 	for _, id := range p.Services {
-		if s := r.cfg.Office.Service(id); s != nil {
+		if s := r.cfg().Office.Service(id); s != nil {
 			return s.Lane
 		}
 	}
@@ -403,7 +403,7 @@ func serves(p queue.Planned, service string) float64 {
 // planned sums, over the counters planned on date, the share of hour h
 // each stretch covers, weighted by weight (1 to count it, 0 not to).
 func (r *Reports) planned(date time.Time, h int, weight func(queue.Planned) float64) float64 {
-	o := &r.cfg.Office
+	o := &r.cfg().Office
 	noon := date.Add(12 * time.Hour)
 	from := time.Date(date.Year(), date.Month(), date.Day(), h, 0, 0, 0, o.Location)
 	to := from.Add(time.Hour)

@@ -24,18 +24,23 @@ type Store interface {
 // log holds a later day (its rollover and the expiries that end it are
 // written), so its events can change no more.
 type Keeper struct {
-	cfg    *queue.Config
-	store  Store
-	opt    FoldOptions
-	logger *slog.Logger
+	current func() (*queue.Config, FoldOptions)
+	store   Store
+	logger  *slog.Logger
 }
 
 // NewKeeper returns a keeper of the office's days.
 func NewKeeper(cfg *queue.Config, store Store, opt FoldOptions, logger *slog.Logger) *Keeper {
+	return NewLiveKeeper(func() (*queue.Config, FoldOptions) { return cfg, opt }, store, logger)
+}
+
+// NewLiveKeeper returns a keeper that folds each day under the
+// configuration in force when it does, which current returns.
+func NewLiveKeeper(current func() (*queue.Config, FoldOptions), store Store, logger *slog.Logger) *Keeper {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Keeper{cfg: cfg, store: store, opt: opt, logger: logger}
+	return &Keeper{current: current, store: store, logger: logger}
 }
 
 // CatchUp folds and stores every closed day whose figures are missing or
@@ -78,7 +83,8 @@ func (k *Keeper) write(day string) error {
 	if err != nil {
 		return fmt.Errorf("history: %w", err)
 	}
-	d := Fold(k.cfg, day, events, k.opt)
+	cfg, opt := k.current()
+	d := Fold(cfg, day, events, opt)
 	data, err := encode(&d)
 	if err != nil {
 		return err

@@ -49,7 +49,7 @@ func (r *Reports) Overview(ctx context.Context, from, to string, forecastDays in
 		{From: from, To: to, Group: trend, By: DimService},
 		{From: from, To: to, Group: trend, By: DimCounter},
 	}
-	if r.cfg.ReportsPerClerk {
+	if r.cfg().ReportsPerClerk {
 		qs = append(qs, Query{From: from, To: to, Group: trend, By: DimClerk})
 	}
 	reps, err := r.Reports(ctx, qs...)

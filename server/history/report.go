@@ -125,21 +125,29 @@ type Indicators struct {
 
 // Reports answers reports and forecasts from the stored days.
 type Reports struct {
-	cfg   *config.Config
-	store Store
+	current func() *config.Config
+	store   Store
 	now   func() time.Time
 }
 
 // NewReports returns the office's reports over store.
 func NewReports(cfg *config.Config, store Store, now func() time.Time) *Reports {
+	return NewLiveReports(func() *config.Config { return cfg }, store, now)
+}
+
+// NewLiveReports returns reports that follow the configuration in force,
+// which current returns (the administration console changes it).
+func NewLiveReports(current func() *config.Config, store Store, now func() time.Time) *Reports {
 	if now == nil {
 		now = time.Now
 	}
-	return &Reports{cfg: cfg, store: store, now: now}
+	return &Reports{current: current, store: store, now: now}
 }
 
+func (r *Reports) cfg() *config.Config { return r.current() }
+
 // FoldOptions are the office's: what its days may record.
-func (r *Reports) FoldOptions() FoldOptions { return FoldOptions{PerClerk: r.cfg.ReportsPerClerk} }
+func (r *Reports) FoldOptions() FoldOptions { return FoldOptions{PerClerk: r.cfg().ReportsPerClerk} }
 
 // check validates q, filling its defaults (group day, by office).
 func (r *Reports) check(q *Query) error {
@@ -169,7 +177,7 @@ func (r *Reports) check(q *Query) error {
 		q.By = DimOffice
 	case DimService, DimCounter:
 	case DimClerk:
-		if !r.cfg.ReportsPerClerk {
+		if !r.cfg().ReportsPerClerk {
 			return ErrPerClerkOff
 		}
 	default:
@@ -253,7 +261,7 @@ func (r *Reports) Reports(ctx context.Context, qs ...Query) ([]*Report, error) {
 		}
 		q := qs[i]
 		bs[i] = &builder{q: q, rows: map[[2]string]*acc{}, keys: map[[2]string]*acc{}, total: &acc{days: map[string]bool{}},
-			rep: &Report{Office: r.cfg.Office.Name, From: q.From, To: q.To, Group: q.Group, By: q.By, Generated: r.now().In(r.cfg.Office.Location)}}
+			rep: &Report{Office: r.cfg().Office.Name, From: q.From, To: q.To, Group: q.Group, By: q.By, Generated: r.now().In(r.cfg().Office.Location)}}
 	}
 	from, to := qs[0].From, qs[0].To
 	addDay := func(d *Day) {
@@ -294,7 +302,7 @@ func (r *Reports) Reports(ctx context.Context, qs ...Query) ([]*Report, error) {
 		if err != nil {
 			return nil, fmt.Errorf("history: %w", err)
 		}
-		d := Fold(&r.cfg.Office, day, events, r.FoldOptions())
+		d := Fold(&r.cfg().Office, day, events, r.FoldOptions())
 		today = true
 		addDay(&d)
 	}
@@ -388,11 +396,11 @@ func (r *Reports) keyRank(dim string) func(string) int {
 	idx := map[string]int{}
 	switch dim {
 	case DimService:
-		for i, s := range r.cfg.Office.Services {
+		for i, s := range r.cfg().Office.Services {
 			idx[s.ID] = i
 		}
 	case DimCounter:
-		for i, k := range r.cfg.Office.Counters {
+		for i, k := range r.cfg().Office.Counters {
 			idx[k.ID] = i
 		}
 	}
@@ -408,15 +416,15 @@ func (r *Reports) keyRank(dim string) func(string) int {
 func (r *Reports) names(dim, key string) (string, string) {
 	switch dim {
 	case DimService:
-		if s := r.cfg.Office.Service(key); s != nil {
+		if s := r.cfg().Office.Service(key); s != nil {
 			return s.Name("it"), s.Name("en")
 		}
 	case DimCounter:
-		if k := r.cfg.Office.Counter(key); k != nil {
+		if k := r.cfg().Office.Counter(key); k != nil {
 			return k.Name, ""
 		}
 	case DimClerk:
-		if u := r.cfg.User(key); u != nil {
+		if u := r.cfg().User(key); u != nil {
 			return u.FullName, ""
 		}
 	}
@@ -512,7 +520,7 @@ func periodLess(group, a, b string) bool {
 
 // openDays counts the days from from to to on which any service opens.
 func (r *Reports) openDays(from, to string) int {
-	o := &r.cfg.Office
+	o := &r.cfg().Office
 	start, _ := time.ParseInLocation(queue.DayLayout, from, o.Location)
 	end, _ := time.ParseInLocation(queue.DayLayout, to, o.Location)
 	n := 0
