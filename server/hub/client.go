@@ -36,6 +36,10 @@ type client struct {
 	closeFrame  []byte
 	closeReason string
 
+	// resolve and sub made the view: a new configuration checks them again.
+	resolve Resolver
+	sub     queue.Subscribe
+
 	// Owned by the hub goroutine.
 	sent uint64 // every event up to here is sent or covered
 	// rolled says it saw a day begin: a snapshot of the new day follows
@@ -138,7 +142,7 @@ func (h *Hub) subscribe(conn *websocket.Conn, resolve Resolver) (*client, [][]by
 	if werr != nil {
 		return nil, nil, werr
 	}
-	c := &client{conn: conn, view: view, name: conn.RemoteAddr().String(), send: make(chan []byte, h.opt.SendQueue)}
+	c := &client{conn: conn, view: view, name: conn.RemoteAddr().String(), send: make(chan []byte, h.opt.SendQueue), resolve: resolve, sub: sub}
 	backlog, werr := h.attach(c, sub.Since)
 	if werr != nil {
 		return nil, nil, werr
@@ -157,12 +161,12 @@ func (h *Hub) attach(c *client, since uint64) ([][]byte, *queue.WireError) {
 			switch {
 			case c.view.Kind == KindPhone:
 				if t := st.TicketByID(c.view.Ticket); t != nil {
-					r.ticket = ptr(queue.PublicView(h.cfg, st, t, now))
+					r.ticket = ptr(queue.PublicView(st.Config(), st, t, now))
 				}
 			case since == 0 || since > r.cur: // new client, or a database newer than the client's
 				r.snap = ptr(c.view.snapshot(st.Snapshot(now)))
 			default: // resuming: the stats frames it missed are not in the ring
-				for _, s := range h.cfg.Services {
+				for _, s := range st.Config().Services {
 					r.stats = append(r.stats, st.ServiceView(now, s.ID))
 				}
 			}
@@ -230,7 +234,7 @@ func (h *Hub) join(r *registration) {
 		backlog = append(backlog, marshalFrame(queue.Frame{Type: queue.FrameSnapshot, Seq: from, Snapshot: r.snap}))
 	default:
 		from = r.since
-		if from+1 < h.ring.first() { // the events after it are gone
+		if from+1 < h.ring.first() || h.reconfiguredAfter(from) { // the events after it are gone, or no longer describe the office
 			r.reply <- registered{}
 			return
 		}
@@ -253,6 +257,14 @@ func (h *Hub) join(r *registration) {
 	if c.view.Device != "" && h.presence.enter(c.view.Device, h.opt.Now()) {
 		h.broadcastPresence()
 	}
+}
+
+// reconfiguredAfter reports whether the configuration changed after seq:
+// a client resuming from before must start over from a snapshot.
+func (h *Hub) reconfiguredAfter(seq uint64) bool {
+	changed := false
+	h.ring.after(seq, func(ev *queue.Event) { changed = changed || ev.Type == queue.EventConfigChanged })
+	return changed
 }
 
 // readPump reads until the client goes away. Clients send nothing after

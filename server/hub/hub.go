@@ -61,6 +61,9 @@ type Office interface {
 // Options configure a hub; only Config is required.
 type Options struct {
 	Config *queue.Config
+	// Current, if set, returns the configuration in force, which the
+	// administration console may replace (Config is then only the first).
+	Current func() *queue.Config
 	// Last is the sequence of the last committed event when the hub is
 	// built, before the office opens; History may hold the events that end
 	// at Last (the ring starts with them, so clients can resume across a
@@ -402,6 +405,48 @@ func (h *Hub) drop(c *client, code int) {
 	}
 }
 
+// config is the configuration in force.
+func (h *Hub) config() *queue.Config {
+	if h.opt.Current != nil {
+		return h.opt.Current()
+	}
+	return h.cfg
+}
+
+// SetDevices replaces the configured devices whose presence supervisors
+// follow (the administration console added or revoked one); a device kept
+// keeps its state. It never blocks on the hub.
+func (h *Hub) SetDevices(devices []queue.DeviceStatus) { h.presence.reconfigure(devices) }
+
+// recheck resolves every token-holding client's subscription again under
+// the configuration just put in force: a device whose token was revoked,
+// or a user removed or given another role or password, is refused as its
+// next request would be; the others get their new view (a counter's
+// services), and a fresh snapshot follows.
+func (h *Hub) recheck() {
+	for c := range h.clients {
+		if c.view.Kind == KindPhone || c.resolve == nil {
+			continue
+		}
+		v, werr := c.resolve(h.ctx, c.sub)
+		if werr != nil {
+			h.end(c, werr, "configuration changed")
+			continue
+		}
+		v.Addr = c.view.Addr
+		if v.Device != c.view.Device {
+			if c.view.Device != "" {
+				h.presence.leave(c.view.Device, h.opt.Now())
+			}
+			if v.Device != "" {
+				h.presence.enter(v.Device, h.opt.Now())
+			}
+		}
+		c.view = v
+	}
+	h.broadcastPresence()
+}
+
 // Presence returns the configured devices' connection status.
 func (h *Hub) Presence() []queue.DeviceStatus { return h.presence.list() }
 
@@ -492,6 +537,12 @@ func (h *Hub) deliver(batches [][]queue.Event) []*encoded {
 	if len(fresh) == 0 {
 		return nil
 	}
+	for _, e := range fresh {
+		if e.ev.Type == queue.EventConfigChanged {
+			h.recheck() // a revoked device or a changed user sees nothing more
+			break
+		}
+	}
 	h.expire() // an expired session sees nothing more
 	for c := range h.clients {
 		if c.view.Kind == KindPhone { // phones get their ticket in refresh
@@ -507,6 +558,9 @@ func (h *Hub) deliver(batches [][]queue.Event) []*encoded {
 				h.send(c, e.frame(&c.view))
 				c.rolled = c.rolled || e.ev.Type == queue.EventDayRollover
 			}
+			if e.ev.Type == queue.EventConfigChanged {
+				c.rolled = true // whatever the view sees: services, counters and rules may have changed
+			}
 		}
 	}
 	return fresh
@@ -520,18 +574,20 @@ func (h *Hub) refresh(fresh []*encoded, all bool) {
 	if len(h.clients) == 0 {
 		return
 	}
+	cfg := h.config()
 	touched := map[string]bool{}
 	latest := map[string]*queue.Ticket{} // this batch's tickets, by id
 	rolled := false
 	for _, e := range fresh {
-		rolled = rolled || e.ev.Type == queue.EventDayRollover
-		touches(h.cfg, e.ev, func(s string) { touched[s] = true })
+		// A new day, or a new configuration: a fresh snapshot follows.
+		rolled = rolled || e.ev.Type == queue.EventDayRollover || e.ev.Type == queue.EventConfigChanged
+		touches(cfg, e.ev, func(s string) { touched[s] = true })
 		if t := e.ev.Ticket; t != nil {
 			latest[t.ID] = t
 		}
 	}
 	var services []string
-	for _, s := range h.cfg.Services {
+	for _, s := range cfg.Services {
 		if all || touched[s.ID] {
 			services = append(services, s.ID)
 		}
@@ -570,7 +626,7 @@ func (h *Hub) refresh(fresh []*encoded, all bool) {
 		}
 		for i, c := range phones {
 			if t := st.TicketByID(c.view.Ticket); t != nil {
-				tickets[i] = ptr(queue.PublicView(h.cfg, st, t, now))
+				tickets[i] = ptr(queue.PublicView(st.Config(), st, t, now))
 			}
 		}
 	})
@@ -615,7 +671,7 @@ func (h *Hub) refresh(fresh []*encoded, all bool) {
 			if t == nil {
 				continue
 			}
-			pt = ptr(queue.PublicView(h.cfg, nil, t, time.Time{}))
+			pt = ptr(queue.PublicView(cfg, nil, t, time.Time{}))
 		}
 		h.sendTicket(c, pt, c.sent)
 	}
