@@ -79,8 +79,8 @@ func pageHeaders(w http.ResponseWriter) {
 }
 
 func (s *Server) renderPage(w http.ResponseWriter, status int, p backoffice.Page) {
-	p.Office = s.cfg.Office.Name
-	p.Location = s.cfg.Office.Location
+	p.Office = s.cfg().Office.Name
+	p.Location = s.cfg().Office.Location
 	var buf bytes.Buffer
 	if err := backoffice.Render(&buf, p); err != nil {
 		s.logger.Error("back office page", "err", err)
@@ -105,8 +105,8 @@ func (s *Server) backofficePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.now()
-	loc := s.cfg.Office.Location
-	today := s.cfg.Office.Day(now)
+	loc := s.cfg().Office.Location
+	today := s.cfg().Office.Day(now)
 	from, to := r.FormValue("from"), r.FormValue("to")
 	if to == "" {
 		to = today
@@ -115,7 +115,7 @@ func (s *Server) backofficePage(w http.ResponseWriter, r *http.Request) {
 		from = now.In(loc).AddDate(0, 0, -29).Format("2006-01-02")
 	}
 	name := p.Name
-	if u := s.cfg.User(p.Name); u != nil {
+	if u := s.cfg().User(p.Name); u != nil {
 		name = u.FullName
 	}
 	page := backoffice.Page{Lang: lang, User: name, From: from, To: to, Today: today}

@@ -57,7 +57,7 @@ func (s *Server) slots(w http.ResponseWriter, r *http.Request, p *principal) err
 // dayParam reads a date YYYY-MM-DD from the query, as noon of that date in
 // the office's zone (today when absent).
 func (s *Server) dayParam(r *http.Request, name string) (time.Time, error) {
-	loc := s.cfg.Office.Location
+	loc := s.cfg().Office.Location
 	v := r.URL.Query().Get(name)
 	if v == "" {
 		y, m, d := s.now().In(loc).Date()
@@ -153,7 +153,7 @@ const maxFound = 50
 func (s *Server) bookings(w http.ResponseWriter, r *http.Request, p *principal) error {
 	q := r.URL.Query()
 	service := q.Get("service")
-	if service != "" && s.cfg.Office.Service(service) == nil {
+	if service != "" && s.cfg().Office.Service(service) == nil {
 		return errorf(http.StatusNotFound, "unknown_service", "unknown service %q", service)
 	}
 	day, err := s.dayParam(r, "day")

@@ -59,7 +59,7 @@ func (s *Server) rate(w http.ResponseWriter, r *http.Request) error {
 		if p.Role != config.RoleDisplay {
 			return errorf(http.StatusForbidden, "forbidden", "a ticket is rated by its citizen, from the ticket's page or a counter's rating pad, not by the %s role", p.Role)
 		}
-		d := s.cfg.DeviceByToken(bearer(r))
+		d := s.cfg().DeviceByToken(bearer(r))
 		if d == nil || d.Counter == "" {
 			return errorf(http.StatusForbidden, "not_a_rating_pad", "display %s is not a rating pad: give it a counter in its [[devices]] entry", p.Name)
 		}
@@ -86,7 +86,7 @@ func (s *Server) rate(w http.ResponseWriter, r *http.Request) error {
 		return st.Rate(now, id, *req.Score, by)
 	}, func(now time.Time, st *queue.Office) {
 		if t := st.TicketByID(id); t != nil {
-			v := queue.PublicView(&s.cfg.Office, st, t, now)
+			v := queue.PublicView(&s.cfg().Office, st, t, now)
 			view = &v
 		}
 	})
@@ -146,7 +146,7 @@ func reportError(err error) error {
 // period reads from and to; by default the current month to today.
 func (s *Server) period(r *http.Request) (from, to string) {
 	q := r.URL.Query()
-	today := s.cfg.Office.Day(s.now())
+	today := s.cfg().Office.Day(s.now())
 	from, to = q.Get("from"), q.Get("to")
 	if to == "" {
 		to = today
@@ -217,7 +217,7 @@ func (s *Server) writeReportPDF(w http.ResponseWriter, ctx context.Context, from
 		return reportError(err)
 	}
 	var buf bytes.Buffer
-	if err := reportpdf.Write(&buf, reportpdf.Data{Overview: ov, Lang: lang, Location: s.cfg.Office.Location}); err != nil {
+	if err := reportpdf.Write(&buf, reportpdf.Data{Overview: ov, Lang: lang, Location: s.cfg().Office.Location}); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/pdf")

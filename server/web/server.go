@@ -34,6 +34,9 @@ type Backups interface {
 // Options are the server's collaborators.
 type Options struct {
 	Config *config.Config
+	// Current holds the configuration in force when the administration
+	// console may change it (main's and officetest's); nil: Config, fixed.
+	Current *config.Current
 	Office *live.Office
 	Store  *store.Store
 	Now    func() time.Time
@@ -54,7 +57,7 @@ type Options struct {
 
 // Server serves the API.
 type Server struct {
-	cfg      *config.Config
+	current  *config.Current
 	office   *live.Office
 	sessions Sessions
 	tickets  Tickets
@@ -78,11 +81,14 @@ type Server struct {
 // New builds the server and registers every route.
 func New(opt Options) (*Server, error) {
 	s := &Server{
-		cfg: opt.Config, office: opt.Office, sessions: opt.Store, tickets: opt.Store, backups: opt.Store, bookingStore: opt.Store,
+		current: opt.Current, office: opt.Office, sessions: opt.Store, tickets: opt.Store, backups: opt.Store, bookingStore: opt.Store,
 		now: opt.Now, logger: opt.Logger, mux: http.NewServeMux(),
 		hub:       opt.Hub,
 		logins:    newLoginGuard(),
 		publicURL: opt.PublicURL, trustedProxies: opt.TrustedProxies, metrics: opt.Metrics,
+	}
+	if s.current == nil {
+		s.current = config.NewCurrent(opt.Config)
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -95,7 +101,7 @@ func New(opt Options) (*Server, error) {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	s.dummyUser = &config.User{PasswordHash: hash}
-	s.reports = history.NewReports(opt.Config, opt.Store, s.now)
+	s.reports = history.NewLiveReports(s.current.Load, opt.Store, s.now)
 	s.routes()
 	return s, nil
 }
@@ -215,6 +221,10 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "seq": seq, "day": day})
 	return nil
 }
+
+// cfg is the configuration in force; a handler that reads it more than
+// once should load it once.
+func (s *Server) cfg() *config.Config { return s.current.Load() }
 
 // read runs view on the committed state.
 func (s *Server) read(ctx context.Context, view live.View) error {
