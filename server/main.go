@@ -25,6 +25,7 @@ import (
 	_ "time/tzdata" // the office's zone must load on a machine without tzdata
 
 	"turno/server/accesslog"
+	"turno/server/admin"
 	"turno/server/backup"
 	"turno/server/certs"
 	"turno/server/config"
@@ -71,6 +72,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	backupKeep := fs.String("backup-keep", envOr(getenv, "TURNO_BACKUP_KEEP", strconv.Itoa(backup.DefaultKeep)), "how many daily backups to keep, the newest (env TURNO_BACKUP_KEEP)")
 	backupAt := fs.String("backup-at", envOr(getenv, "TURNO_BACKUP_AT", backup.DefaultAt), "the daily backup's time, HH:MM in the office's time zone (env TURNO_BACKUP_AT)")
 	restore := fs.String("restore", "", "put this backup in place of the database in -data (checked first; the previous one kept as turno.db.before-restore-<time>), then exit; the server must be stopped")
+	exportCfg := fs.Bool("export-config", false, "print the configuration in force (the latest version stored in -data, or the file) as TOML, then exit; the server must be stopped (or download it from the console, /admin)")
+	importCfg := fs.String("import-config", "", "record this configuration file as the next version in -data (every check of the console applies), then exit; the server must be stopped")
+	importReason := fs.String("reason", "", "with -import-config: why, for the audit log (default: \"imported from file FILE\")")
+	force := fs.Bool("force", false, "with -import-config: apply a change of today's opening range in progress (or of the time zone)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -121,6 +126,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		fmt.Fprintln(stderr, "server: configuration:", err)
 		return 1
+	}
+	if *exportCfg {
+		return exportConfig(cfg, *dataDir, stdout, stderr)
+	}
+	if *importCfg != "" {
+		return importConfig(ctx, cfg, *importCfg, *dataDir, *importReason, *force, opt.now, logger, stdout, stderr)
 	}
 	if err := serve(ctx, cfg, opt, logger, stdout); err != nil {
 		fmt.Fprintln(stderr, "server:", err)
@@ -244,7 +255,7 @@ func (o *serveOptions) check(backupKeep string) error {
 	return nil
 }
 
-func serve(ctx context.Context, cfg *config.Config, opt serveOptions, logger *slog.Logger, stdout io.Writer) error {
+func serve(ctx context.Context, file *config.Config, opt serveOptions, logger *slog.Logger, stdout io.Writer) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	m := metrics.New(logger)
@@ -255,7 +266,18 @@ func serve(ctx context.Context, cfg *config.Config, opt serveOptions, logger *sl
 	}
 	defer db.Close()
 	m.WatchFile(dbPath)
-	streams, err := openHub(cfg, db, logger, opt.now)
+	// The configuration in force: the latest version the console stored,
+	// or, on a new database, the file, which becomes version 1.
+	cfg, version, err := admin.InForce(db, file)
+	if err != nil {
+		return err
+	}
+	if version != nil {
+		logger.Info("configuration in force: a version stored in the database; the file was only the first version (change it in the console, /admin, or with -import-config)",
+			"version", version.Version, "by", version.By, "at", version.At.In(cfg.Office.Location).Format(time.DateTime), "file", file.Source)
+	}
+	current := config.NewCurrent(cfg)
+	streams, err := openHub(current, db, logger, opt.now)
 	if err != nil {
 		return err
 	}
@@ -264,9 +286,16 @@ func serve(ctx context.Context, cfg *config.Config, opt serveOptions, logger *sl
 		return err
 	}
 	defer office.Close()
+	adm := admin.New(office, current, func(c *config.Config) { streams.SetDevices(c.DeviceList()) })
+	if err := adm.Record(ctx, "turno-server", firstReason(file)); err != nil {
+		return fmt.Errorf("record the configuration as version 1: %w", err)
+	}
 	// The figures of each closed day, for the reports: stored within a
 	// minute of the day's close, and at start for any day missing them.
-	keeper := history.NewKeeper(&cfg.Office, db, history.FoldOptions{PerClerk: cfg.ReportsPerClerk}, logger)
+	keeper := history.NewLiveKeeper(func() (*queue.Config, history.FoldOptions) {
+		c := current.Load()
+		return &c.Office, history.FoldOptions{PerClerk: c.ReportsPerClerk}
+	}, db, logger)
 	keeperCtx, stopKeeper := context.WithCancel(ctx)
 	keeperDone := make(chan struct{})
 	go func() { defer close(keeperDone); keeper.Run(keeperCtx, time.Minute) }()
@@ -288,7 +317,7 @@ func serve(ctx context.Context, cfg *config.Config, opt serveOptions, logger *sl
 	}
 
 	metricsHandler := m.Handler(opt.metricsToken)
-	wopt := web.Options{Config: cfg, Office: office, Store: db, Logger: logger, Hub: streams, PublicURL: opt.publicURL, TrustedProxies: opt.trustedProxies, Now: opt.now}
+	wopt := web.Options{Config: cfg, Current: current, Admin: adm, Office: office, Store: db, Logger: logger, Hub: streams, PublicURL: opt.publicURL, TrustedProxies: opt.trustedProxies, Now: opt.now}
 	if opt.metricsAddr == "" && opt.metricsToken != "" {
 		wopt.Metrics = metricsHandler
 	}
@@ -341,7 +370,7 @@ func serve(ctx context.Context, cfg *config.Config, opt serveOptions, logger *sl
 		metricsURL = "http://" + mln.Addr().String() + "/metrics"
 		go func() { errc <- msrv.Serve(mln) }()
 	}
-	go housekeeping(ctx, &cfg.Office, office, db, logger)
+	go housekeeping(ctx, office, db, logger)
 	if daily != nil {
 		ticks := opt.backupTicks
 		if ticks == nil {
@@ -354,7 +383,7 @@ func serve(ctx context.Context, cfg *config.Config, opt serveOptions, logger *sl
 		defer func() { cancel(); <-done }() // a backup under way ends before the store closes
 	}
 	base := scheme + "://" + ln.Addr().String()
-	printBanner(stdout, cfg, base)
+	printBanner(stdout, current.Load(), base)
 	printOps(stdout, opt, base, metricsURL, cfg.Office.Location)
 	if opt.started != nil {
 		opt.started(base, metricsURL)
@@ -403,7 +432,8 @@ func printOps(w io.Writer, opt serveOptions, base, metricsURL string, loc *time.
 
 // openHub builds the stream's hub with the log's recent events, so clients
 // connected before a restart resume without a fresh snapshot.
-func openHub(cfg *config.Config, db *store.Store, logger *slog.Logger, now func() time.Time) (*hub.Hub, error) {
+func openHub(current *config.Current, db *store.Store, logger *slog.Logger, now func() time.Time) (*hub.Hub, error) {
+	cfg := current.Load()
 	last, err := db.LastSeq()
 	if err != nil {
 		return nil, fmt.Errorf("stream: %w", err)
@@ -412,13 +442,14 @@ func openHub(cfg *config.Config, db *store.Store, logger *slog.Logger, now func(
 	if err != nil {
 		return nil, fmt.Errorf("stream: %w", err)
 	}
-	return hub.New(hub.Options{Config: &cfg.Office, Last: last, History: history, Logger: logger, Devices: cfg.DeviceList(), Now: now}), nil
+	return hub.New(hub.Options{Config: &cfg.Office, Current: func() *queue.Config { return &current.Load().Office },
+		Last: last, History: history, Logger: logger, Devices: cfg.DeviceList(), Now: now}), nil
 }
 
 // housekeeping starts the new business day at midnight without waiting for
 // a request, forgets expired login sessions, and erases the personal data
 // of bookings past the office's retention.
-func housekeeping(ctx context.Context, cfg *queue.Config, office *live.Office, db *store.Store, logger *slog.Logger) {
+func housekeeping(ctx context.Context, office *live.Office, db *store.Store, logger *slog.Logger) {
 	tick := time.NewTicker(15 * time.Second)
 	defer tick.Stop()
 	var lastSweep time.Time
@@ -435,7 +466,7 @@ func housekeeping(ctx context.Context, cfg *queue.Config, office *live.Office, d
 				if _, err := db.DeleteExpiredSessions(now); err != nil {
 					logger.Warn("cannot delete expired sessions", "err", err)
 				}
-				eraseOldBookings(cfg, db, now, logger)
+				eraseOldBookings(office.Config(), db, now, logger)
 			}
 		}
 	}
@@ -457,7 +488,7 @@ func eraseOldBookings(cfg *queue.Config, db *store.Store, now time.Time, logger 
 
 func printBanner(w io.Writer, cfg *config.Config, url string) {
 	fmt.Fprintf(w, "Turno: %s (%s)\n", cfg.Office.Name, cfg.Source)
-	fmt.Fprintf(w, "Listening on %s  (API under %s/api/v1, health %s/healthz)\n", url, url, url)
+	fmt.Fprintf(w, "Listening on %s  (API under %s/api/v1, health %s/healthz, administration %s/admin)\n", url, url, url, url)
 	if creds := config.DemoCredentials(cfg); len(creds) > 0 {
 		fmt.Fprintln(w, "Demo credentials:")
 		for _, c := range creds {

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"time"
 
+	"turno/server/admin"
 	"turno/server/config"
 	"turno/server/history"
 	"turno/server/hub"
@@ -37,6 +38,9 @@ type Options struct {
 	// Current holds the configuration in force when the administration
 	// console may change it (main's and officetest's); nil: Config, fixed.
 	Current *config.Current
+	// Admin changes the configuration (the administration console, /admin);
+	// nil: the console is not served.
+	Admin *admin.Admin
 	Office *live.Office
 	Store  *store.Store
 	Now    func() time.Time
@@ -58,6 +62,7 @@ type Options struct {
 // Server serves the API.
 type Server struct {
 	current  *config.Current
+	admin    *admin.Admin
 	office   *live.Office
 	sessions Sessions
 	tickets  Tickets
@@ -81,7 +86,7 @@ type Server struct {
 // New builds the server and registers every route.
 func New(opt Options) (*Server, error) {
 	s := &Server{
-		current: opt.Current, office: opt.Office, sessions: opt.Store, tickets: opt.Store, backups: opt.Store, bookingStore: opt.Store,
+		current: opt.Current, admin: opt.Admin, office: opt.Office, sessions: opt.Store, tickets: opt.Store, backups: opt.Store, bookingStore: opt.Store,
 		now: opt.Now, logger: opt.Logger, mux: http.NewServeMux(),
 		hub:       opt.Hub,
 		logins:    newLoginGuard(),
