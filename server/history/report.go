@@ -127,7 +127,7 @@ type Indicators struct {
 type Reports struct {
 	current func() *config.Config
 	store   Store
-	now   func() time.Time
+	now     func() time.Time
 }
 
 // NewReports returns the office's reports over store.

@@ -40,7 +40,7 @@ type Options struct {
 	Current *config.Current
 	// Admin changes the configuration (the administration console, /admin);
 	// nil: the console is not served.
-	Admin *admin.Admin
+	Admin  *admin.Admin
 	Office *live.Office
 	Store  *store.Store
 	Now    func() time.Time
