@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"turno/server/config"
 	"turno/server/live"
@@ -176,6 +177,11 @@ func (a *Admin) Apply(ctx context.Context, next *config.Config, req Request) (*c
 		return nil, ErrNoChange
 	}
 	if cur.Version == 0 { // the configuration in force becomes version 1, the change version 2
+		// Unless the day refuses the change: then nothing is recorded
+		// (Reconfigure checks again).
+		if err := a.check(ctx, parsed, req.Force); err != nil {
+			return nil, err
+		}
 		if err := a.put(ctx, cur, cur, Request{By: "turno-server", Reason: "the configuration in force before the first change"}); err != nil {
 			return nil, err
 		}
@@ -185,6 +191,25 @@ func (a *Admin) Apply(ctx context.Context, next *config.Config, req Request) (*c
 		return nil, err
 	}
 	return parsed, nil
+}
+
+// check runs the rules that protect the day without changing anything.
+func (a *Admin) check(ctx context.Context, next *config.Config, force bool) error {
+	var problems []queue.ConfigProblem
+	_, err := a.office.Do(ctx, nil, func(now time.Time, st *queue.Office) {
+		for _, p := range st.CheckConfig(now, &next.Office) {
+			if !force || !p.Forcible {
+				problems = append(problems, p)
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		return &queue.ConfigRefusal{Problems: problems}
+	}
+	return nil
 }
 
 // put records next as the version after cur's and puts it in force.

@@ -63,6 +63,7 @@ type Options struct {
 type Server struct {
 	current  *config.Current
 	admin    *admin.Admin
+	versions admin.Versions
 	office   *live.Office
 	sessions Sessions
 	tickets  Tickets
@@ -86,7 +87,7 @@ type Server struct {
 // New builds the server and registers every route.
 func New(opt Options) (*Server, error) {
 	s := &Server{
-		current: opt.Current, admin: opt.Admin, office: opt.Office, sessions: opt.Store, tickets: opt.Store, backups: opt.Store, bookingStore: opt.Store,
+		current: opt.Current, admin: opt.Admin, versions: opt.Store, office: opt.Office, sessions: opt.Store, tickets: opt.Store, backups: opt.Store, bookingStore: opt.Store,
 		now: opt.Now, logger: opt.Logger, mux: http.NewServeMux(),
 		hub:       opt.Hub,
 		logins:    newLoginGuard(),
@@ -145,8 +146,9 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/v1/bookings/{ref}", s.auth(bookers, s.booking))
 	s.mux.HandleFunc("POST /api/v1/bookings/{ref}/{action}", s.auth(bookers, s.bookingAction))
 	s.mux.HandleFunc("POST /api/v1/checkin", s.auth(checkers, s.checkIn))
-	s.streamRoutes() // GET /api/v1/stream, the phone's page /t/{id} and its files
-	s.reportRoutes() // ratings, reports, forecast, the back-office page (reports.go)
+	s.streamRoutes()  // GET /api/v1/stream, the phone's page /t/{id} and its files
+	s.reportRoutes()  // ratings, reports, forecast, the back-office page (reports.go)
+	s.consoleRoutes() // the administration console, /admin (console.go)
 	if s.metrics != nil {
 		s.mux.Handle("GET /metrics", s.metrics)
 	}
