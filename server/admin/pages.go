@@ -48,6 +48,8 @@ type Page struct {
 	Problems []Problem
 	Forcible bool
 	Reason   string
+	// Retry posts a forcible refused form again, forced.
+	Retry *Retry
 	// LoginError is the sign-in form's message; Forbidden shows the access
 	// denied page with its reason.
 	LoginError string
@@ -55,6 +57,8 @@ type Page struct {
 
 	OfficeForm *OfficeForm
 	Closures   []ClosureRow
+	// ClosureFrom and ClosureTo keep a refused closure's dates.
+	ClosureFrom, ClosureTo string
 
 	Services    []ServiceRow
 	ServiceForm *ServiceForm
@@ -146,6 +150,27 @@ func (p *Page) Days() []Choice {
 	return out
 }
 
+// Retry is a refused form to post again with force: where, and its
+// fields as they were sent.
+type Retry struct {
+	Action string
+	Fields []WeekInput // Name and Value
+}
+
+// NewRetry keeps a form's fields, force aside.
+func NewRetry(action string, form map[string][]string) *Retry {
+	r := &Retry{Action: action}
+	for _, name := range sortedKeys(form) {
+		if name == "force" {
+			continue
+		}
+		for _, v := range form[name] {
+			r.Fields = append(r.Fields, WeekInput{Name: name, Value: v})
+		}
+	}
+	return r
+}
+
 // WeekInput is one day's input of a week.
 type WeekInput struct {
 	Name, Label, Value string
@@ -190,7 +215,7 @@ type CounterRow struct {
 type ShiftRow struct {
 	Index             int
 	Counter, Services string
-	Hours             []string // per day, "" when off
+	Hours             [][]string // per day, its ranges
 }
 
 // ExceptionRow is one exception to the plan.
@@ -257,7 +282,59 @@ type ChangeGroup struct {
 // ChangeRow is one field's change.
 type ChangeRow struct {
 	Field, Before, After string
-	Long                 bool // multi-line values (sheets): shown as blocks
+	// Long values (sheets) are shown line by line, the lines removed and
+	// added marked.
+	Long                    bool
+	BeforeLines, AfterLines []DiffLine
+}
+
+// DiffLine is one line of a long value; Changed: removed (before) or
+// added (after).
+type DiffLine struct {
+	Text    string
+	Changed bool
+}
+
+// lineDiff marks the lines of a that b lacks and those of b that a lacks,
+// by their longest common subsequence.
+func lineDiff(a, b string) (before, after []DiffLine) {
+	x, y := strings.Split(a, "\n"), strings.Split(b, "\n")
+	if a == "" {
+		x = nil
+	}
+	if b == "" {
+		y = nil
+	}
+	// lcs[i][j]: the common lines of x[i:] and y[j:].
+	lcs := make([][]int, len(x)+1)
+	for i := range lcs {
+		lcs[i] = make([]int, len(y)+1)
+	}
+	for i := len(x) - 1; i >= 0; i-- {
+		for j := len(y) - 1; j >= 0; j-- {
+			if x[i] == y[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	i, j := 0, 0
+	for i < len(x) || j < len(y) {
+		switch {
+		case i < len(x) && j < len(y) && x[i] == y[j]:
+			before = append(before, DiffLine{Text: x[i]})
+			after = append(after, DiffLine{Text: y[j]})
+			i, j = i+1, j+1
+		case j < len(y) && (i == len(x) || lcs[i][j+1] >= lcs[i+1][j]):
+			after = append(after, DiffLine{Text: y[j], Changed: true})
+			j++
+		default:
+			before = append(before, DiffLine{Text: x[i], Changed: true})
+			i++
+		}
+	}
+	return before, after
 }
 
 // Render writes a page of the console.
@@ -358,7 +435,14 @@ func CounterRows(lang string, cfg *config.Config, states map[string]queue.Counte
 func StaffingRows(lang string, cfg *config.Config) ([]ShiftRow, []ExceptionRow) {
 	var shifts []ShiftRow
 	for i, sh := range cfg.Office.Staffing.Shifts {
-		in := WeekInputs(&sh.Hours)
+		var hours [][]string
+		for _, d := range Days {
+			var rs []string
+			for _, r := range sh.Hours[d.Day] {
+				rs = append(rs, r.String())
+			}
+			hours = append(hours, rs)
+		}
 		names := Text(lang, "all_services")
 		if len(sh.Services) > 0 {
 			var n []string
@@ -369,7 +453,7 @@ func StaffingRows(lang string, cfg *config.Config) ([]ShiftRow, []ExceptionRow) 
 			}
 			names = strings.Join(n, ", ")
 		}
-		shifts = append(shifts, ShiftRow{Index: i, Counter: counterName(cfg, sh.Counter), Services: names, Hours: in[:]})
+		shifts = append(shifts, ShiftRow{Index: i, Counter: counterName(cfg, sh.Counter), Services: names, Hours: hours})
 	}
 	var ex []ExceptionRow
 	for _, date := range sortedKeys(cfg.Office.Staffing.Exceptions) {
@@ -547,7 +631,9 @@ func Detail(lang string, v store.ConfigVersion, before *store.ConfigVersion, loc
 				row.After = ""
 			}
 		}
-		row.Long = strings.Contains(row.Before, "\n") || strings.Contains(row.After, "\n")
+		if row.Long = strings.Contains(row.Before, "\n") || strings.Contains(row.After, "\n"); row.Long {
+			row.BeforeLines, row.AfterLines = lineDiff(row.Before, row.After)
+		}
 		g.Rows = append(g.Rows, row)
 	}
 	// A table added or removed whole says so once.

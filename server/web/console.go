@@ -252,6 +252,9 @@ func (s *Server) change(w http.ResponseWriter, r *http.Request, c *consoleReq, p
 		s.logger.Error("console change failed", "by", c.p.Name, "err", err)
 	}
 	c.page.Problems, c.page.Forcible = problems, forcible
+	if forcible {
+		c.page.Retry = admin.NewRetry(r.URL.Path, c.form)
+	}
 	return status
 }
 
@@ -301,6 +304,7 @@ func (s *Server) adminClosureAdd(w http.ResponseWriter, r *http.Request, c *cons
 		return admin.AddClosures(next, c.form.Get("from"), c.form.Get("to"))
 	}); status != 0 {
 		s.officePage(c, nil)
+		c.page.ClosureFrom, c.page.ClosureTo = c.form.Get("from"), c.form.Get("to")
 		s.renderConsole(w, status, c.page)
 	}
 }

@@ -544,7 +544,7 @@ func TestClosuresAndTheDayInProgress(t *testing.T) {
 	// Today, while open: only when forced.
 	status, body, _ = adm.submit("/admin/office", "/admin/closures", url.Values{"from": {"2026-11-24"}})
 	if status != http.StatusConflict || !strings.Contains(body, "<b>Ufficio › chiusure</b>") || !strings.Contains(body, "l&#39;apertura in corso oggi (08:30-12:30) diventerebbe chiusa") ||
-		!strings.Contains(body, `name="force"`) {
+		!strings.Contains(body, `name="force" value="1"`) {
 		t.Fatalf("today's closure: %d\n%s", status, body)
 	}
 	status, body, _ = adm.submit("/admin/office", "/admin/closures", url.Values{"from": {"2026-11-24"}, "force": {"1"}})
