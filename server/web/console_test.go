@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -9,8 +10,11 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"turno/server/client"
 	"turno/server/config"
@@ -571,4 +575,110 @@ func TestClosuresAndTheDayInProgress(t *testing.T) {
 	if _, err := o.Store.ConfigVersion(5); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("a fifth version: %v", err)
 	}
+}
+
+func TestTheStreamNeverCarriesTheConfigurationsText(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("09:00"))
+	floor := login(t, o, "anna")
+	var mu sync.Mutex
+	var events []queue.Event
+	supervisor := floor.Stream(context.Background(), client.StreamOptions{OnEvent: func(ev queue.Event) {
+		mu.Lock()
+		events = append(events, ev)
+		mu.Unlock()
+	}})
+	t.Cleanup(supervisor.Close)
+	waitModel(t, supervisor, "the first snapshot", func(m client.Model) bool { return len(m.Services) > 0 })
+	// A raw subscriber too, to read the frames as sent.
+	ws := "ws" + strings.TrimPrefix(o.URL, "http") + "/api/v1/stream"
+	conn, _, err := websocket.DefaultDialer.Dial(ws, http.Header{"Authorization": {"Bearer " + mustToken(t, o, "admin")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := conn.WriteJSON(queue.Subscribe{}); err != nil {
+		t.Fatal(err)
+	}
+	adm := consoleAdmin(t, o)
+	status, _, _ := adm.submit("/admin/devices", "/admin/devices/new", url.Values{"id": {"kiosk-2"}, "role": {"kiosk"}})
+	if status != http.StatusOK {
+		t.Fatalf("new device: %d", status)
+	}
+	var sawChange, sawSnapshot bool
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for !sawChange || !sawSnapshot {
+		_, data, err := conn.ReadMessage()
+		if err != nil {
+			t.Fatalf("reading the stream: %v (change %v, snapshot %v)", err, sawChange, sawSnapshot)
+		}
+		raw := string(data)
+		for _, secret := range []string{"$2a$", officetest.KioskToken, "password_hash", "toml"} {
+			if strings.Contains(raw, secret) {
+				t.Fatalf("a frame carries %q: %s", secret, raw)
+			}
+		}
+		var f queue.Frame
+		if err := json.Unmarshal(data, &f); err != nil {
+			t.Fatal(err)
+		}
+		if f.Type == queue.FrameEvent && f.Event.Type == queue.EventConfigChanged && f.Event.Config != nil && f.Event.Config.Version == 2 {
+			sawChange = true
+		}
+		if f.Type == queue.FrameSnapshot && sawChange {
+			sawSnapshot = true
+		}
+	}
+	// The supervisors' presence lists the new device.
+	waitModel(t, supervisor, "kiosk-2 in the presence", func(m client.Model) bool {
+		for _, d := range m.Devices {
+			if d.ID == "kiosk-2" {
+				return true
+			}
+		}
+		return false
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	for _, ev := range events {
+		if ev.Type == queue.EventConfigChanged && (ev.Config == nil || ev.Config.TOML != "" || ev.Config.By == "") {
+			t.Fatalf("the supervisor's event: %+v", ev.Config)
+		}
+	}
+}
+
+func mustToken(t *testing.T, o *officetest.Office, user string) string {
+	t.Helper()
+	c, err := client.New(o.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Login(context.Background(), user, officetest.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Token
+}
+
+func TestACountersNewServiceReachesItsClerk(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("09:00"))
+	clerk := login(t, o, "luca")
+	s := clerk.Stream(context.Background(), client.StreamOptions{Counter: "4"})
+	t.Cleanup(s.Close)
+	waitModel(t, s, "counter 4", func(m client.Model) bool { return m.Counter("4") != nil })
+	adm := consoleAdmin(t, o)
+	status, body, _ := adm.submit("/admin/counters/4", "/admin/counters/4", url.Values{"name": {"Sportello 4"}, "lane": {"standard"}, "services": {"anagrafe", "tributi"}})
+	if status != http.StatusSeeOther {
+		t.Fatalf("save: %d\n%s", status, body)
+	}
+	waitModel(t, s, "anagrafe among counter 4's services", func(m client.Model) bool {
+		k := m.Counter("4")
+		return k != nil && len(k.MayServe) == 2 && k.MayServe[0] == "anagrafe"
+	})
+	// Its view follows the new service's queue.
+	kiosk, _ := client.New(o.URL, client.WithToken(officetest.KioskToken))
+	tk, _, err := kiosk.Issue(context.Background(), "anagrafe", false, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitModel(t, s, "the anagrafe ticket in the clerk's view", func(m client.Model) bool { return m.FindTicket(tk.ID) != nil })
 }
