@@ -487,7 +487,14 @@ func eraseOldBookings(cfg *queue.Config, db *store.Store, now time.Time, logger 
 }
 
 func printBanner(w io.Writer, cfg *config.Config, url string) {
-	fmt.Fprintf(w, "Turno: %s (%s)\n", cfg.Office.Name, cfg.Source)
+	switch cfg.Version {
+	case 0:
+		fmt.Fprintf(w, "Turno: %s (%s)\n", cfg.Office.Name, cfg.Source)
+	case 1:
+		fmt.Fprintf(w, "Turno: %s (%s, configuration version 1)\n", cfg.Office.Name, cfg.Source)
+	default:
+		fmt.Fprintf(w, "Turno: %s (configuration version %d; version 1 from %s)\n", cfg.Office.Name, cfg.Version, cfg.Source)
+	}
 	fmt.Fprintf(w, "Listening on %s  (API under %s/api/v1, health %s/healthz, administration %s/admin)\n", url, url, url, url)
 	if creds := config.DemoCredentials(cfg); len(creds) > 0 {
 		fmt.Fprintln(w, "Demo credentials:")

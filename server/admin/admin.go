@@ -45,7 +45,7 @@ func InForce(db Versions, file *config.Config) (*config.Config, *store.ConfigVer
 		return nil, nil, fmt.Errorf("configuration version %d in the database: %w", v.Version, err)
 	}
 	cfg.Version = v.Version
-	cfg.Source = fmt.Sprintf("version %d, by %s", v.Version, v.By)
+	cfg.Source = file.Source // where version 1 came from, presumably
 	cfg.Demo = file.Demo
 	return cfg, &v, nil
 }
@@ -224,8 +224,7 @@ func (a *Admin) put(ctx context.Context, cur, next *config.Config, req Request) 
 		}
 	}
 	next.Version = cur.Version + 1
-	next.Demo = cur.Demo
-	next.Source = fmt.Sprintf("version %d, by %s", next.Version, req.By)
+	next.Demo, next.Source = cur.Demo, cur.Source
 	change := queue.ConfigChange{Version: next.Version, By: req.By, Reason: strings.TrimSpace(req.Reason), TOML: string(text)}
 	return a.office.Reconfigure(ctx, &next.Office, change, req.Force, func() {
 		a.current.Store(next)

@@ -58,6 +58,7 @@ var words = map[string][2]string{
 	"forbidden_role":    {"Il ruolo %s non può usare la console di amministrazione: servono amministratore o back office.", "The %s role may not use the administration console: administrator or back office only."},
 	"forbidden_section": {"Questa sezione è riservata agli amministratori.", "This section is for administrators only."},
 	"forbidden_sheet":   {"Puoi modificare solo le schede dei tuoi servizi.", "You may edit only the sheets of your services."},
+	"other_user":        {"Accedi con un altro utente", "Sign in as another user"},
 	"session_over":      {"La sessione è scaduta o non è valida: accedi di nuovo.", "The session has expired or is not valid: sign in again."},
 	"bad_login":         {"Utente sconosciuto o password errata.", "Unknown user or wrong password."},
 	"too_many":          {"Troppe password errate: riprova tra un minuto.", "Too many wrong passwords: try again in a minute."},
