@@ -26,6 +26,8 @@ APPS := $(patsubst %/main.go,%,$(wildcard kiosk/main.go counter/main.go display/
 FUZZ := ./server/web:FuzzAPIBodies ./server/web:FuzzValidTicketID ./server/hub:FuzzDecodeSubscribe ./server/strictjson:FuzzDecode \
 	./server/client:FuzzModelApply ./server/ticketpdf:FuzzInfoLine ./display/chime:FuzzParseWAV \
 	./server/history:FuzzDecode
+# The configuration as the console stores it, and the sheets' previews.
+FUZZ += ./server/config:FuzzEncode ./server/admin:FuzzSheetHTML
 # A count, not a duration: Go 1.26's fuzz coordinator can report "context
 # deadline exceeded" at the end of a timed run (golang/go#75804).
 FUZZTIME ?= 20000x
