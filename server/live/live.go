@@ -39,6 +39,8 @@ type Log interface {
 	// Bookings returns the bookings of day and after: the agenda outlives
 	// the business day, like protocol numbers.
 	Bookings(fromDay string) ([]queue.Booking, error)
+	// EventsSince returns the events after seq (limit <= 0: all of them).
+	EventsSince(seq uint64, limit int) ([]queue.Event, error)
 }
 
 // ErrClosed is returned once the office has been closed.
@@ -126,7 +128,22 @@ func Open(cfg *queue.Config, log Log, opt Options) (*Office, error) {
 // rebuild replaces the state with the log's latest day. Callers hold mu or
 // run before the committer starts.
 func (o *Office) rebuild() error {
-	cfg := o.cfg.Load()
+	st, err := o.build(o.cfg.Load())
+	if err != nil {
+		return err
+	}
+	last, err := o.log.LastSeq()
+	if err != nil {
+		return fmt.Errorf("live: load the sequence: %w", err)
+	}
+	o.state, o.lastSeq, o.committed = st, last, last
+	return nil
+}
+
+// build reads the log's latest day into a new state under cfg: the
+// protocol numbers, the agenda from that day on, the day's events. It
+// changes nothing of o's.
+func (o *Office) build(cfg *queue.Config) (*queue.Office, error) {
 	st := queue.NewOffice(cfg)
 	if o.newID != nil {
 		st.NewID = o.newID
@@ -135,28 +152,23 @@ func (o *Office) rebuild() error {
 	for _, y := range []int{year - 1, year, year + 1} { // the clock may sit near New Year
 		seq, err := o.log.ProtocolSeq(y)
 		if err != nil {
-			return fmt.Errorf("live: load protocol numbers: %w", err)
+			return nil, fmt.Errorf("live: load protocol numbers: %w", err)
 		}
 		st.SetProtocolSeq(y, seq)
 	}
 	day, events, err := o.log.LatestDay()
 	if err != nil {
-		return fmt.Errorf("live: load the day: %w", err)
+		return nil, fmt.Errorf("live: load the day: %w", err)
 	}
 	if day != "" {
 		bookings, err := o.log.Bookings(day)
 		if err != nil {
-			return fmt.Errorf("live: load the agenda: %w", err)
+			return nil, fmt.Errorf("live: load the agenda: %w", err)
 		}
 		st.LoadBookings(bookings)
 	}
 	st.Apply(events...)
-	last, err := o.log.LastSeq()
-	if err != nil {
-		return fmt.Errorf("live: load the sequence: %w", err)
-	}
-	o.state, o.lastSeq, o.committed = st, last, last
-	return nil
+	return st, nil
 }
 
 // Command computes a command's events from the state at now without changing

@@ -25,6 +25,10 @@ import (
 // A refusal is the command's error (*queue.ConfigRefusal); the rollover
 // and status events produced with it are committed all the same.
 func (o *Office) Reconfigure(ctx context.Context, cfg *queue.Config, change queue.ConfigChange, force bool, installed func()) error {
+	// The day under the new configuration is built first, without the
+	// lock (reading and applying a busy day's events takes a while); under
+	// the lock it only catches up with what was committed meanwhile.
+	pre, preErr := o.build(cfg)
 	o.commitMu.Lock()
 	o.mu.Lock()
 	if o.closed || o.broken != nil {
@@ -95,7 +99,11 @@ func (o *Office) Reconfigure(ctx context.Context, cfg *queue.Config, change queu
 	o.committed = all[len(all)-1].Seq
 	old := o.cfg.Load()
 	o.cfg.Store(cfg)
-	if rerr := o.rebuild(); rerr != nil {
+	if preErr == nil && o.adopt(pre) {
+		if installed != nil {
+			installed()
+		}
+	} else if rerr := o.rebuild(); rerr != nil {
 		// The change is on disk; a restart would read it. Until then the
 		// office refuses to act on a state it could not rebuild.
 		o.cfg.Store(old)
@@ -120,4 +128,29 @@ func (o *Office) Reconfigure(ctx context.Context, cfg *queue.Config, change queu
 		return fmt.Errorf("live: configuration version %d is in force, but the numerators' states were not updated: %w", change.Version, err)
 	}
 	return nil
+}
+
+// adopt puts in force a state built before the lock was taken, once it has
+// applied the events committed since: the state rebuild would read now. It
+// reports false (the caller rebuilds) when it cannot catch up: no day yet,
+// or a new day begun meanwhile.
+func (o *Office) adopt(st *queue.Office) bool {
+	if st.Day() == "" {
+		return false
+	}
+	events, err := o.log.EventsSince(st.Seq(), 0)
+	if err != nil {
+		return false
+	}
+	for _, ev := range events {
+		if ev.Type == queue.EventDayRollover || ev.Day != st.Day() {
+			return false
+		}
+	}
+	st.Apply(events...)
+	if st.Seq() != o.committed {
+		return false
+	}
+	o.state, o.lastSeq = st, o.committed
+	return true
 }
