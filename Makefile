@@ -80,6 +80,7 @@ bench: deps ## benchmarks, each beside its baseline (see docs/performance.md)
 	$(GO) test -run '^$$' -bench 'Issue|BaselineBatch' -benchtime 20000x -count=1 ./server/loadtest
 	$(GO) test -run '^$$' -bench CallToScreen -benchtime 20x -count=1 ./server/loadtest
 	$(GO) test -run '^$$' -bench Restart -benchtime 5x -count=1 ./server/live
+	$(GO) test -run '^$$' -bench Reconfigure -benchtime 20x -count=1 ./server/live
 	$(GO) test -run '^$$' -bench 'Forecast|IssueWith200Waiting' -benchtime 2000x -count=3 ./server/queue
 	$(GO) test -run '^$$' -bench ReportYear -benchtime 20x -count=1 ./server/history
 	$(GO) test -run '^$$' -bench 'Scrape|Request' -benchtime 2000x -count=3 ./server/metrics
