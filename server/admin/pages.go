@@ -85,6 +85,8 @@ type Page struct {
 
 	Versions []VersionRow
 	Detail   *VersionDetail
+	// MoreHistory counts the older versions not shown.
+	MoreHistory int
 
 	// Choices for forms.
 	AllServices []Choice

@@ -99,6 +99,7 @@ func pagesOf(t *testing.T, lang string) map[string]*Page {
 	out["sheet"] = p
 	p = page("history")
 	p.Versions, _ = History(lang, versions, cfg.Office.Location, true)
+	p.MoreHistory = 5
 	out["history"] = p
 	p = page("history")
 	d, err := Detail(lang, versions[1], &versions[0], cfg.Office.Location, true)

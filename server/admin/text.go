@@ -66,6 +66,7 @@ var words = map[string][2]string{
 	"home_intro":        {"Ogni modifica fatta qui vale subito, senza riavviare il server: chioschi, sportelli e tabelloni la seguono entro un secondo, e ogni versione resta nello storico con chi l'ha fatta, quando e perché.", "Every change made here applies at once, with no restart: kiosks, counters and displays follow it within a second, and every version stays in the history with who made it, when and why."},
 	"recent":            {"Ultime modifiche", "Recent changes"},
 	"all_history":       {"Tutto lo storico", "The whole history"},
+	"older_versions":    {"Mostra anche le %d versioni più vecchie", "Show the %d older versions too"},
 	"closed_day":        {"chiuso", "closed"},
 	"desc_office":       {"Nome, orari, chiusure, calendario", "Name, hours, closures, calendar"},
 	"desc_services":     {"Lettere, orari, stop, attese, appuntamenti", "Letters, hours, cut-off, waits, appointments"},

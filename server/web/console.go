@@ -733,15 +733,31 @@ func (s *Server) adminSheetSave(w http.ResponseWriter, r *http.Request, c *conso
 func (s *Server) adminHistory(w http.ResponseWriter, r *http.Request, c *consoleReq) {
 	c.page.Section = "history"
 	versions, err := s.versions.ConfigVersions()
-	if err == nil {
-		c.page.Versions, err = admin.History(c.lang, versions, c.cfg.Office.Location, true)
-	}
 	if err != nil {
 		s.finish(w, r, err)
 		return
 	}
+	// The latest versions (each read and compared with the one before);
+	// ?all=1 for the whole history.
+	from := 0
+	if len(versions) > historyPage && r.FormValue("all") == "" {
+		from = len(versions) - historyPage - 1
+		c.page.MoreHistory = from + 1
+	}
+	rows, err := admin.History(c.lang, versions[from:], c.cfg.Office.Location, true)
+	if err != nil {
+		s.finish(w, r, err)
+		return
+	}
+	if from > 0 {
+		rows = rows[:len(rows)-1] // the oldest was only the base of the next
+	}
+	c.page.Versions = rows
 	s.renderConsole(w, http.StatusOK, c.page)
 }
+
+// historyPage is how many versions the history shows at first.
+const historyPage = 100
 
 // version returns the path's stored version and the one before it.
 func (s *Server) version(r *http.Request) (store.ConfigVersion, *store.ConfigVersion, error) {
