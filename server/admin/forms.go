@@ -24,6 +24,14 @@ import (
 // read. What the values mean together is checked by Apply, through the
 // file's own validation.
 
+// Reserved is the console's name for a new service, counter, shift or
+// user in its addresses (/admin/services/new): no new one may take it.
+const Reserved = "new"
+
+func reserved(field string) error {
+	return fieldErr(field, "«%s» è riservato alla console: scegline un altro", "\u201c%s\u201d is reserved by the console: choose another", Reserved)
+}
+
 // FieldError is a form value that cannot be read; Field is the file's
 // field it was for.
 type FieldError struct {
@@ -330,6 +338,9 @@ func (f ServiceForm) Apply(c *config.Config, id string) error {
 		return fieldErr("services", "il servizio «%s» non esiste più", "service “%s” no longer exists", id)
 	}
 	if id == "" {
+		if f.ID == Reserved {
+			return reserved(fmt.Sprintf("services[%d].id", len(o.Services)))
+		}
 		if f.ID == "" || !queue.ValidID(f.ID) {
 			return fieldErr(fmt.Sprintf("services[%d].id", len(o.Services)), "«%s» deve avere da 1 a 32 lettere, cifre, '-' o '_'", "\u201c%s\u201d must be 1-32 letters, digits, '-' or '_'", f.ID)
 		}
@@ -511,6 +522,9 @@ func (f CounterForm) Apply(c *config.Config, id string) error {
 		return fieldErr("counters", "lo sportello «%s» non esiste più", "counter “%s” no longer exists", id)
 	}
 	if id == "" {
+		if f.ID == Reserved {
+			return reserved(fmt.Sprintf("counters[%d].id", len(o.Counters)))
+		}
 		if !queue.ValidID(f.ID) {
 			return fieldErr(fmt.Sprintf("counters[%d].id", len(o.Counters)), "«%s» deve avere da 1 a 32 lettere, cifre, '-' o '_'", "\u201c%s\u201d must be 1-32 letters, digits, '-' or '_'", f.ID)
 		}
@@ -697,6 +711,9 @@ func checkPassword(field, pw, pw2 string) error {
 // AddUser adds the user of the form with its password's hash.
 func AddUser(c *config.Config, f UserForm) error {
 	i := len(c.Users)
+	if f.Name == Reserved {
+		return reserved(fmt.Sprintf("users[%d].name", i))
+	}
 	if err := checkPassword(fmt.Sprintf("users[%d].password_hash", i), f.Password, f.Password2); err != nil {
 		return err
 	}

@@ -337,7 +337,7 @@ func (s *Server) adminServices(w http.ResponseWriter, r *http.Request, c *consol
 }
 
 // newID is the path's name for a new service, counter, shift or user.
-const newID = "new"
+const newID = admin.Reserved
 
 func (s *Server) adminService(w http.ResponseWriter, r *http.Request, c *consoleReq) {
 	c.page.Section = "services"
@@ -363,11 +363,6 @@ func (s *Server) adminServiceSave(w http.ResponseWriter, r *http.Request, c *con
 	if id != newID {
 		target = id
 		c.page.ServiceID = id
-	} else if f.ID == newID {
-		c.page.Problems = []admin.Problem{{Field: admin.Text(c.lang, "id_short"), Text: fmt.Sprintf("%q", newID)}}
-		c.page.ServiceForm = &f
-		s.renderConsole(w, http.StatusUnprocessableEntity, c.page)
-		return
 	}
 	back := "/admin/services"
 	if status := s.change(w, r, c, back, "saved", func(next *config.Config) error { return f.Apply(next, target) }); status != 0 {

@@ -309,6 +309,46 @@ func (b *consoleBrowser) screenshot(name string, full bool) {
 	}
 }
 
+// accessible checks that every control of the page has a name a screen
+// reader announces, and that the page has one level-1 heading.
+func (b *consoleBrowser) accessible(page string) {
+	b.t.Helper()
+	var tree struct {
+		Nodes []struct {
+			Ignored    bool
+			Role       struct{ Value string }
+			Name       struct{ Value string }
+			Properties []struct {
+				Name  string
+				Value struct{ Value any }
+			}
+		}
+	}
+	b.call("Accessibility.getFullAXTree", nil, &tree)
+	controls, h1 := 0, 0
+	for _, n := range tree.Nodes {
+		if n.Ignored {
+			continue
+		}
+		switch n.Role.Value {
+		case "textbox", "button", "link", "checkbox", "combobox", "DisclosureTriangle":
+			controls++
+			if strings.TrimSpace(n.Name.Value) == "" {
+				b.t.Errorf("%s: a %s without a name", page, n.Role.Value)
+			}
+		case "heading":
+			for _, p := range n.Properties {
+				if p.Name == "level" && p.Value.Value == float64(1) {
+					h1++
+				}
+			}
+		}
+	}
+	if controls == 0 || h1 != 1 {
+		b.t.Errorf("%s: %d controls, %d h1", page, controls, h1)
+	}
+}
+
 func TestTheConsoleInABrowser(t *testing.T) {
 	o := officetest.Start(t, officetest.Tuesday("10:00"))
 	kiosk := kioskStream(t, o, officetest.KioskToken)
@@ -386,6 +426,7 @@ func TestTheConsoleInABrowser(t *testing.T) {
 	} {
 		b.resize(shot.w, shot.h)
 		b.navigate(o.URL + shot.path)
+		b.accessible(shot.path)
 		b.screenshot(shot.name, shot.full)
 	}
 	b.resize(1366, 768)

@@ -682,3 +682,51 @@ func TestACountersNewServiceReachesItsClerk(t *testing.T) {
 	}
 	waitModel(t, s, "the anagrafe ticket in the clerk's view", func(m client.Model) bool { return m.FindTicket(tk.ID) != nil })
 }
+
+func TestANewServiceCounterAndShiftThroughTheConsole(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("09:00"))
+	kiosk := kioskStream(t, o, officetest.KioskToken)
+	adm := consoleAdmin(t, o)
+	form := url.Values{"id": {"urp"}, "name_it": {"Ufficio relazioni con il pubblico"}, "name_en": {"Public relations"}, "prefix": {"u"},
+		"lane": {"standard"}, "cutoff_before_close": {"15"}, "target_wait": {"10"}, "service_time": {"5"}, "counters": {"1", "2"}}
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("id", "new")
+	if status, body, _ := adm.submit("/admin/services/new", "/admin/services/new", bad); status != http.StatusUnprocessableEntity || !strings.Contains(body, "«new» è riservato") {
+		t.Fatalf("a service named new: %d\n%s", status, body)
+	}
+	if status, body, _ := adm.submit("/admin/services/new", "/admin/services/new", form); status != http.StatusSeeOther {
+		t.Fatalf("new service: %d\n%s", status, body)
+	}
+	waitModel(t, kiosk, "the new service", func(m client.Model) bool {
+		s := m.Service("urp")
+		return s != nil && s.Prefix == "U" && s.Status == queue.ServiceOpen
+	})
+	ticket, _ := client.New(o.URL, client.WithToken(officetest.KioskToken))
+	tk, _, err := ticket.Issue(context.Background(), "urp", false, "")
+	if err != nil || tk.Number != "U001" {
+		t.Fatalf("a ticket of the new service: %+v, %v", tk, err)
+	}
+	// A counter for it, and a shift.
+	if status, body, _ := adm.submit("/admin/counters/new", "/admin/counters/new", url.Values{"id": {"7"}, "name": {"Sportello 7 — URP"}, "lane": {"standard"}, "services": {"urp"}}); status != http.StatusSeeOther {
+		t.Fatalf("new counter: %d\n%s", status, body)
+	}
+	if status, body, _ := adm.submit("/admin/staffing/new", "/admin/staffing/new", url.Values{"counter": {"7"}, "hours_tue": {"9:00 - 12:00"}, "hours_thu": {"09:00-12:00, 15:00-17:00"}}); status != http.StatusSeeOther {
+		t.Fatalf("new shift: %d\n%s", status, body)
+	}
+	cfg := o.Current.Load()
+	if k := cfg.Office.Counter("7"); k == nil || k.Name != "Sportello 7 — URP" || len(k.Services) != 1 {
+		t.Fatalf("counter 7: %+v", k)
+	}
+	sh := cfg.Office.Staffing.Shifts[len(cfg.Office.Staffing.Shifts)-1]
+	if sh.Counter != "7" || len(sh.Hours[time.Tuesday]) != 1 || sh.Hours[time.Tuesday][0].String() != "09:00-12:00" || len(sh.Hours[time.Thursday]) != 2 {
+		t.Fatalf("the shift: %+v", sh)
+	}
+	waitModel(t, kiosk, "a snapshot with counter 7 known", func(m client.Model) bool { return m.Service("urp").Waiting == 1 })
+	_, page := adm.get("/admin/staffing")
+	if !strings.Contains(page, "Sportello 7 — URP") {
+		t.Fatal("the staffing page lacks the new shift")
+	}
+}
