@@ -24,6 +24,7 @@ import (
 	"turno/server/config"
 	"turno/server/hub"
 	"turno/server/live"
+	"turno/server/outbox"
 	"turno/server/queue"
 	"turno/server/sim"
 	"turno/server/store"
@@ -48,6 +49,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	dataDir := fs.String("data", envOr(getenv, "TURNO_DATA", "data"), "directory of the database file turno.db (env TURNO_DATA)")
 	configPath := fs.String("config", getenv("TURNO_CONFIG"), "office configuration file, TOML; empty runs the embedded demo office (env TURNO_CONFIG)")
 	publicURL := fs.String("public-url", getenv("TURNO_PUBLIC_URL"), "the server's address as citizens' phones reach it, for ticket QR codes; empty: the request's (env TURNO_PUBLIC_URL)")
+	outboxPath := fs.String("outbox", getenv("TURNO_OUTBOX"), "file the booking page's one-time codes are appended to, instead of sending them (agenda.verify_contact); empty: outbox.log in the data directory (env TURNO_OUTBOX)")
 	hashPassword := fs.Bool("hash-password", false, "read a password from standard input, print its bcrypt hash for the configuration, and exit")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -74,7 +76,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintln(stderr, "server: configuration:", err)
 		return 1
 	}
-	if err := serve(ctx, cfg, *addr, *dataDir, *publicURL, logger, stdout); err != nil {
+	if *outboxPath == "" {
+		*outboxPath = filepath.Join(*dataDir, "outbox.log")
+	}
+	if err := serve(ctx, cfg, *addr, *dataDir, *publicURL, *outboxPath, logger, stdout); err != nil {
 		fmt.Fprintln(stderr, "server:", err)
 		return 1
 	}
@@ -153,7 +158,7 @@ func loadConfig(path string) (*config.Config, error) {
 	return config.Load(path)
 }
 
-func serve(ctx context.Context, cfg *config.Config, addr, dataDir, publicURL string, logger *slog.Logger, stdout io.Writer) error {
+func serve(ctx context.Context, cfg *config.Config, addr, dataDir, publicURL, outboxPath string, logger *slog.Logger, stdout io.Writer) error {
 	db, err := store.Open(filepath.Join(dataDir, "turno.db"))
 	if err != nil {
 		return err
@@ -170,7 +175,8 @@ func serve(ctx context.Context, cfg *config.Config, addr, dataDir, publicURL str
 	defer office.Close()
 	streams.Start(office)
 	defer streams.Close() // before the office closes: clients are told goodbye
-	api, err := web.New(web.Options{Config: cfg, Office: office, Store: db, Logger: logger, Hub: streams, PublicURL: publicURL})
+	api, err := web.New(web.Options{Config: cfg, Office: office, Store: db, Logger: logger, Hub: streams, PublicURL: publicURL,
+		Sender: outbox.New(outboxPath, nil)})
 	if err != nil {
 		return err
 	}
@@ -187,6 +193,9 @@ func serve(ctx context.Context, cfg *config.Config, addr, dataDir, publicURL str
 	}
 	go housekeeping(ctx, &cfg.Office, office, db, logger)
 	printBanner(stdout, cfg, "http://"+ln.Addr().String())
+	if cfg.VerifyContact {
+		fmt.Fprintf(stdout, "One-time codes for web bookings are written to %s\n", outboxPath)
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -260,6 +269,7 @@ func eraseOldBookings(cfg *queue.Config, db *store.Store, now time.Time, logger 
 func printBanner(w io.Writer, cfg *config.Config, url string) {
 	fmt.Fprintf(w, "Turno: %s (%s)\n", cfg.Office.Name, cfg.Source)
 	fmt.Fprintf(w, "Listening on %s  (API under %s/api/v1, health %s/healthz)\n", url, url, url)
+	fmt.Fprintf(w, "Citizens book appointments at %s/prenota\n", url)
 	if creds := config.DemoCredentials(cfg); len(creds) > 0 {
 		fmt.Fprintln(w, "Demo credentials:")
 		for _, c := range creds {
