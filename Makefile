@@ -23,7 +23,7 @@ DEBS := gcc pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev \
 APPS := $(patsubst %/main.go,%,$(wildcard kiosk/main.go counter/main.go display/main.go))
 
 # Fuzz targets (package:function), run briefly by make test.
-FUZZ := ./server/web:FuzzAPIBodies ./server/web:FuzzValidTicketID ./server/hub:FuzzDecodeSubscribe \
+FUZZ := ./server/web:FuzzAPIBodies ./server/web:FuzzValidTicketID ./server/hub:FuzzDecodeSubscribe ./server/strictjson:FuzzDecode \
 	./server/client:FuzzModelApply ./server/ticketpdf:FuzzInfoLine ./display/chime:FuzzParseWAV
 # A count, not a duration: Go 1.26's fuzz coordinator can report "context
 # deadline exceeded" at the end of a timed run (golang/go#75804).
@@ -77,6 +77,7 @@ bench: deps ## benchmarks, each beside its baseline (see docs/performance.md)
 	$(GO) test -run '^$$' -bench 'Issue|BaselineBatch' -benchtime 20000x -count=1 ./server/loadtest
 	$(GO) test -run '^$$' -bench CallToScreen -benchtime 20x -count=1 ./server/loadtest
 	$(GO) test -run '^$$' -bench Restart -benchtime 5x -count=1 ./server/live
+	$(GO) test -run '^$$' -bench 'Forecast|IssueWith200Waiting' -benchtime 2000x -count=3 ./server/queue
 
 simulate: ## the what-if simulator: DAYS (100) working days of each scenario, SEED (1); see docs/accuracy.md
 	$(GO) run ./server simulate -days $(DAYS) -scenario all -seed $(SEED) $(if $(CONFIG),-config $(CONFIG)) $(if $(PROFILE),-profile $(PROFILE))

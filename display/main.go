@@ -2,7 +2,8 @@
 //
 //   - the hall board (-mode board, the default): full screen in the hall,
 //     with a display's device token; the calls, the queues and the
-//     services' states, and a chime on every call;
+//     services' states, and on every call a chime and the call spoken
+//     ("Numero A 12, sportello 3");
 //   - the flow view (-mode flow): the hall floor assistant's screen, after a
 //     login; queues against their targets, counters, alerts and actions.
 //
@@ -23,6 +24,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // the office's zone on machines without a zone database
@@ -33,6 +35,7 @@ import (
 	"turno/assets"
 	"turno/display/chime"
 	"turno/display/ui"
+	"turno/display/voice"
 	"turno/server/client"
 )
 
@@ -51,6 +54,7 @@ type config struct {
 	mode, server, token, user, password string
 	zone                                string
 	langs                               []string
+	voices                              []string // the languages the board speaks a call in
 	mute, fullscreen, debug             bool
 	width, height                       float32
 	rules                               ui.AlertRules
@@ -76,9 +80,10 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	fs.StringVar(&c.server, "server", env("TURNO_SERVER", DefaultServer), "the Turno server's address (env TURNO_SERVER)")
 	fs.StringVar(&c.token, "token", env("TURNO_DISPLAY_TOKEN", DefaultToken), "the board's device token (env TURNO_DISPLAY_TOKEN)")
 	fs.StringVar(&c.user, "user", env("TURNO_USER", ""), "flow view: the floor assistant's user name, prefilled at the login (env TURNO_USER)")
-	lang := fs.String("lang", env("TURNO_LANG", ""), "board: it, en or it+en (default it+en); flow: the services' names, it or en (default it); the flow view's words follow the system's locale (env TURNO_LANG)")
-	fs.StringVar(&c.zone, "tz", env("TURNO_TZ", DefaultZone), "the office's time zone, for the clock (env TURNO_TZ)")
-	fs.BoolVar(&c.mute, "mute", envBool("TURNO_MUTE"), "board: no chime (a machine without speakers) (env TURNO_MUTE)")
+	lang := fs.String("lang", env("TURNO_LANG", ""), "board: it, en or it+en (default it+en: headings in both, services alternating); flow: the view's language, it or en (default it) (env TURNO_LANG)")
+	fs.StringVar(&c.zone, "tz", env("TURNO_TZ", DefaultZone), "the time zone shown until the server names the office's own (a server older than the timezone field) (env TURNO_TZ)")
+	fs.BoolVar(&c.mute, "mute", envBool("TURNO_MUTE"), "board: no sound at all, neither chime nor voice (a machine without speakers) (env TURNO_MUTE)")
+	voices := fs.String("voice", env("TURNO_VOICE", "it"), "board: the call spoken after the chime: it, en, it+en (Italian then English) or off (the chime alone) (env TURNO_VOICE)")
 	fs.BoolVar(&c.fullscreen, "fullscreen", envBool("TURNO_FULLSCREEN"), "full screen, as on the hall's screen (env TURNO_FULLSCREEN)")
 	size := fs.String("size", "1920x1080", "window size when not full screen, WIDTHxHEIGHT")
 	fs.DurationVar(&c.rules.IdleGrace, "idle-grace", def.IdleGrace, "flow: how long a free counter may stay idle while people wait")
@@ -106,6 +111,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		c.langs = []string{*lang}
 	default:
 		return nil, fmt.Errorf("-lang %q: want it, en or it+en", *lang)
+	}
+	switch *voices {
+	case "off":
+	case "it", "en", "it+en", "en+it":
+		c.voices = strings.Split(*voices, "+")
+	default:
+		return nil, fmt.Errorf("-voice %q: want it, en, it+en or off", *voices)
 	}
 	// The password is never a flag (it would show in the process list); an
 	// unattended demo may pass it in the environment.
@@ -146,9 +158,6 @@ func run(args []string, getenv func(string) string, stderr io.Writer) int {
 	defer stop()
 
 	a := app.NewWithID(appID)
-	if err := ui.LoadTranslations(); err != nil {
-		logger.Warn("translations not loaded: the screen speaks English", "err", err)
-	}
 	w := a.NewWindow("Turno")
 	w.Resize(fyne.NewSize(cfg.width, cfg.height))
 	w.SetFullScreen(cfg.fullscreen)
@@ -159,7 +168,7 @@ func run(args []string, getenv func(string) string, stderr io.Writer) int {
 	case "board":
 		a.Settings().SetTheme(ui.NewBoardTheme())
 		w.SetTitle("Turno — " + "Tabellone")
-		player := newPlayer(cfg.mute, logger)
+		player := newPlayer(cfg.mute, cfg.voices, logger)
 		q := chime.NewQueue(player, chime.Options{Logger: logger})
 		defer q.Close()
 		b := ui.NewBoard(ctx, ui.BoardOptions{Options: base, Chime: q, Langs: cfg.langs})
@@ -189,12 +198,12 @@ func run(args []string, getenv func(string) string, stderr io.Writer) int {
 	return 0
 }
 
-// newPlayer opens the sound device, or says clearly why the board is
-// silent and goes on without it: a board that shows calls is better than
-// none.
-func newPlayer(mute bool, logger *slog.Logger) chime.Player {
+// newPlayer opens the sound device and the voices, or says clearly why the
+// board is silent (or chimes without words) and goes on: a board that shows
+// calls is better than none.
+func newPlayer(mute bool, langs []string, logger *slog.Logger) chime.Player {
 	if mute {
-		logger.Info("chime muted (-mute): calls are shown, not heard")
+		logger.Info("sound off (-mute): calls are shown, not heard")
 		return chime.Muted{}
 	}
 	sound, err := chime.ParseWAV(assets.Chime)
@@ -202,11 +211,20 @@ func newPlayer(mute bool, logger *slog.Logger) chime.Player {
 		logger.Error("chime sound unreadable: running muted", "err", err)
 		return chime.Muted{}
 	}
-	p, err := chime.NewOto(sound)
+	var speakers []chime.Speaker
+	for _, l := range langs {
+		v, err := voice.New(l, logger)
+		if err != nil {
+			logger.Error("voice unreadable: calls are chimed, not spoken, in this language", "lang", l, "err", err)
+			continue
+		}
+		speakers = append(speakers, v)
+	}
+	device, err := chime.NewOto(sound.Rate, sound.Channels)
 	if err != nil {
 		logger.Warn("no audio device: running muted (pass -mute to silence this)", "err", err)
 		return chime.Muted{}
 	}
-	logger.Info("chime ready", "sound", sound.Duration().String())
-	return p
+	logger.Info("sound ready", "chime", sound.Duration().String(), "voice", strings.Join(langs, "+"))
+	return chime.NewCaller(device, sound, speakers, chime.DefaultPause, nil)
 }

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -49,6 +50,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	dataDir := fs.String("data", envOr(getenv, "TURNO_DATA", "data"), "directory of the database file turno.db (env TURNO_DATA)")
 	configPath := fs.String("config", getenv("TURNO_CONFIG"), "office configuration file, TOML; empty runs the embedded demo office (env TURNO_CONFIG)")
 	publicURL := fs.String("public-url", getenv("TURNO_PUBLIC_URL"), "the server's address as citizens' phones reach it, for ticket QR codes; empty: the request's (env TURNO_PUBLIC_URL)")
+	trustedProxy := fs.String("trusted-proxy", getenv("TURNO_TRUSTED_PROXY"), "reverse proxies in front of the server, addresses or prefixes separated by commas: their X-Forwarded-For names the client, for the per-address limits of the login and the booking page; empty: the connection's peer is the client (env TURNO_TRUSTED_PROXY)")
 	outboxPath := fs.String("outbox", getenv("TURNO_OUTBOX"), "file the booking page's one-time codes are appended to, instead of sending them (agenda.verify_contact); empty: outbox.log in the data directory (env TURNO_OUTBOX)")
 	hashPassword := fs.Bool("hash-password", false, "read a password from standard input, print its bcrypt hash for the configuration, and exit")
 	if err := fs.Parse(args); err != nil {
@@ -71,6 +73,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 0
 	}
 
+	proxies, err := web.ParseTrustedProxies(*trustedProxy)
+	if err != nil {
+		fmt.Fprintln(stderr, "server: -trusted-proxy:", err)
+		return 2
+	}
 	cfg, err := loadConfig(*configPath)
 	if err != nil {
 		fmt.Fprintln(stderr, "server: configuration:", err)
@@ -79,7 +86,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if *outboxPath == "" {
 		*outboxPath = filepath.Join(*dataDir, "outbox.log")
 	}
-	if err := serve(ctx, cfg, *addr, *dataDir, *publicURL, *outboxPath, logger, stdout); err != nil {
+	if err := serve(ctx, cfg, serveOptions{addr: *addr, dataDir: *dataDir, publicURL: *publicURL, trustedProxies: proxies, outbox: *outboxPath}, logger, stdout); err != nil {
 		fmt.Fprintln(stderr, "server:", err)
 		return 1
 	}
@@ -158,8 +165,15 @@ func loadConfig(path string) (*config.Config, error) {
 	return config.Load(path)
 }
 
-func serve(ctx context.Context, cfg *config.Config, addr, dataDir, publicURL, outboxPath string, logger *slog.Logger, stdout io.Writer) error {
-	db, err := store.Open(filepath.Join(dataDir, "turno.db"))
+// serveOptions are the flags serve needs.
+type serveOptions struct {
+	addr, dataDir, publicURL string
+	trustedProxies           []netip.Prefix
+	outbox                   string // the file the one-time codes go to
+}
+
+func serve(ctx context.Context, cfg *config.Config, opt serveOptions, logger *slog.Logger, stdout io.Writer) error {
+	db, err := store.Open(filepath.Join(opt.dataDir, "turno.db"))
 	if err != nil {
 		return err
 	}
@@ -175,14 +189,14 @@ func serve(ctx context.Context, cfg *config.Config, addr, dataDir, publicURL, ou
 	defer office.Close()
 	streams.Start(office)
 	defer streams.Close() // before the office closes: clients are told goodbye
-	api, err := web.New(web.Options{Config: cfg, Office: office, Store: db, Logger: logger, Hub: streams, PublicURL: publicURL,
-		Sender: outbox.New(outboxPath, nil)})
+	api, err := web.New(web.Options{Config: cfg, Office: office, Store: db, Logger: logger, Hub: streams, PublicURL: opt.publicURL,
+		TrustedProxies: opt.trustedProxies, Sender: outbox.New(opt.outbox, nil)})
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", opt.addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", addr, err)
+		return fmt.Errorf("listen on %s: %w", opt.addr, err)
 	}
 	srv := &http.Server{
 		Handler:           api,
@@ -194,7 +208,7 @@ func serve(ctx context.Context, cfg *config.Config, addr, dataDir, publicURL, ou
 	go housekeeping(ctx, &cfg.Office, office, db, logger)
 	printBanner(stdout, cfg, "http://"+ln.Addr().String())
 	if cfg.VerifyContact {
-		fmt.Fprintf(stdout, "One-time codes for web bookings are written to %s\n", outboxPath)
+		fmt.Fprintf(stdout, "One-time codes for web bookings are written to %s\n", opt.outbox)
 	}
 
 	errc := make(chan error, 1)

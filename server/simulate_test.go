@@ -41,7 +41,7 @@ func TestSimulateCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("-json: %v\n%s", err, out)
 	}
-	if len(rep.Scenarios) != 3 || rep.From != "2026-03-02" || rep.Scenarios[1].Name != "peak" || rep.Scenarios[1].Multiplier != 1.8 {
+	if len(rep.Scenarios) != 4 || rep.From != "2026-03-02" || rep.Scenarios[1].Name != "peak" || rep.Scenarios[1].Multiplier != 1.8 {
 		t.Fatalf("-json: got %+v", rep)
 	}
 }

@@ -6,18 +6,20 @@
   const lang = (navigator.language || "it").toLowerCase().startsWith("it") ? "it" : "en";
   const T = {
     it: {
-      ahead: "Persone prima di te", eta: "Attesa stimata", min: "min", lessMin: "meno di 1 min",
-      turn: "È il tuo turno!", go: "Vai allo", calledAgain: "Ti stanno richiamando",
-      serving: "Sei allo sportello", done: "Servito. Grazie della visita.",
-      noshow: "Turno perso: non ti sei presentato quando sei stato chiamato. Chiedi all'accoglienza se può essere riattivato.",
-      expired: "Turno scaduto: la giornata dell'ufficio è finita. Prendi un nuovo biglietto.",
-      waiting: "Resta nei paraggi: questa pagina si aggiorna da sola e suona quando tocca a te.",
-      unknown: "Biglietto non trovato. Controlla il link o il QR code.",
+      ahead: "Persone prima di Lei", eta: "Attesa stimata", min: "min", lessMin: "meno di 1 min",
+      turn: "È il Suo turno!", go: "Si rechi a:", calledAgain: "La stanno richiamando",
+      serving: "Servizio in corso", done: "Servizio concluso. Grazie della visita.",
+      noshow: "Turno perso: alla chiamata nessuno si è presentato allo sportello. Chieda all'accoglienza se il biglietto può essere riattivato.",
+      expired: "Turno scaduto: la giornata dell'ufficio è finita. Prenda un nuovo biglietto.",
+      waiting: "Resti nei paraggi: questa pagina si aggiorna da sola e suona quando tocca a Lei.",
+      unknown: "Biglietto non trovato. Controlli il link o il codice QR.",
       failed: "Impossibile seguire questo biglietto.",
       connecting: "Connessione…", live: "Aggiornato in tempo reale",
       lost: "Connessione persa. Nuovo tentativo tra {s} s…",
-      sound: "Attiva il suono", soundOn: "Suono attivo ✓",
+      busy: "Questo biglietto è già aperto su troppi schermi. Nuovo tentativo tra {s} s…",
+      sound: "Attivi il suono", soundOn: "Suono attivo ✓",
       priority: "priorità",
+      issued: "Emesso alle {t}", issuedOn: "Emesso il {d} alle {t}", called: "chiamato alle {t}",
     },
     en: {
       ahead: "People ahead of you", eta: "Estimated wait", min: "min", lessMin: "under 1 min",
@@ -30,8 +32,10 @@
       failed: "This ticket cannot be followed.",
       connecting: "Connecting…", live: "Live updates",
       lost: "Connection lost. Retrying in {s} s…",
+      busy: "This ticket is open on too many screens. Retrying in {s} s…",
       sound: "Turn on sound", soundOn: "Sound on ✓",
       priority: "priority",
+      issued: "Issued at {t}", issuedOn: "Issued on {d} at {t}", called: "called at {t}",
     },
   }[lang];
   document.documentElement.lang = lang;
@@ -79,6 +83,28 @@
     beep(0.25);
   }
 
+  // Times are the office's, whatever the phone's zone: the server names the
+  // zone in the page. Without it (or a browser that does not know it) no
+  // time is shown rather than a wrong one.
+  const zone = (document.querySelector('meta[name="timezone"]') || {}).content || "";
+  let clock = null, calendar = null, isoDate = null;
+  try {
+    const locale = lang === "it" ? "it-IT" : "en-GB";
+    clock = new Intl.DateTimeFormat(locale, { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    calendar = new Intl.DateTimeFormat(locale, { timeZone: zone, day: "2-digit", month: "2-digit", year: "numeric" });
+    isoDate = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" });
+    if (!zone) clock = null;
+  } catch (e) { clock = null; }
+
+  function times(t) {
+    if (!clock || !t.issued_at) return "";
+    const issued = new Date(t.issued_at);
+    const today = isoDate.format(new Date()) === t.day;
+    let text = (today ? T.issued : T.issuedOn.replace("{d}", calendar.format(issued))).replace("{t}", clock.format(issued));
+    if (t.called_at) text += " · " + T.called.replace("{t}", clock.format(new Date(t.called_at)));
+    return text;
+  }
+
   function minutes(s) {
     const m = Math.round(s / 60);
     return m < 1 ? T.lessMin : "~" + m + " " + T.min;
@@ -90,6 +116,7 @@
     $("service").textContent = (lang === "it" ? t.service_name_it || t.service_name_en : t.service_name_en || t.service_name_it) +
       (t.priority ? " · " + T.priority : "");
     document.title = t.number + " · Turno";
+    $("times").textContent = times(t);
     const waiting = t.status === "waiting";
     $("wait").hidden = !waiting;
     if (waiting) {
@@ -121,6 +148,7 @@
   // that retrying cannot fix stops it.
   let delay = 1000;
   let stopped = false;
+  let busy = false; // refused as followed on too many screens
   function connect() {
     const conn = $("conn");
     conn.className = "conn";
@@ -137,7 +165,11 @@
         render(f.ticket);
       } else if (f.type === "error") {
         const code = f.error && f.error.code;
-        if (code !== "unavailable" && code !== "internal" && code !== "subscribe_timeout") {
+        if (code === "too_many_streams") {
+          // Followed on too many screens: try again now and then, slowly.
+          busy = true;
+          delay = Math.max(delay, 30000);
+        } else if (code !== "unavailable" && code !== "internal" && code !== "subscribe_timeout") {
           stopped = true;
           fail(code === "unknown_ticket" ? T.unknown : T.failed);
         }
@@ -146,9 +178,10 @@
     ws.onclose = () => {
       if (stopped) return;
       const wait = delay / 2 + Math.random() * delay / 2;
-      delay = Math.min(delay * 2, 30000);
+      delay = Math.min(delay * 2, busy ? 60000 : 30000);
       conn.className = "conn lost";
-      conn.textContent = T.lost.replace("{s}", Math.ceil(wait / 1000));
+      conn.textContent = (busy ? T.busy : T.lost).replace("{s}", Math.ceil(wait / 1000));
+      busy = false;
       setTimeout(connect, wait);
     };
   }

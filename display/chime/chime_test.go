@@ -1,8 +1,11 @@
 package chime_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -127,4 +130,88 @@ func FuzzParseWAV(f *testing.F) {
 			t.Fatalf("PCM of %d bytes for %d channels", len(s.PCM), s.Channels)
 		}
 	})
+}
+
+// imaWAV is a mono IMA ADPCM WAV of one block of blockAlign bytes, with a
+// fact chunk of frames when frames >= 0.
+func imaWAV(first int16, nibbles []byte, blockAlign, frames int) []byte {
+	le := binary.LittleEndian
+	block := make([]byte, blockAlign)
+	le.PutUint16(block, uint16(first))
+	copy(block[4:], nibbles)
+	var b bytes.Buffer
+	b.WriteString("RIFF")
+	b.Write(le.AppendUint32(nil, 0)) // a RIFF size nobody checks
+	b.WriteString("WAVEfmt ")
+	b.Write(le.AppendUint32(nil, 20))
+	for _, v := range []uint16{0x11, 1} {
+		b.Write(le.AppendUint16(nil, v))
+	}
+	b.Write(le.AppendUint32(nil, 16000))
+	b.Write(le.AppendUint32(nil, 8000))
+	for _, v := range []uint16{uint16(blockAlign), 4, 2, uint16((blockAlign-4)*2 + 1)} {
+		b.Write(le.AppendUint16(nil, v))
+	}
+	if frames >= 0 {
+		b.WriteString("fact")
+		b.Write(le.AppendUint32(nil, 4))
+		b.Write(le.AppendUint32(nil, uint32(frames)))
+	}
+	b.WriteString("data")
+	b.Write(le.AppendUint32(nil, uint32(len(block))))
+	b.Write(block)
+	return b.Bytes()
+}
+
+func samples(s chime.Sound) []int {
+	var out []int
+	for i := 0; i+1 < len(s.PCM); i += 2 {
+		out = append(out, int(int16(binary.LittleEndian.Uint16(s.PCM[i:]))))
+	}
+	return out
+}
+
+func TestParseWAVDecodesIMAADPCM(t *testing.T) {
+	// From 1000 at step 7: nibble 7 adds 7/8+7/4+7/2+7 (integer steps: 0+1+3+7
+	// = 11) and moves the step index up 8 (step 16); nibble 0x8|0 then
+	// subtracts 16>>3 = 2 and moves it back one.
+	s, err := chime.ParseWAV(imaWAV(1000, []byte{0x87}, 8, -1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := samples(s)
+	want := []int{1000, 1011, 1009}
+	if len(got) < 3 || fmt.Sprint(got[:3]) != fmt.Sprint(want) {
+		t.Fatalf("got %v, want it to start %v", got, want)
+	}
+	if len(got) != 9 {
+		t.Fatalf("got %d samples from an 8-byte block, want 9", len(got))
+	}
+	// The fact chunk says how many of the last block's samples are real.
+	s, err = chime.ParseWAV(imaWAV(1000, []byte{0x87}, 8, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := samples(s); fmt.Sprint(got) != "[1000 1011]" {
+		t.Fatalf("got %v, want the 2 samples the fact chunk counts", got)
+	}
+}
+
+func TestResample(t *testing.T) {
+	le := binary.LittleEndian
+	in := chime.Sound{Rate: 8000, Channels: 1}
+	for _, v := range []int16{0, 100, 200, 300} {
+		in.PCM = le.AppendUint16(in.PCM, uint16(v))
+	}
+	out := chime.Resample(in, 16000, 2)
+	if got := samples(out); fmt.Sprint(got) != "[0 0 50 50 100 100 150 150 200 200 250 250 300 300 300 300]" {
+		t.Fatalf("got %v", got)
+	}
+	if out.Duration() != in.Duration() {
+		t.Fatalf("got %v, want %v", out.Duration(), in.Duration())
+	}
+	back := chime.Resample(out, 8000, 1)
+	if got := samples(back); fmt.Sprint(got) != "[0 100 200 300]" {
+		t.Fatalf("got %v back", got)
+	}
 }

@@ -63,8 +63,11 @@ func (p *fakePlayer) IsPlaying() bool {
 
 func (p *fakePlayer) Err() error { return nil }
 
+// tenMS is a sound of 10 ms.
+var tenMS = Sound{Rate: 8000, Channels: 1, PCM: make([]byte, 160)}
+
 func testOto(s *speaker) *Oto {
-	o := newOto(Sound{Rate: 8000, Channels: 1, PCM: make([]byte, 160)}, s.newPlayer) // 10 ms
+	o := newOto(8000, 1, s.newPlayer)
 	o.latency, o.poll = 40*time.Millisecond, time.Millisecond
 	return o
 }
@@ -72,13 +75,13 @@ func testOto(s *speaker) *Oto {
 func TestAChimeThatDoesNotFinishInTimeIsStoppedBeforeTheNext(t *testing.T) {
 	s := &speaker{stuck: true}
 	o := testOto(s)
-	if err := o.Play(context.Background(), Announcement{Number: "A001"}); err == nil {
+	if err := o.Play(context.Background(), tenMS); err == nil {
 		t.Fatal("a chime that never finished reported no error")
 	}
 	if playing, _ := s.now(); playing != 0 {
 		t.Fatalf("Play returned while %d sound(s) still played", playing)
 	}
-	_ = o.Play(context.Background(), Announcement{Number: "A002"})
+	_ = o.Play(context.Background(), tenMS)
 	if _, most := s.now(); most != 1 {
 		t.Fatalf("%d chimes heard at once, want 1", most)
 	}
@@ -90,7 +93,7 @@ func TestAChimeStoppedByItsContextIsSilenced(t *testing.T) {
 	o.latency = time.Hour
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	if err := o.Play(ctx, Announcement{Number: "A001"}); err == nil {
+	if err := o.Play(ctx, tenMS); err == nil {
 		t.Fatal("no error from a chime cut short")
 	}
 	if playing, _ := s.now(); playing != 0 {
@@ -104,12 +107,12 @@ func TestChimesNeverOverlapThroughTheQueueOrNot(t *testing.T) {
 			s := &speaker{stuck: stuck}
 			o := testOto(s)
 			// Two callers at once, beside a queue: still one sound at a time.
-			q := NewQueue(o, Options{Gap: -1})
+			q := NewQueue(NewCaller(o, tenMS, nil, 0, nil), Options{Gap: -1})
 			var wg sync.WaitGroup
 			for range 3 {
 				q.Announce(Announcement{Number: "A001"})
 				wg.Add(1)
-				go func() { defer wg.Done(); _ = o.Play(context.Background(), Announcement{Number: "B001"}) }()
+				go func() { defer wg.Done(); _ = o.Play(context.Background(), tenMS) }()
 			}
 			wg.Wait()
 			deadline := time.Now().Add(5 * time.Second)

@@ -14,11 +14,13 @@ type AlertKind int
 
 // Alert kinds, for the floor assistant.
 const (
-	AlertWaitOverTarget AlertKind = iota // the first in line waited longer than the service's target
-	AlertIdleCounter                     // a counter is free while its services have people waiting
-	AlertCutoffSoon                      // a numerator stops within AlertRules.CutoffWarn
-	AlertPausedTooLong                   // a counter paused for longer than AlertRules.PauseLimit
-	AlertDeviceOffline                   // a kiosk or display that was connected is not
+	AlertWaitOverTarget   AlertKind = iota // the first in line waited longer than the service's target
+	AlertIdleCounter                       // a counter is free while its services have people waiting
+	AlertCutoffSoon                        // a numerator stops within AlertRules.CutoffWarn
+	AlertPausedTooLong                     // a counter paused for longer than AlertRules.PauseLimit
+	AlertDeviceOffline                     // a kiosk or display that was connected is not, for longer than AlertRules.DeviceGrace
+	AlertNumeratorLocked                   // a numerator locked by hand: citizens are turned away until it is unlocked
+	AlertNumeratorStopped                  // a numerator stopped early, by load or by the daily cap
 )
 
 // Level is how urgent an alert is.
@@ -46,6 +48,9 @@ type Alert struct {
 	At time.Time
 	// Waiting is how many wait for the service (or the counter's services).
 	Waiting int
+	// Rule is why a stopped numerator stopped (queue.RuleCutoffLoad,
+	// queue.RuleDailyCap).
+	Rule string
 }
 
 // AlertRules are the thresholds of the alerts.
@@ -57,11 +62,33 @@ type AlertRules struct {
 	PauseLimit time.Duration
 	// CutoffWarn is how long before a numerator's cut-off it is announced.
 	CutoffWarn time.Duration
+	// DeviceGrace is how long a kiosk or display may be away before it is
+	// an alert: one that reconnects within it (a network blip, the server
+	// restarting) is not a failure.
+	DeviceGrace time.Duration
 }
 
 // DefaultAlertRules are the thresholds the floor assistants asked for.
 func DefaultAlertRules() AlertRules {
-	return AlertRules{IdleGrace: 2 * time.Minute, PauseLimit: 15 * time.Minute, CutoffWarn: 15 * time.Minute}
+	return AlertRules{IdleGrace: 2 * time.Minute, PauseLimit: 15 * time.Minute, CutoffWarn: 15 * time.Minute, DeviceGrace: time.Minute}
+}
+
+// withDefaults fills the zero thresholds with the defaults.
+func (r AlertRules) withDefaults() AlertRules {
+	def := DefaultAlertRules()
+	if r.IdleGrace <= 0 {
+		r.IdleGrace = def.IdleGrace
+	}
+	if r.PauseLimit <= 0 {
+		r.PauseLimit = def.PauseLimit
+	}
+	if r.CutoffWarn <= 0 {
+		r.CutoffWarn = def.CutoffWarn
+	}
+	if r.DeviceGrace <= 0 {
+		r.DeviceGrace = def.DeviceGrace
+	}
+	return r
 }
 
 // Alerts returns what needs the floor assistant's attention at now, most
@@ -79,6 +106,15 @@ func Alerts(m client.Model, now time.Time, r AlertRules) []Alert {
 			if left := sv.CutoffAt.Sub(now); left > 0 && left <= r.CutoffWarn {
 				out = append(out, Alert{Kind: AlertCutoffSoon, Level: LevelWarning, Service: sv.ID, Amount: r.CutoffWarn - left, At: *sv.CutoffAt, Waiting: sv.Waiting})
 			}
+		}
+		// A numerator that is not issuing during opening hours, other than
+		// for the planned cut-off before closing, turns citizens away: it
+		// is something to report, not "nothing to report".
+		switch {
+		case sv.Status == queue.ServiceLocked && sv.Lock != nil:
+			out = append(out, Alert{Kind: AlertNumeratorLocked, Level: LevelWarning, Service: sv.ID, Amount: now.Sub(sv.Lock.At), At: sv.Lock.At, Waiting: sv.Waiting})
+		case sv.Status == queue.ServiceCutoff && sv.Refusal != nil && (sv.Refusal.Rule == queue.RuleCutoffLoad || sv.Refusal.Rule == queue.RuleDailyCap):
+			out = append(out, Alert{Kind: AlertNumeratorStopped, Level: LevelWarning, Service: sv.ID, Rule: sv.Refusal.Rule, Waiting: sv.Waiting})
 		}
 	}
 	for _, c := range m.Counters {
@@ -103,7 +139,7 @@ func Alerts(m client.Model, now time.Time, r AlertRules) []Alert {
 	// A device never seen since the server started is not reported: a
 	// configured spare is not a failure. One that went away is.
 	for _, d := range m.Devices {
-		if !d.Online && d.Since != nil {
+		if !d.Online && d.Since != nil && now.Sub(*d.Since) > r.DeviceGrace {
 			out = append(out, Alert{Kind: AlertDeviceOffline, Level: LevelUrgent, Device: d.ID, Amount: now.Sub(*d.Since), At: *d.Since})
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"image/color"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -13,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"turno/display/chime"
 	"turno/server/client"
@@ -31,12 +29,18 @@ const (
 	// DefaultHighlight is how long the newest call stays highlighted: long
 	// enough for a citizen who heard the chime to look up and find it.
 	DefaultHighlight = 8 * time.Second
+	// DefaultAlternate is how long the services are shown in one language
+	// before the next: one language at a time is twice the size.
+	DefaultAlternate = 10 * time.Second
 	// staleCall is how old a call may be and still be announced: after a
 	// reconnection the stream replays what was missed, and a chime for a
 	// call made minutes ago would send citizens to the wrong counter.
-	staleCall  = 30 * time.Second
+	staleCall = 30 * time.Second
+	// quietAfter is how long the last call of the day stays on the board
+	// once the office has closed and nobody waits: then the board rests.
+	quietAfter = 3 * time.Minute
 	maxCurrent = 5 // current calls shown, the newest included
-	maxLast    = 4 // earlier calls shown
+	maxLast    = 6 // earlier calls shown, as many as fit
 )
 
 // BoardOptions wire a Board.
@@ -44,15 +48,20 @@ type BoardOptions struct {
 	Options
 	// Chime announces each new call; nil is a silent board.
 	Chime Announcer
-	// Langs are the languages shown, the first one largest: Italian offices
-	// show Italian and English together. Empty is {"it", "en"}.
+	// Langs are the languages shown, the first one first: Italian offices
+	// show Italian and English. Headings show both at once; the services,
+	// which have more to say, show one at a time, alternating. Empty is
+	// {"it", "en"}.
 	Langs []string
 	// Highlight replaces DefaultHighlight.
 	Highlight time.Duration
+	// Alternate replaces DefaultAlternate.
+	Alternate time.Duration
 }
 
 // Board is the hall board: the calls, the queues and the services' states
-// in type large enough for the back of the hall.
+// in type large enough for the back of the hall, in fixed regions that fit
+// the screen whatever they hold.
 type Board struct {
 	opt   BoardOptions
 	f     *follower
@@ -63,39 +72,50 @@ type Board struct {
 	conn      connection
 	model     client.Model
 	status    client.Status
+	loc       *time.Location
 	highlight struct {
 		ticket string
 		until  time.Time
 	}
-	currentSig, lastSig, servicesSig string
-
-	office, clock *bigText
-	banner        *fyne.Container
-	bannerText    *bigText
-	message       *fyne.Container
-	messageText   *widget.Label
-	callingHead   *bigText
-	newestBox     *fyne.Container
-	newestBg      *canvas.Rectangle
-	newestNum     *bigText
-	newestCounter *bigText
-	current, last *fyne.Container
-	lastHead      *bigText
-	servicesHead  *bigText
-	services      *fyne.Container
-	serviceRows   map[string]*serviceRow
-	idle          *bigText
+	state               boardState
+	currentSig, lastSig string
+	serviceFit          int // rows that fit the services region, set by its layout
+	page, pages         int
+	shown               map[string]*serviceRow // the services on screen, by id
+	office, clock       *bigText
+	banner              *fyne.Container
+	bannerText          *bigText
+	message             *fyne.Container
+	messageText         *textBlock
+	callingHead         *bigText
+	nowBox              *fyne.Container
+	nowBg               *canvas.Rectangle
+	nowNum, nowCounter  *bigText
+	current, last       *fyne.Container
+	lastHead            *bigText
+	servicesHead        *bigText
+	services            *fyne.Container
+	rows                []*serviceRow
 }
 
-// serviceRow is one service on the board.
+// boardState is what the box of the newest call shows.
+type boardState int
+
+const (
+	stateCalling boardState = iota // the newest call
+	stateWaiting                   // open, nobody called yet
+	stateClosed                    // the office closed, nobody waiting: a quiet board
+)
+
+// serviceRow is one row of the services region; it shows whichever
+// service the current page puts there.
 type serviceRow struct {
 	box     *fyne.Container
 	name    *bigText
-	subname *bigText
-	state   *bigText
-	reason  *widget.Label
+	state   *textBlock
 	waiting *bigText
 	caption *bigText
+	rule    *canvas.Rectangle
 }
 
 // NewBoard builds the board and starts following the office. Close stops it.
@@ -107,7 +127,10 @@ func NewBoard(ctx context.Context, opt BoardOptions) *Board {
 	if opt.Highlight <= 0 {
 		opt.Highlight = DefaultHighlight
 	}
-	b := &Board{opt: opt, f: newFollower(ctx, opt.Options), words: loadCatalog(), serviceRows: map[string]*serviceRow{}}
+	if opt.Alternate <= 0 {
+		opt.Alternate = DefaultAlternate
+	}
+	b := &Board{opt: opt, f: newFollower(ctx, opt.Options), words: loadCatalog(), serviceFit: designedServices, shown: map[string]*serviceRow{}}
 	b.build()
 	// Nothing else touches the widgets before the stream starts.
 	b.refresh(client.Model{}, client.Status{State: client.Connecting})
@@ -133,49 +156,67 @@ func (b *Board) say(key string, kv ...any) string {
 	return strings.Join(parts, " · ")
 }
 
-func (b *Board) build() {
-	b.office = newText("", boardInk, sizeOffice, true)
-	b.clock = newText("", boardInk, sizeClock, true)
-	header := container.NewBorder(nil, nil, nil, b.clock.t, b.office.box)
-
-	b.bannerText = newText("", boardInk, sizeBanner, true)
-	b.banner = container.NewStack(canvas.NewRectangle(boardRed), container.NewPadded(b.bannerText.box))
-	b.banner.Hide()
-
-	b.messageText = widget.NewLabel("")
-	b.messageText.Wrapping = fyne.TextWrapWord
-	b.messageText.TextStyle.Bold = true
-	b.message = container.NewStack(canvas.NewRectangle(boardMessage),
-		container.NewThemeOverride(container.NewPadded(b.messageText), sizedTheme{boardTheme{theme.DefaultTheme()}, sizeMessage}))
-	b.message.Hide()
-
-	b.callingHead = newText("", boardDim, sizeHeading, true)
-	b.newestBg = canvas.NewRectangle(boardPanel)
-	b.newestNum = newText("", boardInk, sizeNewest, true)
-	b.newestCounter = newText("", boardInk, sizeCurrent, true)
-	b.newestBox = container.NewStack(b.newestBg, container.NewPadded(container.NewVBox(b.newestNum.box, b.newestCounter.box)))
-	b.idle = newText("", boardDim, sizeHeading, false)
-	b.current = container.NewVBox()
-	b.lastHead = newText("", boardDim, sizeHeading, true)
-	b.last = container.NewVBox()
-	calls := container.NewVBox(b.callingHead.box, b.newestBox, b.idle.box, b.current, spacer(16), b.lastHead.box, b.last)
-
-	b.servicesHead = newText("", boardDim, sizeHeading, true)
-	b.services = container.NewVBox()
-	services := container.NewStack(canvas.NewRectangle(boardPanel), container.NewPadded(container.NewVBox(b.servicesHead.box, b.services)))
-
-	body := container.New(&split{ratio: 0.6, gap: 32}, calls, services)
-	top := container.NewVBox(header, b.banner, b.message)
-	sep := canvas.NewRectangle(boardSeparate)
-	sep.SetMinSize(fyne.NewSize(1, 3))
-	page := container.NewBorder(container.NewVBox(top, sep, spacer(8)), nil, nil, nil, body)
-	b.root = container.NewThemeOverride(container.NewStack(canvas.NewRectangle(boardGround), container.New(layout.NewCustomPaddedLayout(24, 24, 32, 32), page)), boardTheme{theme.DefaultTheme()})
+// langAt is the language the services speak at now: each of the board's
+// languages in turn, for Alternate each.
+func (b *Board) langAt(now time.Time) string {
+	n := now.UnixNano() / int64(b.opt.Alternate)
+	return b.opt.Langs[int(n%int64(len(b.opt.Langs)))]
 }
 
-func spacer(h float32) fyne.CanvasObject {
-	r := canvas.NewRectangle(color.Transparent)
-	r.SetMinSize(fyne.NewSize(1, h))
-	return r
+func (b *Board) build() {
+	b.office = newText("", boardInk, sizeOffice, true, sizeMin)
+	b.clock = newText("", boardInk, sizeClock, true, 48)
+	b.clock.t.Alignment = fyne.TextAlignTrailing
+	rule := canvas.NewRectangle(boardSeparate)
+	rule.SetMinSize(fyne.NewSize(1, 3))
+	clockW := fyne.MeasureText("00:00", sizeClock, fyne.TextStyle{Bold: true}).Width + 8
+	header := container.NewBorder(nil, rule, nil, container.NewGridWrap(fyne.NewSize(clockW, headerH-4), b.clock.box), container.NewVBox(layout.NewSpacer(), b.office.box, layout.NewSpacer()))
+
+	b.bannerText = newText("", boardInk, sizeBanner, true, sizeMin)
+	b.banner = container.NewStack(canvas.NewRectangle(boardRed), container.New(layout.NewCustomPaddedLayout(8, 8, 20, 20), b.bannerText.box))
+	b.banner.Hide()
+
+	b.messageText = newTextBlock(boardInk, true, sizeMessage, 40, 36, 32, sizeMin)
+	b.message = container.NewStack(canvas.NewRectangle(boardMessage), container.New(layout.NewCustomPaddedLayout(10, 10, 20, 20), b.messageText.box))
+	b.message.Hide()
+
+	b.callingHead = newText("", boardDim, sizeHeading, true, sizeMin)
+	b.nowBg = canvas.NewRectangle(boardPanel)
+	b.nowNum = newText("", boardInk, sizeNewest, true, 60)
+	b.nowCounter = newText("", boardInk, sizeCurrent, true, sizeMin)
+	b.nowBox = container.NewStack(b.nowBg, container.New(layout.NewCustomPaddedLayout(8, 8, 20, 20), container.New(nowLayout{}, b.nowNum.box, b.nowCounter.box)))
+	b.current = container.New(clipList{gap: 4})
+	b.lastHead = newText("", boardDim, sizeHeading, true, sizeMin)
+	// The heading and the rows of the last calls, in one list: a heading
+	// with no row under it is hidden.
+	b.last = container.New(clipList{gap: 2, whole: 2})
+	list := container.New(clipList{gap: 12, restToLast: true}, b.current, b.last)
+	calls := container.New(callsColumn{}, b.callingHead.box, b.nowBox, list)
+
+	b.servicesHead = newText("", boardDim, sizeHeading, true, sizeMin)
+	b.services = container.New(serviceSlots{fit: &b.serviceFit})
+	services := container.NewStack(canvas.NewRectangle(boardPanel),
+		container.New(layout.NewCustomPaddedLayout(4, 4, 16, 12), container.NewBorder(container.New(fixedHeight{headingH}, b.servicesHead.box), nil, nil, nil, b.services)))
+
+	body := container.New(&split{ratio: 0.5, gap: 28}, calls, services)
+	page := container.New(boardPage{}, header, b.banner, b.message, body)
+	b.root = container.NewThemeOverride(container.NewStack(canvas.NewRectangle(boardGround), container.New(layout.NewCustomPaddedLayout(16, 24, 32, 32), page)), boardTheme{theme.DefaultTheme()})
+}
+
+// nowLayout places the newest call's number above its counter, the number
+// taking most of the height.
+type nowLayout struct{}
+
+func (nowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	return fyne.NewSize(200, objs[0].MinSize().Height+objs[1].MinSize().Height)
+}
+
+func (nowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	num := size.Height * 0.62
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(fyne.NewSize(size.Width, num))
+	objs[1].Move(fyne.NewPos(0, num))
+	objs[1].Resize(fyne.NewSize(size.Width, size.Height-num))
 }
 
 // onEvent chimes and highlights each new call and recall, on the stream's
@@ -197,7 +238,7 @@ func (b *Board) onEvent(s *client.Stream, ev queue.Event) {
 		counter = k.Name
 	}
 	if b.opt.Chime != nil {
-		b.opt.Chime.Announce(chime.Announcement{Number: ev.Ticket.Number, Counter: counter, Recall: ev.Type == queue.EventTicketRecalled})
+		b.opt.Chime.Announce(chime.Announcement{Number: ev.Ticket.Number, Counter: counter, CounterID: ev.Ticket.Counter, Recall: ev.Type == queue.EventTicketRecalled})
 	}
 	// The highlight is a length of time on screen, counted on the clock the
 	// board redraws with.
@@ -210,63 +251,27 @@ func (b *Board) onEvent(s *client.Stream, ev queue.Event) {
 // refresh redraws the board from the model, inside Do.
 func (b *Board) refresh(m client.Model, st client.Status) {
 	b.model, b.status = m, st
+	b.loc = officeZone(m, b.opt.Location)
 	now := b.opt.Now()
-	loc := b.opt.Location
 
 	b.office.set(m.Office, boardInk)
-	b.clock.set(clock(now, loc), boardInk)
-	if text := b.conn.banner(st, now, loc, b.say); text != "" {
+	b.clock.set(clock(now, b.loc), boardInk)
+	if text := b.conn.banner(st, now, b.loc, b.say); text != "" {
 		b.bannerText.set(text, boardInk)
 		b.banner.Show()
 	} else {
 		b.banner.Hide()
 	}
 	if m.HallMessage != "" {
-		if b.messageText.Text != m.HallMessage {
-			b.messageText.SetText(m.HallMessage)
-		}
+		b.messageText.set(m.HallMessage, boardInk)
 		b.message.Show()
 	} else {
 		b.message.Hide()
 	}
-
-	b.callingHead.set(b.say("Now calling"), boardDim)
-	current, last := calls(m)
-	if len(current) == 0 {
-		b.newestBox.Hide()
-		b.idle.set(b.say("Please wait to be called"), boardDim)
-		b.idle.box.Show()
-	} else {
-		b.idle.box.Hide()
-		b.newestBox.Show()
-		t := current[0]
-		lit := t.ID == b.highlight.ticket && now.Before(b.highlight.until)
-		ink, ground := boardInk, boardPanel
-		if lit {
-			ink, ground = boardBlack, boardYellow
-		}
-		b.newestNum.set(t.Number, ink)
-		b.newestCounter.set("→ "+b.counterName(t.Counter), ink)
-		if b.newestBg.FillColor != ground {
-			b.newestBg.FillColor = ground
-			b.newestBg.Refresh()
-		}
-		current = current[1:]
-	}
-	b.drawCalls(b.current, &b.currentSig, current, sizeCurrent, boardInk)
-	b.lastHead.set(b.say("Last calls"), boardDim)
-	if len(last) == 0 {
-		b.lastHead.box.Hide()
-	} else {
-		b.lastHead.box.Show()
-	}
-	b.drawCalls(b.last, &b.lastSig, last, sizeLast, boardDim)
-
-	b.servicesHead.set(b.say("Services"), boardDim)
+	b.drawCalls(m, now)
 	b.drawServices(m, now)
-	// Texts and rows change size: lay the whole board out again (a few
-	// hundred objects, once a second at most, and only what changed is
-	// drawn again).
+	// Texts change: lay the board out again (a few hundred objects, once a
+	// second at most; only what changed is drawn again).
 	b.root.Refresh()
 }
 
@@ -276,190 +281,6 @@ func (b *Board) counterName(id string) string {
 	}
 	return id
 }
-
-// lastCall is when a ticket was last called to a counter: its call, or a
-// later recall (a recall leaves CalledAt as it was, and the citizen who
-// hears the chime again must find the number on top).
-func lastCall(t *queue.Ticket) time.Time {
-	at := *t.CalledAt
-	if t.RecalledAt != nil && t.RecalledAt.After(at) {
-		at = *t.RecalledAt
-	}
-	return at
-}
-
-// calls returns the tickets at a counter now, the latest called or
-// recalled first, and the earlier calls no longer at a counter.
-func calls(m client.Model) (current, last []queue.Ticket) {
-	for _, t := range m.Tickets {
-		if t.CalledAt == nil {
-			continue
-		}
-		if t.Status == queue.StatusCalled || t.Status == queue.StatusServing {
-			current = append(current, t.Ticket)
-		} else if t.Status != queue.StatusWaiting {
-			last = append(last, t.Ticket)
-		}
-	}
-	newest := func(a, b queue.Ticket) int { return lastCall(&b).Compare(lastCall(&a)) }
-	slices.SortStableFunc(current, newest)
-	slices.SortStableFunc(last, newest)
-	if len(current) > maxCurrent {
-		current = current[:maxCurrent]
-	}
-	if len(last) > maxLast {
-		last = last[:maxLast]
-	}
-	return current, last
-}
-
-// drawCalls shows calls as rows of number and counter; it rebuilds the rows
-// only when what they show changed.
-func (b *Board) drawCalls(box *fyne.Container, sig *string, ts []queue.Ticket, size float32, ink color.Color) {
-	var s strings.Builder
-	for _, t := range ts {
-		s.WriteString(t.Number + ">" + b.counterName(t.Counter) + ";")
-	}
-	if s.String() == *sig {
-		return
-	}
-	*sig = s.String()
-	rows := make([]fyne.CanvasObject, 0, len(ts))
-	for _, t := range ts {
-		num := newText(t.Number, ink, size, true)
-		num.box.Layout = fitLayout{size}
-		numBox := container.NewGridWrap(fyne.NewSize(size*2.9, size*1.25), num.box)
-		rows = append(rows, container.NewBorder(nil, nil, numBox, nil, newText("→ "+b.counterName(t.Counter), ink, size*0.8, false).box))
-	}
-	box.Objects = rows
-	box.Refresh()
-}
-
-// drawServices shows each service's state, reason and people waiting.
-func (b *Board) drawServices(m client.Model, now time.Time) {
-	var sig strings.Builder
-	for _, sv := range m.Services {
-		sig.WriteString(sv.ID + ";")
-	}
-	if sig.String() != b.servicesSig {
-		b.servicesSig = sig.String()
-		b.serviceRows = map[string]*serviceRow{}
-		objs := make([]fyne.CanvasObject, 0, len(m.Services))
-		for _, sv := range m.Services {
-			r := b.newServiceRow()
-			b.serviceRows[sv.ID] = r
-			objs = append(objs, r.box)
-		}
-		b.services.Objects = objs
-		b.services.Refresh()
-	}
-	for _, sv := range m.Services {
-		r := b.serviceRows[sv.ID]
-		names := []string{sv.NameIT, sv.NameEN}
-		if b.opt.Langs[0] == "en" {
-			names[0], names[1] = names[1], names[0]
-		}
-		r.name.set(names[0], boardInk)
-		if len(b.opt.Langs) > 1 && names[1] != names[0] {
-			r.subname.set(names[1], boardDim)
-			r.subname.box.Show()
-		} else {
-			r.subname.box.Hide()
-		}
-		word, reason, ink := b.serviceState(sv, now)
-		r.state.set(word, ink)
-		if r.reason.Text != reason {
-			r.reason.SetText(reason)
-		}
-		if reason == "" {
-			r.reason.Hide()
-		} else {
-			r.reason.Show()
-		}
-		waitInk := boardInk
-		if sv.Waiting == 0 {
-			waitInk = boardDim
-		}
-		r.waiting.set(itoa(sv.Waiting), waitInk)
-		r.caption.set(b.say("waiting"), boardDim)
-	}
-}
-
-func (b *Board) newServiceRow() *serviceRow {
-	r := &serviceRow{
-		name:    newText("", boardInk, sizeService, true),
-		subname: newText("", boardDim, sizeSubtitle, false),
-		state:   newText("", boardGreen, sizeReason, true),
-		waiting: newText("", boardInk, sizeWaiting, true),
-		caption: newText("", boardDim, 22, false),
-	}
-	r.reason = widget.NewLabel("")
-	r.reason.Wrapping = fyne.TextWrapWord
-	count := container.NewGridWrap(fyne.NewSize(150, sizeWaiting*1.25+30), container.NewVBox(r.waiting.box, r.caption.box))
-	left := container.NewVBox(r.name.box, r.subname.box, r.state.box,
-		container.NewThemeOverride(r.reason, sizedTheme{boardTheme{theme.DefaultTheme()}, 22}))
-	sep := canvas.NewRectangle(boardSeparate)
-	sep.SetMinSize(fyne.NewSize(1, 2))
-	r.box = container.NewVBox(container.NewBorder(nil, nil, nil, count, left), sep)
-	return r
-}
-
-// serviceState is a service's state in the board's words, a reason, and
-// the state's colour: green open, amber stopped for now, grey closed.
-func (b *Board) serviceState(sv queue.ServiceView, now time.Time) (word, reason string, ink color.Color) {
-	loc := b.opt.Location
-	var reopens string
-	if r := sv.Refusal; r != nil && r.ReopensAt != nil {
-		at := r.ReopensAt.In(loc)
-		if y, d := at.YearDay(), now.In(loc).YearDay(); y == d && at.Year() == now.In(loc).Year() {
-			reopens = b.say("reopens at {{.T}}", "T", at.Format("15:04"))
-		} else {
-			reopens = b.say("reopens on {{.D}} at {{.T}}", "D", at.Format("02/01"), "T", at.Format("15:04"))
-		}
-	}
-	appointment := ""
-	if sv.Refusal != nil && sv.Refusal.Appointment {
-		appointment = b.say("you can book an appointment")
-	}
-	join := func(parts ...string) string {
-		var out []string
-		for _, p := range parts {
-			if p != "" {
-				out = append(out, p)
-			}
-		}
-		return strings.Join(out, "\n")
-	}
-	switch sv.Status {
-	case queue.ServiceOpen:
-		return b.say("Open"), "", boardGreen
-	case queue.ServiceLocked:
-		why := ""
-		if sv.Lock != nil {
-			why = sv.Lock.Reason
-		}
-		return b.say("Suspended"), why, boardAmber
-	case queue.ServiceCutoff:
-		rule := ""
-		if sv.Refusal != nil {
-			rule = sv.Refusal.Rule
-		}
-		switch rule {
-		case queue.RuleDailyCap:
-			return b.say("All of today's tickets issued"), join(reopens, appointment), boardAmber
-		case queue.RuleCutoffLoad:
-			return b.say("No more tickets"), join(b.say("the people waiting fill the time left"), reopens, appointment), boardAmber
-		}
-		closes := ""
-		if sv.ClosesAt != nil {
-			closes = b.say("the counters close at {{.T}}", "T", clock(*sv.ClosesAt, loc))
-		}
-		return b.say("No more tickets"), join(closes, reopens, appointment), boardAmber
-	}
-	return b.say("Closed"), join(reopens), boardDim
-}
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // split lays out two objects side by side: the first takes ratio of the
 // width, the second the rest, with a gap between.
@@ -478,15 +299,11 @@ func (s *split) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	objs[1].Resize(fyne.NewSize(size.Width-w-s.gap, size.Height))
 }
 
-// sizedTheme sets the body text size of a part of the screen.
-type sizedTheme struct {
-	fyne.Theme
-	text float32
-}
-
-func (t sizedTheme) Size(n fyne.ThemeSizeName) float32 {
-	if n == theme.SizeNameText {
-		return t.text
+// highlightInk is the colour of a call's text and of its ground:
+// highlighted (black on yellow) or not (white on the panel).
+func highlightInk(lit bool) (ink, ground color.Color) {
+	if lit {
+		return boardBlack, boardYellow
 	}
-	return t.Theme.Size(n)
+	return boardInk, boardPanel
 }

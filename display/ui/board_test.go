@@ -17,10 +17,18 @@ import (
 // newest returns what the newest call's box shows: "A001 → Sportello 1",
 // and whether it is highlighted.
 func (b *Board) newest() (string, bool) {
-	if !b.newestBox.Visible() {
+	if b.state != stateCalling {
 		return "", false
 	}
-	return b.newestNum.t.Text + " " + b.newestCounter.t.Text, b.newestBg.FillColor == boardYellow
+	return b.nowNum.full + " " + b.nowCounter.full, b.nowBg.FillColor == boardYellow
+}
+
+// waiting is the people waiting the board shows for a service on screen.
+func (b *Board) waiting(service string) string {
+	if r := b.shown[service]; r != nil {
+		return r.waiting.full
+	}
+	return ""
 }
 
 func TestACallAppearsOnTheBoardHighlightedThenSettles(t *testing.T) {
@@ -29,8 +37,7 @@ func TestACallAppearsOnTheBoardHighlightedThenSettles(t *testing.T) {
 	issue(t, o, "anagrafe", "anagrafe")
 	mario := open(t, o, "mario", "1", "anagrafe")
 	eventually(t, u, "waiting before the call", func() (bool, string) {
-		r := b.serviceRows["anagrafe"]
-		return r != nil && r.waiting.t.Text == "2", fmt.Sprint(b.model.Service("anagrafe"))
+		return b.waiting("anagrafe") == "2", fmt.Sprint(b.model.Service("anagrafe"))
 	})
 	if _, err := mario.Next(context.Background(), "1"); err != nil {
 		t.Fatal(err)
@@ -40,7 +47,7 @@ func TestACallAppearsOnTheBoardHighlightedThenSettles(t *testing.T) {
 		return got == "A001 → Sportello 1" && lit, fmt.Sprintf("%q lit=%v", got, lit)
 	})
 	eventually(t, u, "one fewer waiting", func() (bool, string) {
-		got := b.serviceRows["anagrafe"].waiting.t.Text
+		got := b.waiting("anagrafe")
 		return got == "1", got
 	})
 	if got := rec.list(); len(got) != 1 || got[0].Number != "A001" || got[0].Counter != "Sportello 1" {
@@ -148,8 +155,7 @@ func TestTheBannerShowsWhileDisconnectedAndTheBoardCatchesUp(t *testing.T) {
 	t.Cleanup(b.Close)
 	issue(t, o, "anagrafe", "anagrafe")
 	eventually(t, u, "connected, no banner", func() (bool, string) {
-		r := b.serviceRows["anagrafe"]
-		return !b.banner.Visible() && r != nil && r.waiting.t.Text == "2", b.bannerText.t.Text
+		return !b.banner.Visible() && b.waiting("anagrafe") == "2", b.bannerText.t.Text
 	})
 	o.Clock.Set(officetest.Tuesday("09:12"))
 	o = o.Restart()
@@ -164,7 +170,7 @@ func TestTheBannerShowsWhileDisconnectedAndTheBoardCatchesUp(t *testing.T) {
 	}
 	eventually(t, u, "the banner clears and the call shows", func() (bool, string) {
 		got, lit := b.newest()
-		return !b.banner.Visible() && got == "A001 → Sportello 1" && lit && b.serviceRows["anagrafe"].waiting.t.Text == "1",
+		return !b.banner.Visible() && got == "A001 → Sportello 1" && lit && b.waiting("anagrafe") == "1",
 			fmt.Sprintf("banner=%v %q lit=%v", b.banner.Visible(), got, lit)
 	})
 	if got := rec.list(); len(got) != 1 || got[0].Number != "A001" {
@@ -218,28 +224,40 @@ func TestTheBoardShowsEachServiceStateWithItsReason(t *testing.T) {
 	if _, err := anna.LockService(context.Background(), "sociali", "assistente sociale assente fino alle 11"); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string][]string{
-		// 12:05: the standard services stopped issuing at 12:00, the
-		// fast-track lane goes on until 12:15.
-		"anagrafe":  {"Numeri esauriti · No more tickets", "gli sportelli chiudono alle 12:30 · the counters close at 12:30", "riapre alle 15:00 · reopens at 15:00"},
-		"sociali":   {"Sospeso · Suspended", "assistente sociale assente fino alle 11"},
-		"documenti": {"Aperto · Open"},
-	}
-	eventually(t, u, "the services' states", func() (bool, string) {
-		var got []string
-		ok := true
-		for id, lines := range want {
-			r := b.serviceRows[id]
-			if r == nil {
-				return false, "no row for " + id
+	states := func(want map[string][]string) func() (bool, string) {
+		return func() (bool, string) {
+			var got []string
+			ok := true
+			for id, lines := range want {
+				r := b.shown[id]
+				if r == nil {
+					return false, "no row for " + id
+				}
+				got = append(got, id+": "+r.state.full)
+				for _, l := range lines {
+					ok = ok && strings.Contains(r.state.full, l)
+				}
 			}
-			shown := r.state.t.Text + "\n" + r.reason.Text
-			got = append(got, id+": "+shown)
-			for _, l := range lines {
-				ok = ok && strings.Contains(shown, l)
-			}
+			return ok, strings.Join(got, " | ")
 		}
-		return ok, strings.Join(got, " | ")
+	}
+	// 12:05: the standard services stopped issuing at 12:00, the fast-track
+	// lane goes on until 12:15. The services speak one language at a time:
+	// Italian first, then English.
+	eventually(t, u, "the services' states in Italian", states(map[string][]string{
+		"anagrafe":  {"Numeri esauriti · riapre alle 15:00", "si può prenotare un appuntamento", "gli sportelli chiudono alle 12:30"},
+		"sociali":   {"Sospeso", "assistente sociale assente fino alle 11"},
+		"documenti": {"Aperto"},
+	}))
+	o.Clock.Add(DefaultAlternate)
+	eventually(t, u, "then in English", states(map[string][]string{
+		"anagrafe":  {"No more tickets · reopens at 15:00", "you can book an appointment", "the counters close at 12:30"},
+		"sociali":   {"Suspended", "assistente sociale assente fino alle 11"},
+		"documenti": {"Open"},
+	}))
+	eventually(t, u, "names in English", func() (bool, string) {
+		r := b.shown["anagrafe"]
+		return r.name.full == "Registry office" && r.caption.full == "waiting", r.name.full
 	})
 	o.Clock.Set(officetest.Tuesday("12:31"))
 	// The server notices closing time on its next command (or its
@@ -248,8 +266,8 @@ func TestTheBoardShowsEachServiceStateWithItsReason(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, u, "closed after closing time", func() (bool, string) {
-		r := b.serviceRows["documenti"]
-		return r.state.t.Text == "Chiuso · Closed", r.state.t.Text + " " + r.reason.Text
+		r := b.shown["documenti"]
+		return strings.HasPrefix(r.state.full, "Chiuso · riapre domani alle 08:30"), r.state.full
 	})
 }
 
@@ -262,12 +280,12 @@ func TestTheHallMessageShowsOnTheBoard(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, u, "the message", func() (bool, string) {
-		return b.message.Visible() && b.messageText.Text == "Oggi lo sportello 4 chiude alle 11", fmt.Sprintf("%v %q", b.message.Visible(), b.messageText.Text)
+		return b.message.Visible() && b.messageText.full == "Oggi lo sportello 4 chiude alle 11", fmt.Sprintf("%v %q", b.message.Visible(), b.messageText.full)
 	})
 	if err := anna.SetHallMessage(context.Background(), ""); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, u, "the message cleared", func() (bool, string) { return !b.message.Visible(), b.messageText.Text })
+	eventually(t, u, "the message cleared", func() (bool, string) { return !b.message.Visible(), b.messageText.full })
 }
 
 func TestARecalledNumberComesBackToTheBigBoxHighlighted(t *testing.T) {
@@ -339,4 +357,64 @@ func TestABoardWhoseClockRunsAheadStillChimes(t *testing.T) {
 	if got := rec.list(); len(got) != 1 || got[0].Number != "A001" {
 		t.Fatalf("got chimes %+v, want one for A001", got)
 	}
+}
+
+// A time to come is said as briefly as it stays clear, in the office's
+// zone, across a change of daylight saving time too.
+func TestWhenTheOfficeReopensIsSaidBriefly(t *testing.T) {
+	b := &Board{words: loadCatalog(), loc: officetest.Rome}
+	at := func(s string) time.Time {
+		t.Helper()
+		x, err := time.ParseInLocation("2006-01-02 15:04", s, officetest.Rome)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	now := at("2026-11-24 12:31") // a Tuesday
+	for _, c := range []struct{ at, it, en string }{
+		{"2026-11-24 15:00", "riapre alle 15:00", "reopens at 15:00"},
+		{"2026-11-25 08:30", "riapre domani alle 08:30", "reopens tomorrow at 08:30"},
+		{"2026-11-30 08:30", "riapre lunedì alle 08:30", "reopens on Monday at 08:30"},
+		{"2026-12-02 08:30", "riapre mercoledì 02/12 alle 08:30", "reopens on Wednesday 02/12 at 08:30"},
+	} {
+		for lang, want := range map[string]string{"it": c.it, "en": c.en} {
+			if got := b.when(lang, at(c.at), now, "reopens at {{.T}}", "reopens tomorrow at {{.T}}", "reopens on {{.D}} at {{.T}}"); got != want {
+				t.Errorf("%s %s: got %q, want %q", c.at, lang, got, want)
+			}
+		}
+	}
+	// Saturday 24 October 2026 to Monday 26: the clocks go back on the
+	// Sunday, a day of 25 hours.
+	if got := b.when("it", at("2026-10-26 08:30"), at("2026-10-24 18:00"), "a {{.T}}", "domani {{.T}}", "{{.D}} {{.T}}"); got != "lunedì 08:30" {
+		t.Errorf("across the change of time: got %q", got)
+	}
+	// Late on the day before, "tomorrow" is still tomorrow.
+	if got := b.when("en", at("2026-11-25 08:30"), at("2026-11-24 23:59"), "at {{.T}}", "tomorrow at {{.T}}", "on {{.D}} at {{.T}}"); got != "tomorrow at 08:30" {
+		t.Errorf("at 23:59: got %q", got)
+	}
+}
+
+// The clock is the office's, as the server names its zone, whatever the
+// machine's (or the -tz fallback) says.
+func TestTheClocksShowTheOfficesZone(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("09:00"))
+	test.NewTempApp(t)
+	u := &ui{}
+	opt := options(o, connect(t, o, officetest.DisplayToken), u)
+	opt.Location = time.UTC // the machine's, one hour behind Rome in November
+	b := NewBoard(context.Background(), BoardOptions{Options: opt})
+	t.Cleanup(b.Close)
+	eventually(t, u, "the board's clock in Rome", func() (bool, string) {
+		return b.model.Seq > 0 && b.clock.full == "09:00", b.clock.full
+	})
+	fopt := options(o, login(t, o, "anna"), u)
+	fopt.Location = time.UTC
+	w := test.NewTempWindow(t, nil)
+	var fl *Flow
+	u.do(func() { fl = NewFlow(context.Background(), FlowOptions{Options: fopt, Window: w}) })
+	t.Cleanup(fl.Close)
+	eventually(t, u, "the flow view's clock in Rome", func() (bool, string) {
+		return fl.model.Seq > 0 && fl.clock.Text == "09:00", fl.clock.Text
+	})
 }

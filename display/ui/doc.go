@@ -6,6 +6,9 @@
 //
 // Both speak to the server only through server/client and follow the office
 // live through a client.Stream, which reconnects and catches up by itself.
+// Each is laid out for its screen (the board 1920x1080, the flow view a
+// 1280x800 tablet) in regions that never grow past it; fit_test.go holds
+// the checker that fails a test when something does not fit.
 // Time on screen (the clock, waits, idle times, alerts) comes from
 // Options.Now, so tests drive it with the office's own clock.
 //

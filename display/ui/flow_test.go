@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"turno/server/client"
@@ -28,8 +29,19 @@ func newFlow(t *testing.T, o *officetest.Office) (*Flow, *ui, *client.Client) {
 	return newFlowAt(t, o, o.URL)
 }
 
-// newFlowAt is newFlow through the server's address url (a proxy's).
+// newFlowAt is newFlow through the server's address url (a proxy's), in
+// English.
 func newFlowAt(t *testing.T, o *officetest.Office, url string) (*Flow, *ui, *client.Client) {
+	t.Helper()
+	return newFlowIn(t, o, url, "en", flowSize)
+}
+
+// flowSize is the floor assistant's tablet.
+var flowSize = fyne.NewSize(1280, 800)
+
+// newFlowIn is a flow view in a language and a window of size, logged in
+// as anna.
+func newFlowIn(t *testing.T, o *officetest.Office, url, lang string, size fyne.Size) (*Flow, *ui, *client.Client) {
 	t.Helper()
 	test.NewTempApp(t)
 	u := &ui{}
@@ -40,9 +52,9 @@ func newFlowAt(t *testing.T, o *officetest.Office, url string) (*Flow, *ui, *cli
 	w := test.NewTempWindow(t, nil)
 	var fl *Flow
 	u.do(func() {
-		fl = NewFlow(context.Background(), FlowOptions{Options: options(o, c, u), Window: w, User: "anna"})
+		fl = NewFlow(context.Background(), FlowOptions{Options: options(o, c, u), Window: w, User: "anna", Lang: lang})
 		w.SetContent(fl.Content())
-		w.Resize(boardSize)
+		w.Resize(size)
 	})
 	t.Cleanup(fl.Close)
 	u.do(func() {
@@ -50,7 +62,7 @@ func newFlowAt(t *testing.T, o *officetest.Office, url string) (*Flow, *ui, *cli
 		test.Tap(fl.loginButton)
 	})
 	eventually(t, u, "logged in and following", func() (bool, string) {
-		return fl.mainBox.Visible() && fl.status.State == client.Connected && len(fl.serviceRows) > 0, fl.loginMsg.Text
+		return fl.mainBox.Visible() && fl.status.State == client.Connected && len(fl.hall.cards) > 0, fl.loginMsg.Text
 	})
 	return fl, u, c
 }
@@ -79,7 +91,7 @@ func TestTheLoginRefusesAWrongPasswordAndAClerk(t *testing.T) {
 	w := test.NewTempWindow(t, nil)
 	var fl *Flow
 	u.do(func() {
-		fl = NewFlow(context.Background(), FlowOptions{Options: options(o, connect(t, o, ""), u), Window: w, User: "anna"})
+		fl = NewFlow(context.Background(), FlowOptions{Options: options(o, connect(t, o, ""), u), Window: w, User: "anna", Lang: "en"})
 		w.SetContent(fl.Content())
 		test.Type(fl.loginPassword, "wrong")
 		test.Tap(fl.loginButton)
@@ -145,10 +157,10 @@ func TestEachAlertAppearsUnderItsCondition(t *testing.T) {
 	u.do(func() {
 		var texts []string
 		for _, a := range fl.alerts {
-			texts = append(texts, fl.alertText(a, o.Clock.Now()))
+			texts = append(texts, fl.hall.alertText(a, o.Clock.Now()))
 		}
 		all := strings.Join(texts, "\n")
-		for _, want := range []string{"Tributi (IMU, TARI) stops issuing tickets at 12:00, in 10 min", "Sportello 4 has been paused for"} {
+		for _, want := range []string{"Local taxes stops issuing tickets at 12:00, in 10 min", "Sportello 4 has been paused for"} {
 			if !strings.Contains(all, want) {
 				t.Errorf("alerts say:\n%s\nwant %q", all, want)
 			}
@@ -194,11 +206,23 @@ func TestEachActionChangesTheServersState(t *testing.T) {
 		return queue.ServiceView{}
 	}
 
-	// Issue on a citizen's behalf, then a priority ticket.
-	u.do(func() { test.Tap(fl.serviceRows["anagrafe"].issue) })
+	// Issue on a citizen's behalf, confirmed, then a priority ticket.
+	u.do(func() {
+		test.Tap(fl.hall.cards["anagrafe"].issue)
+		if !fl.dialogs.issuePop.Visible() || fl.dialogs.issueService.Text != "Service: Registry office" || fl.dialogs.issuePriority.Text != "Priority: no." {
+			t.Errorf("the confirmation says %q, %q", fl.dialogs.issueService.Text, fl.dialogs.issuePriority.Text)
+		}
+		test.Tap(fl.dialogs.issueConfirm)
+	})
 	pollServer("a ticket issued", func(s *queue.Snapshot) (bool, string) { return len(s.Tickets) == 1, fmt.Sprint(len(s.Tickets)) })
 	eventually(t, u, "not busy", func() (bool, string) { return !fl.busy, fl.say.Text })
-	u.do(func() { test.Tap(fl.serviceRows["anagrafe"].priority) })
+	u.do(func() {
+		test.Tap(fl.hall.cards["anagrafe"].priority)
+		if !strings.HasPrefix(fl.dialogs.issuePriority.Text, "Priority: yes") {
+			t.Errorf("the confirmation says %q", fl.dialogs.issuePriority.Text)
+		}
+		test.Tap(fl.dialogs.issueConfirm)
+	})
 	pollServer("a priority ticket", func(s *queue.Snapshot) (bool, string) {
 		return len(s.Tickets) == 2 && s.Tickets[1].Priority && s.Tickets[1].Channel != "", fmt.Sprintf("%+v", s.Tickets)
 	})
@@ -208,31 +232,38 @@ func TestEachActionChangesTheServersState(t *testing.T) {
 
 	// Lock with a reason, then unlock.
 	u.do(func() {
-		test.Tap(fl.serviceRows["sociali"].lock)
-		test.Type(fl.lockReason, "assistente sociale assente")
-		test.Tap(fl.lockConfirm)
+		test.Tap(fl.hall.cards["sociali"].lock)
+		test.Type(fl.dialogs.lockReason, "assistente sociale assente")
+		test.Tap(fl.dialogs.lockConfirm)
 	})
 	pollServer("locked", func(s *queue.Snapshot) (bool, string) {
 		sv := service(s, "sociali")
 		return sv.Status == queue.ServiceLocked && sv.Lock != nil && sv.Lock.Reason == "assistente sociale assente", sv.Status
 	})
 	eventually(t, u, "the row shows the lock", func() (bool, string) {
-		r := fl.serviceRows["sociali"]
-		return !fl.busy && r.lock.Text == "Unlock" && strings.Contains(r.state.Text, "assistente sociale assente"), r.state.Text
+		r := fl.hall.cards["sociali"]
+		return !fl.busy && r.lock.Text == "Unlock" && strings.Contains(r.state.Text, "assistente sociale assente") && hasAlert(fl, AlertNumeratorLocked, "sociali"), r.state.Text
 	})
-	u.do(func() { test.Tap(fl.serviceRows["sociali"].lock) })
+	u.do(func() { test.Tap(fl.hall.cards["sociali"].lock) })
 	pollServer("unlocked", func(s *queue.Snapshot) (bool, string) {
 		return service(s, "sociali").Status == queue.ServiceOpen, service(s, "sociali").Status
 	})
 
-	// Move a waiting ticket to the fast-track lane.
+	// Move a waiting ticket to the fast-track lane, in the actions' tab.
+	u.do(func() { fl.show(2) })
 	eventually(t, u, "the waiting tickets to move", func() (bool, string) {
-		return !fl.busy && len(fl.moveTicket.Options) == 2, fmt.Sprint(fl.moveTicket.Options)
+		return !fl.busy && len(fl.actions.moveTicket.Options) == 2, fmt.Sprint(fl.actions.moveTicket.Options)
 	})
 	u.do(func() {
-		fl.moveTicket.SetSelected(fl.moveTicket.Options[1]) // A001, after the priority A002
-		fl.moveTo.SetSelected("Consegna documenti e protocollo")
-		test.Tap(fl.moveButton)
+		// Each choice through its list, as a finger makes it.
+		test.Tap(fl.actions.moveTicket.button)
+		test.Tap(fl.dialogs.choices[1]) // A001, after the priority A002
+		test.Tap(fl.actions.moveTo.button)
+		test.Tap(fl.dialogs.choices[3])
+		if fl.actions.moveTo.Selected != "Document drop-off" || fl.actions.moveTicket.Selected != "A001 · Registry office" {
+			t.Errorf("chose %q to %q", fl.actions.moveTicket.Selected, fl.actions.moveTo.Selected)
+		}
+		test.Tap(fl.actions.moveButton)
 	})
 	pollServer("moved", func(s *queue.Snapshot) (bool, string) {
 		return s.Tickets[0].Service == "documenti", s.Tickets[0].Service
@@ -241,27 +272,34 @@ func TestEachActionChangesTheServersState(t *testing.T) {
 	// A simple-information contact about a service.
 	eventually(t, u, "not busy", func() (bool, string) { return !fl.busy, fl.say.Text })
 	u.do(func() {
-		fl.contactOf.SetSelected("Tributi (IMU, TARI)")
-		test.Type(fl.contactTopic, "modulo TARI")
-		test.Tap(fl.contactLog)
+		fl.actions.contactOf.SetSelected("Local taxes")
+		test.Type(fl.actions.contactTopic, "modulo TARI")
+		test.Tap(fl.actions.contactLog)
 	})
 	pollServer("a contact", func(s *queue.Snapshot) (bool, string) {
 		return s.Contacts == 1 && service(s, "tributi").Stats.Contacts == 1, fmt.Sprint(s.Contacts)
 	})
 	eventually(t, u, "counted in the view", func() (bool, string) {
-		return strings.Contains(fl.contactCount.Text, "1") && strings.HasSuffix(fl.serviceRows["tributi"].counts.Text, "· 1"), fl.contactCount.Text
+		return strings.Contains(fl.actions.contactCount.Text, "1"), fl.actions.contactCount.Text
 	})
+	u.do(func() { fl.show(0) })
+	eventually(t, u, "and in the service's card", func() (bool, string) {
+		return strings.HasSuffix(fl.hall.cards["tributi"].today.Text, "· 1 information contact"), fl.hall.cards["tributi"].today.Text
+	})
+	u.do(func() { fl.show(2) })
 
 	// Post the hall message, then clear it.
 	u.do(func() {
-		test.Type(fl.hallEntry, "Sportello 4 chiuso oggi")
-		test.Tap(fl.hallPost)
+		test.Type(fl.actions.hallEntry, "Sportello 4 chiuso oggi")
+		test.Tap(fl.actions.hallPost)
 	})
 	pollServer("the message", func(s *queue.Snapshot) (bool, string) {
 		return s.HallMessage == "Sportello 4 chiuso oggi", s.HallMessage
 	})
-	eventually(t, u, "the clear button", func() (bool, string) { return !fl.busy && !fl.hallClear.Disabled(), fl.hallCurrent.Text })
-	u.do(func() { test.Tap(fl.hallClear) })
+	eventually(t, u, "the clear button", func() (bool, string) {
+		return !fl.busy && !fl.actions.hallClear.Disabled(), fl.actions.hallCurrent.Text
+	})
+	u.do(func() { test.Tap(fl.actions.hallClear) })
 	pollServer("the message cleared", func(s *queue.Snapshot) (bool, string) { return s.HallMessage == "", s.HallMessage })
 }
 
@@ -281,6 +319,15 @@ func TestADisplayThatGoesOfflineIsAnAlert(t *testing.T) {
 	})
 	o.Clock.Set(officetest.Tuesday("09:07"))
 	b.Close()
+	eventually(t, u, "gone, but within the grace", func() (bool, string) {
+		for _, d := range fl.model.Devices {
+			if d.ID == "display-1" && !d.Online {
+				return !hasAlert(fl, AlertDeviceOffline, "display-1"), kinds(fl.alerts)
+			}
+		}
+		return false, fmt.Sprintf("%+v", fl.model.Devices)
+	})
+	o.Clock.Add(DefaultAlertRules().DeviceGrace + time.Second)
 	eventually(t, u, "the display offline", func() (bool, string) {
 		return hasAlert(fl, AlertDeviceOffline, "display-1"), kinds(fl.alerts) + fmt.Sprintf(" %+v", fl.model.Devices)
 	})
@@ -325,15 +372,21 @@ func TestATicketRetriedAfterALostAnswerIsIssuedOnce(t *testing.T) {
 		}
 		return len(s.Tickets)
 	}
-	u.do(func() { test.Tap(fl.serviceRows["anagrafe"].issue) })
+	issueOne := func() {
+		u.do(func() {
+			test.Tap(fl.hall.cards["anagrafe"].issue)
+			test.Tap(fl.dialogs.issueConfirm)
+		})
+	}
+	issueOne()
 	eventually(t, u, "the view says the server did not answer", func() (bool, string) {
 		return !fl.busy && strings.Contains(fl.say.Text, "does not answer"), fl.say.Text
 	})
 	if n := issued(); n != 1 {
 		t.Fatalf("%d tickets on the server after the lost answer, want 1", n)
 	}
-	// The floor assistant taps again, as the view suggests.
-	u.do(func() { test.Tap(fl.serviceRows["anagrafe"].issue) })
+	// The floor assistant issues again, as the view suggests.
+	issueOne()
 	eventually(t, u, "the ticket, given back", func() (bool, string) {
 		return !fl.busy && strings.Contains(fl.say.Text, "Ticket A001 issued"), fl.say.Text
 	})
@@ -341,7 +394,7 @@ func TestATicketRetriedAfterALostAnswerIsIssuedOnce(t *testing.T) {
 		t.Fatalf("%d tickets on the server after the retry, want the first one given back", n)
 	}
 	// Another tap, once the first went through, is another citizen's ticket.
-	u.do(func() { test.Tap(fl.serviceRows["anagrafe"].issue) })
+	issueOne()
 	eventually(t, u, "a second ticket", func() (bool, string) {
 		return !fl.busy && strings.Contains(fl.say.Text, "Ticket A002 issued"), fl.say.Text
 	})
@@ -358,13 +411,14 @@ func TestAServiceWithoutAnItalianNameShowsItsEnglishOne(t *testing.T) {
 		}
 	}
 	o := officetest.StartWith(t, cfg, officetest.NewClock(officetest.Tuesday("09:00")))
-	fl, u, _ := newFlow(t, o)
+	fl, u, _ := newFlowIn(t, o, o.URL, "it", flowSize)
 	eventually(t, u, "the English name", func() (bool, string) {
 		sv := fl.model.Service("sociali")
 		if sv == nil || sv.NameEN == "" {
 			return false, "no sociali"
 		}
-		got := fl.serviceRows["sociali"].name.Text
-		return got == sv.NameEN && slices.Contains(fl.moveTo.Options, sv.NameEN), fmt.Sprintf("%q in %q", got, fl.moveTo.Options)
+		got := fl.hall.cards["sociali"].name.Text
+		fl.show(2)
+		return got == sv.NameEN && slices.Contains(fl.actions.moveTo.Options, sv.NameEN), fmt.Sprintf("%q in %q", got, fl.actions.moveTo.Options)
 	})
 }

@@ -200,3 +200,13 @@ func minutes(d time.Duration) string {
 	}
 	return fmt.Sprintf("%d h %02d", m/60, m%60)
 }
+
+// officeZone is the office's time zone as the server names it, or fallback
+// (-tz) while it has not yet (before the first snapshot, or an older
+// server): every time on screen is the office's, never the machine's.
+func officeZone(m client.Model, fallback *time.Location) *time.Location {
+	if loc, ok := m.Location(); ok {
+		return loc
+	}
+	return fallback
+}

@@ -85,7 +85,7 @@ func login(t *testing.T, o *officetest.Office, user string) *client.Client {
 func options(o *officetest.Office, c *client.Client, u *ui) Options {
 	return Options{
 		Client: c, Now: o.Clock.Now, Location: officetest.Rome, Do: u.do,
-		Tick: 20 * time.Millisecond, MinBackoff: 50 * time.Millisecond, MaxBackoff: 200 * time.Millisecond,
+		Tick: 100 * time.Millisecond, MinBackoff: 50 * time.Millisecond, MaxBackoff: 200 * time.Millisecond,
 	}
 }
 

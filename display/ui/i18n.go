@@ -3,33 +3,17 @@ package ui
 import (
 	"embed"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"text/template"
-
-	"fyne.io/fyne/v2/lang"
 )
 
+// translations holds the display's words by language, the key being the
+// English text. Both screens read them through a catalog, not Fyne's
+// bundle: the board shows two languages at once, and the flow view's
+// language is chosen (-lang), not taken from the system's locale.
+//
 //go:embed translations
 var translations embed.FS
-
-// LoadTranslations adds the display's Italian and English strings to Fyne's
-// translation bundle; Fyne picks the language from the system's locale.
-func LoadTranslations() error {
-	if err := lang.AddTranslationsFS(translations, "translations"); err != nil {
-		return fmt.Errorf("display translations: %w", err)
-	}
-	return nil
-}
-
-// tr translates into the system's language (the flow view): keys are the
-// English text, values are named: tr("Waited {{.M}} min", "M", 3).
-func tr(key string, kv ...any) string {
-	if len(kv) == 0 {
-		return lang.L(key)
-	}
-	return lang.L(key, data(kv))
-}
 
 func data(kv []any) map[string]any {
 	d := make(map[string]any, len(kv)/2)

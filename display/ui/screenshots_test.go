@@ -16,13 +16,16 @@ import (
 )
 
 // TestScreenshots renders the board and the flow view of a busy morning to
-// the directory named by TURNO_SCREENSHOTS (make screenshots).
+// the directory named by TURNO_SCREENSHOTS (make screenshots): the board
+// on the hall's 1920x1080 with a message, a cut-off reason and six
+// services; the flow view on the floor assistant's 1280x800 tablet, live
+// and with the server out of reach.
 func TestScreenshots(t *testing.T) {
 	dir := os.Getenv("TURNO_SCREENSHOTS")
 	if dir == "" {
 		t.Skip("set TURNO_SCREENSHOTS to a directory to render the screenshots")
 	}
-	o := officetest.Start(t, officetest.Tuesday("10:20"))
+	o := officetest.StartWith(t, sixServices(t), officetest.NewClock(officetest.Tuesday("10:20")))
 	busyMorning(t, o)
 
 	test.NewTempApp(t)
@@ -41,33 +44,43 @@ func TestScreenshots(t *testing.T) {
 	}
 	eventually(t, u, "the newest call", func() (bool, string) {
 		got, lit := b.newest()
-		return lit, got
+		return lit && len(b.shown) == 6, got
 	})
+	assertFits(t, u, w, "the board")
 	capture(t, u, w, filepath.Join(dir, "display-board.png"))
 
 	// The flow view, a few minutes later: the call made above is being
 	// served, Sportello 6 has been paused too long, queues are long.
 	o.Clock.Add(3 * time.Minute)
-	fu := u // one UI lock for both screens, as one app has one UI goroutine
 	anna := login(t, o, "anna")
 	fw := test.NewTempWindow(t, nil)
 	var fl *Flow
-	fu.do(func() {
-		fl = NewFlow(context.Background(), FlowOptions{Options: options(o, anna, fu), Window: fw, User: "anna"})
+	opt := options(o, anna, u) // one UI lock for both screens, as one app has one UI goroutine
+	opt.MinBackoff, opt.MaxBackoff = time.Hour, time.Hour
+	u.do(func() {
+		fl = NewFlow(context.Background(), FlowOptions{Options: opt, Window: fw, User: "anna"})
 		fw.SetContent(fl.Content())
-		fw.SetPadded(true)
-		fw.Resize(boardSize)
+		fw.Resize(flowSize)
 	})
 	defer fl.Close()
-	eventually(t, fu, "the alerts", func() (bool, string) { return len(fl.alerts) >= 2 && len(fl.counterRows) > 0, kinds(fl.alerts) })
-	fu.do(func() { fl.tell("Ticket A019 issued for Anagrafe e stato civile: hand it to the citizen.", false) })
-	capture(t, fu, fw, filepath.Join(dir, "display-flow.png"))
+	eventually(t, u, "the alerts", func() (bool, string) { return len(fl.alerts) >= 3 && len(fl.hall.cards) > 0, kinds(fl.alerts) })
+	u.do(func() { fl.tell("Biglietto A019 emesso per Anagrafe e stato civile: lo consegni al cittadino.", false) })
+	assertFits(t, u, fw, "the flow view")
+	capture(t, u, fw, filepath.Join(dir, "display-flow.png"))
+
+	// The server goes away: one banner, the figures dimmed, no kiosk
+	// reported offline for it.
+	o.Stop()
+	eventually(t, u, "the banner", func() (bool, string) { return fl.banner.Visible() && fl.veil.Visible(), fl.bannerMsg.Text })
+	u.do(func() { fl.toast.Hide() })
+	capture(t, u, fw, filepath.Join(dir, "display-flow-offline.png"))
 }
 
 func capture(t *testing.T, u *ui, w fyne.Window, path string) {
 	t.Helper()
 	var err error
 	u.do(func() {
+		w.Canvas().Content().Refresh()
 		var f *os.File
 		if f, err = os.Create(path); err != nil {
 			return
@@ -81,14 +94,16 @@ func capture(t *testing.T, u *ui, w fyne.Window, path string) {
 	t.Logf("wrote %s", path)
 }
 
-// busyMorning fills the office: tickets in every queue, counters at work,
-// a numerator locked, an idle counter and a paused one, a hall message.
+// busyMorning fills the office of six services: tickets in every queue,
+// counters at work, a numerator locked, the daily cap of another reached,
+// an idle counter and a paused one, a hall message.
 func busyMorning(t *testing.T, o *officetest.Office) {
 	t.Helper()
 	ctx := context.Background()
 	start := o.Clock.Now()
 	o.Clock.Set(officetest.Tuesday("08:35"))
-	for i, s := range []string{"anagrafe", "tributi", "anagrafe", "sociali", "anagrafe", "tributi", "documenti", "anagrafe", "tributi", "anagrafe", "sociali", "anagrafe", "documenti", "tributi", "anagrafe", "anagrafe", "tributi", "anagrafe"} {
+	for i, s := range []string{"anagrafe", "tributi", "edilizia", "anagrafe", "sociali", "anagrafe", "tributi", "documenti", "elettorale", "edilizia",
+		"anagrafe", "tributi", "anagrafe", "sociali", "edilizia", "anagrafe", "documenti", "tributi", "anagrafe", "edilizia", "anagrafe", "tributi", "anagrafe"} {
 		issue(t, o, s)
 		o.Clock.Add(time.Duration(2+i%3) * time.Minute)
 	}
@@ -119,7 +134,7 @@ func busyMorning(t *testing.T, o *officetest.Office) {
 	if _, err := anna.LockService(ctx, "sociali", "assistente sociale assente fino alle 11"); err != nil {
 		t.Fatal(err)
 	}
-	if err := anna.SetHallMessage(ctx, "Sportello 4 chiuso oggi · Counter 4 closed today"); err != nil {
+	if err := anna.SetHallMessage(ctx, "Sportello 4 chiuso oggi: i tributi agli sportelli 1, 2 e 5 · Counter 4 closed today: local taxes at counters 1, 2 and 5"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := anna.LogContact(ctx, "tributi", "modulo TARI"); err != nil {

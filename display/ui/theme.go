@@ -23,22 +23,26 @@ var (
 	boardSeparate = color.NRGBA{R: 0x2a, G: 0x3f, B: 0x5c, A: 0xff}
 )
 
-// Text sizes of the board, in Fyne units at scale 1 on a 1920x1080 screen:
-// the newest call is about 11 cm tall on a 50" screen, readable at ten
-// metres; nothing a citizen needs is smaller than 22.
+// Text sizes of the board, in Fyne units at scale 1 on a 1920x1080 screen
+// (about 0.57 mm a unit on a 50" screen): the newest call is about 11 cm
+// tall, readable at ten metres; nothing a citizen needs is smaller than
+// sizeMin, about 16 mm, and texts that shrink to fit stop there and are cut.
 const (
-	sizeNewest   float32 = 150
-	sizeCurrent  float32 = 84
-	sizeLast     float32 = 46
-	sizeHeading  float32 = 34
-	sizeWaiting  float32 = 56
-	sizeService  float32 = 32
-	sizeReason   float32 = 28
-	sizeClock    float32 = 64
-	sizeOffice   float32 = 38
-	sizeBanner   float32 = 44
-	sizeMessage  float32 = 44
-	sizeSubtitle float32 = 24
+	sizeNewest     float32 = 150
+	sizeNewestMin  float32 = 60
+	sizeCurrent    float32 = 84
+	sizeCurrentRow float32 = 60
+	sizeLast       float32 = 44
+	sizeHeading    float32 = 34
+	sizeWaiting    float32 = 56
+	sizeService    float32 = 34
+	sizeReason     float32 = 30
+	sizeCaption    float32 = 28
+	sizeClock      float32 = 64
+	sizeOffice     float32 = 40
+	sizeBanner     float32 = 44
+	sizeMessage    float32 = 44
+	sizeMin        float32 = 28
 )
 
 // boardTheme is Fyne's default theme on the board's dark ground, with large
@@ -58,28 +62,106 @@ func (t boardTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Colo
 func (t boardTheme) Size(n fyne.ThemeSizeName) float32 {
 	switch n {
 	case theme.SizeNameText:
-		return sizeReason
+		return sizeMin
 	case theme.SizeNamePadding:
 		return 8
 	}
 	return t.Theme.Size(n)
 }
 
-// flowTheme is Fyne's light theme, whatever the system says, with text a
-// little larger than the desktop's: the view is read on a tablet held at
-// arm's length, between two citizens.
+// The flow view's palette: dark text on light grounds, every text colour at
+// least 4.5:1 against every ground it is drawn on (WCAG AA; the test
+// computes it): Fyne's own light theme draws success in #43F436, 1.5:1 on
+// white. The blue is that of Italian public-administration sites.
+var (
+	flowGround      = color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xff}
+	flowCard        = color.NRGBA{R: 0xf4, G: 0xf6, B: 0xf8, A: 0xff}
+	flowCardEdge    = color.NRGBA{R: 0xd5, G: 0xda, B: 0xe0, A: 0xff}
+	flowInput       = color.NRGBA{R: 0xf1, G: 0xf3, B: 0xf5, A: 0xff}
+	flowButton      = color.NRGBA{R: 0xe8, G: 0xeb, B: 0xef, A: 0xff}
+	flowInk         = color.NRGBA{R: 0x1b, G: 0x1f, B: 0x24, A: 0xff}
+	flowMuted       = color.NRGBA{R: 0x5c, G: 0x66, B: 0x70, A: 0xff} // disabled text, placeholders
+	flowPrimary     = color.NRGBA{R: 0x0a, G: 0x58, B: 0xa6, A: 0xff}
+	flowSuccess     = color.NRGBA{R: 0x1b, G: 0x6e, B: 0x34, A: 0xff}
+	flowWarning     = color.NRGBA{R: 0x8a, G: 0x4b, B: 0x00, A: 0xff}
+	flowError       = color.NRGBA{R: 0xb3, G: 0x26, B: 0x1e, A: 0xff}
+	flowOnColour    = color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xff}
+	flowHover       = color.NRGBA{R: 0x00, G: 0x00, B: 0x00, A: 0x10}
+	flowPressed     = color.NRGBA{R: 0x00, G: 0x00, B: 0x00, A: 0x26}
+	flowFocus       = color.NRGBA{R: 0x0a, G: 0x58, B: 0xa6, A: 0x55}
+	flowSelection   = color.NRGBA{R: 0x0a, G: 0x58, B: 0xa6, A: 0x40}
+	flowShadow      = color.NRGBA{R: 0x00, G: 0x00, B: 0x00, A: 0x33}
+	flowStaleVeil   = color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0x99} // over figures no longer live
+	flowScrollBar   = color.NRGBA{R: 0x00, G: 0x00, B: 0x00, A: 0x66}
+	flowPrimaryVeil = color.NRGBA{R: 0x0a, G: 0x58, B: 0xa6, A: 0x18}
+)
+
+// flowColors are the flow view's colours by Fyne's names; a name not here
+// falls back to Fyne's light theme (none of those is a text colour).
+var flowColors = map[fyne.ThemeColorName]color.Color{
+	theme.ColorNameBackground:          flowGround,
+	theme.ColorNameOverlayBackground:   flowGround,
+	theme.ColorNameMenuBackground:      flowGround,
+	theme.ColorNameHeaderBackground:    flowInput,
+	theme.ColorNameInputBackground:     flowInput,
+	theme.ColorNameButton:              flowButton,
+	theme.ColorNameDisabledButton:      flowInput,
+	theme.ColorNameForeground:          flowInk,
+	theme.ColorNameDisabled:            flowMuted,
+	theme.ColorNamePlaceHolder:         flowMuted,
+	theme.ColorNamePrimary:             flowPrimary,
+	theme.ColorNameHyperlink:           flowPrimary,
+	theme.ColorNameSuccess:             flowSuccess,
+	theme.ColorNameWarning:             flowWarning,
+	theme.ColorNameError:               flowError,
+	theme.ColorNameForegroundOnPrimary: flowOnColour,
+	theme.ColorNameForegroundOnSuccess: flowOnColour,
+	theme.ColorNameForegroundOnWarning: flowOnColour,
+	theme.ColorNameForegroundOnError:   flowOnColour,
+	theme.ColorNameInputBorder:         flowMuted,
+	theme.ColorNameSeparator:           flowCardEdge,
+	theme.ColorNameHover:               flowHover,
+	theme.ColorNamePressed:             flowPressed,
+	theme.ColorNameFocus:               flowFocus,
+	theme.ColorNameSelection:           flowSelection,
+	theme.ColorNameShadow:              flowShadow,
+	theme.ColorNameScrollBar:           flowScrollBar,
+}
+
+// flowTheme is the flow view's theme, light whatever the system says: the
+// view is read on a tablet held at arm's length, between two citizens, so
+// text is 18 units (about 3 mm on a 10" tablet) and headings larger.
 type flowTheme struct{ fyne.Theme }
 
 func (t flowTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	if c, ok := flowColors[n]; ok {
+		return c
+	}
 	return t.Theme.Color(n, theme.VariantLight)
 }
 
+// Sizes of the flow view.
+const (
+	flowText    float32 = 18
+	flowSubhead float32 = 22
+	flowHeading float32 = 26
+	// touchMin is the smallest a finger's target may be: 9 mm on a tablet
+	// of 150-160 dpi at scale 1.
+	touchMin float32 = 56
+)
+
 func (t flowTheme) Size(n fyne.ThemeSizeName) float32 {
 	switch n {
-	case theme.SizeNameText:
-		return 15
+	case theme.SizeNameText, theme.SizeNameCaptionText:
+		return flowText
 	case theme.SizeNameSubHeadingText:
-		return 19
+		return flowSubhead
+	case theme.SizeNameHeadingText:
+		return flowHeading
+	case theme.SizeNameInlineIcon:
+		return 24
+	case theme.SizeNameScrollBar:
+		return 12 // a bar a finger can drag
 	}
 	return t.Theme.Size(n)
 }

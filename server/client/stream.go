@@ -241,12 +241,15 @@ func (s *Stream) run(ctx context.Context) {
 	retries := 0
 	lost := time.Now()
 	for {
-		connected, err := s.session(ctx)
+		token := s.c.Token()
+		connected, err := s.session(ctx, token)
 		if ctx.Err() != nil {
 			s.setStatus(Status{State: Stopped, Since: time.Now(), Err: ErrStreamClosed})
 			return
 		}
-		if permanent(err) {
+		// A session that ended (logout, expiry) ends its stream; if the app
+		// has logged in again meanwhile, the stream goes on with the new one.
+		if permanent(err) && !(sessionEnded(err) && s.c.Token() != token) {
 			s.setStatus(Status{State: Stopped, Since: time.Now(), Err: err})
 			return
 		}
@@ -304,6 +307,16 @@ func permanent(err error) bool {
 	return !transientCodes[e.Code]
 }
 
+// sessionEnded reports whether err refuses the stream's login session:
+// logged out, expired, or unknown.
+func sessionEnded(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	return e.Status == http.StatusUnauthorized || e.Code == "logged_out" || e.Code == "session_expired" || e.Code == "unauthorized"
+}
+
 // wsURL is the stream's address: ws(s)://host/api/v1/stream.
 func (c *Client) wsURL() string {
 	u := *c.base
@@ -313,9 +326,9 @@ func (c *Client) wsURL() string {
 
 // session runs one connection until it fails; connected says whether the
 // server sent anything but a refusal (so the backoff starts over).
-func (s *Stream) session(ctx context.Context) (connected bool, err error) {
+func (s *Stream) session(ctx context.Context, tok string) (connected bool, err error) {
 	header := http.Header{}
-	if tok := s.c.Token(); tok != "" {
+	if tok != "" {
 		header.Set("Authorization", "Bearer "+tok)
 	}
 	conn, resp, err := s.dialer.DialContext(ctx, s.c.wsURL(), header)

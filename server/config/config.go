@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 	"golang.org/x/crypto/bcrypt"
@@ -43,6 +44,10 @@ const DefaultSessionTTL = 12 * time.Hour
 // DefaultWebBookingsPerHour is how many bookings a client address may make
 // from the web page in an hour: a family books a few, a bot many.
 const DefaultWebBookingsPerHour = 5
+
+// maxName bounds user names and device ids, in characters: they scope
+// idempotency keys and name callers in the log.
+const maxName = 64
 
 // User is a person who logs in.
 type User struct {
@@ -193,15 +198,15 @@ type file struct {
 		Timezone   string    `toml:"timezone"`
 		Hours      weekFile  `toml:"hours"`
 		Closures   []string  `toml:"closures"`
-		SessionTTL *duration `toml:"session_ttl"`
+		SessionTTL *Duration `toml:"session_ttl"`
 	} `toml:"office"`
 	Rules struct {
 		PriorityMaxInRow   int       `toml:"priority_max_in_row"`
 		MaxRecalls         *int      `toml:"max_recalls"`
-		ReactivateWindow   *duration `toml:"reactivate_window"`
+		ReactivateWindow   *Duration `toml:"reactivate_window"`
 		CutoffConfidence   float64   `toml:"cutoff_confidence"`
 		OvertimeConfidence float64   `toml:"overtime_confidence"`
-		OvertimeTolerance  *duration `toml:"overtime_tolerance"`
+		OvertimeTolerance  *Duration `toml:"overtime_tolerance"`
 	} `toml:"rules"`
 	Agenda struct {
 		Prefix        string `toml:"prefix"`
@@ -236,11 +241,11 @@ type serviceFile struct {
 	Prefix            string     `toml:"prefix"`
 	Lane              string     `toml:"lane"`
 	Hours             *weekFile  `toml:"hours"`
-	CutoffBeforeClose *duration  `toml:"cutoff_before_close"`
+	CutoffBeforeClose *Duration  `toml:"cutoff_before_close"`
 	CutoffOnLoad      *bool      `toml:"cutoff_on_load"`
 	DailyCap          int        `toml:"daily_cap"`
-	TargetWait        *duration  `toml:"target_wait"`
-	ServiceTime       *duration  `toml:"service_time"`
+	TargetWait        *Duration  `toml:"target_wait"`
+	ServiceTime       *Duration  `toml:"service_time"`
 	Weight            float64    `toml:"weight"`
 	Appointments      agendaFile `toml:"appointments"`
 	Info              string     `toml:"info"`
@@ -251,12 +256,12 @@ type serviceFile struct {
 type agendaFile struct {
 	On            bool
 	Hours         *weekFile
-	Slot          *duration
+	Slot          *Duration
 	PerSlot       int
 	HorizonDays   int
-	MinNotice     *duration
-	CheckInEarly  *duration
-	CheckInLate   *duration
+	MinNotice     *Duration
+	CheckInEarly  *Duration
+	CheckInLate   *Duration
 	Late          string
 	MaxPerContact int
 }
@@ -315,12 +320,12 @@ func (a *agendaFile) table(m map[string]any) error {
 	return nil
 }
 
-func durationOf(v any) (*duration, error) {
+func durationOf(v any) (*Duration, error) {
 	s, ok := v.(string)
 	if !ok {
 		return nil, fmt.Errorf("must be a duration like \"15m\"")
 	}
-	var d duration
+	var d Duration
 	if err := d.UnmarshalText([]byte(s)); err != nil {
 		return nil, err
 	}
@@ -362,8 +367,8 @@ func (a *agendaFile) agenda(field string) (*queue.Agenda, error) {
 		return nil, nil
 	}
 	ag := &queue.Agenda{
-		Slot: a.Slot.or(0), PerSlot: a.PerSlot, HorizonDays: a.HorizonDays,
-		MinNotice: a.MinNotice.or(queue.DefaultMinNotice), CheckInEarly: a.CheckInEarly.or(0), CheckInLate: a.CheckInLate.or(0),
+		Slot: a.Slot.Or(0), PerSlot: a.PerSlot, HorizonDays: a.HorizonDays,
+		MinNotice: a.MinNotice.Or(queue.DefaultMinNotice), CheckInEarly: a.CheckInEarly.Or(0), CheckInLate: a.CheckInLate.Or(0),
 		Late: queue.LatePolicy(a.Late), MaxPerContact: a.MaxPerContact,
 	}
 	if a.Hours != nil {
@@ -409,10 +414,12 @@ type deviceFile struct {
 	Token string `toml:"token"`
 }
 
-// duration reads "30m", "1h30m", "45s".
-type duration struct{ time.Duration }
+// Duration reads a TOML duration string, "30m", "1h30m", "45s"; the
+// simulator's profile uses it too.
+type Duration struct{ time.Duration }
 
-func (d *duration) UnmarshalText(b []byte) error {
+// UnmarshalText reads a non-negative duration.
+func (d *Duration) UnmarshalText(b []byte) error {
 	v, err := time.ParseDuration(string(b))
 	if err != nil {
 		return fmt.Errorf("%q is not a duration like \"30m\" or \"1h30m\"", b)
@@ -424,7 +431,8 @@ func (d *duration) UnmarshalText(b []byte) error {
 	return nil
 }
 
-func (d *duration) or(def time.Duration) time.Duration {
+// Or returns the duration, or def when it was not given.
+func (d *Duration) Or(def time.Duration) time.Duration {
 	if d == nil {
 		return def
 	}
@@ -479,7 +487,7 @@ func (f *file) build() (*Config, error) {
 		}
 		o.Closures[d] = true
 	}
-	c.SessionTTL = f.Office.SessionTTL.or(DefaultSessionTTL)
+	c.SessionTTL = f.Office.SessionTTL.Or(DefaultSessionTTL)
 	if c.SessionTTL < time.Minute {
 		return nil, errors.New("office.session_ttl: must be at least 1m")
 	}
@@ -491,10 +499,10 @@ func (f *file) build() (*Config, error) {
 	if f.Rules.MaxRecalls != nil {
 		o.Rules.MaxRecalls = *f.Rules.MaxRecalls
 	}
-	o.Rules.ReactivateWindow = f.Rules.ReactivateWindow.or(0)
+	o.Rules.ReactivateWindow = f.Rules.ReactivateWindow.Or(0)
 	o.Rules.CutoffConfidence = f.Rules.CutoffConfidence
 	o.Rules.OvertimeConfidence = f.Rules.OvertimeConfidence
-	o.Rules.OvertimeTolerance = f.Rules.OvertimeTolerance.or(0)
+	o.Rules.OvertimeTolerance = f.Rules.OvertimeTolerance.Or(0)
 	o.Agenda.Prefix = f.Agenda.Prefix
 	if f.Agenda.RetentionDays < 0 {
 		return nil, errors.New("agenda.retention_days: must not be negative")
@@ -513,8 +521,8 @@ func (f *file) build() (*Config, error) {
 		field := fmt.Sprintf("services[%d]", i)
 		svc := queue.Service{
 			ID: s.ID, NameIT: s.Name.IT, NameEN: s.Name.EN, Prefix: s.Prefix, Lane: queue.Lane(s.Lane),
-			CutoffBeforeClose: s.CutoffBeforeClose.or(queue.DefaultCutoffBeforeClose), CutoffOnLoad: true,
-			DailyCap: s.DailyCap, TargetWait: s.TargetWait.or(0), ServiceTime: s.ServiceTime.or(0),
+			CutoffBeforeClose: s.CutoffBeforeClose.Or(queue.DefaultCutoffBeforeClose), CutoffOnLoad: true,
+			DailyCap: s.DailyCap, TargetWait: s.TargetWait.Or(0), ServiceTime: s.ServiceTime.Or(0),
 			Weight: s.Weight, Info: strings.TrimSpace(s.Info),
 		}
 		if s.CutoffOnLoad != nil {
@@ -578,8 +586,8 @@ func (f *file) build() (*Config, error) {
 	roles := map[Role]bool{RoleKiosk: true, RoleDisplay: true, RoleClerk: true, RoleFloor: true, RoleBackoffice: true, RoleAdmin: true}
 	for i, u := range f.Users {
 		field := fmt.Sprintf("users[%d]", i)
-		if strings.TrimSpace(u.Name) == "" || len(u.Name) > 64 {
-			return nil, fmt.Errorf("%s.name: must be 1 to 64 characters", field)
+		if strings.TrimSpace(u.Name) == "" || utf8.RuneCountInString(u.Name) > maxName {
+			return nil, fmt.Errorf("%s.name: must be 1 to %d characters", field, maxName)
 		}
 		if c.users[u.Name] != nil {
 			return nil, fmt.Errorf("%s.name: %q is used twice", field, u.Name)
@@ -606,6 +614,9 @@ func (f *file) build() (*Config, error) {
 		field := fmt.Sprintf("devices[%d]", i)
 		if strings.TrimSpace(d.ID) == "" || ids[d.ID] {
 			return nil, fmt.Errorf("%s.id: %q is empty or used twice", field, d.ID)
+		}
+		if utf8.RuneCountInString(d.ID) > maxName {
+			return nil, fmt.Errorf("%s.id: must be 1 to %d characters", field, maxName)
 		}
 		ids[d.ID] = true
 		role := Role(d.Role)

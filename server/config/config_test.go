@@ -101,6 +101,7 @@ func TestBadConfigurationsNameTheFieldAndTheProblem(t *testing.T) {
 		{"plain password", `password_hash = "$2a$10$qfy20ArEasMuWZ/anCFY3.XEIdQjK35E3BzEtL2YxY4x7cf2RXla6"`, `password_hash = "demo"`, "users[0].password_hash: not a bcrypt hash"},
 		{"syntax", `[[counters]]`, `[[counters]`, "line "},
 		{"short device token", `[[users]]`, "[[devices]]\nid = \"k\"\nrole = \"kiosk\"\ntoken = \"short\"\n[[users]]", "devices[0].token: must be 16 to 512 characters"},
+		{"long device id", `[[users]]`, "[[devices]]\nid = \"" + strings.Repeat("k", 65) + "\"\nrole = \"kiosk\"\ntoken = \"0123456789abcdef\"\n[[users]]", "devices[0].id: must be 1 to 64 characters"},
 		{"bad closure", `timezone = "Europe/Rome"`, "timezone = \"Europe/Rome\"\nclosures = [\"25/12/2026\"]", `office.closures[0]: "25/12/2026" is not a date`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"time"
 
@@ -30,9 +31,16 @@ type client struct {
 	// after setting closeCode.
 	send      chan []byte
 	closeCode int
+	// closeFrame, if any, is an error frame sent before the close, with
+	// closeReason as the close's reason (a session ended, for instance).
+	closeFrame  []byte
+	closeReason string
 
 	// Owned by the hub goroutine.
-	sent       uint64 // every event up to here is sent or covered
+	sent uint64 // every event up to here is sent or covered
+	// rolled says it saw a day begin: a snapshot of the new day follows
+	// (its agenda was booked on the days before).
+	rolled     bool
 	lastTicket []byte // a phone's last public view sent
 	service    string // a phone's ticket's service
 }
@@ -54,6 +62,7 @@ type registration struct {
 type registered struct {
 	ok      bool // false: the ring no longer reaches back; take a snapshot
 	backlog [][]byte
+	refused *queue.WireError // the session ended while the client subscribed
 }
 
 // Serve runs one websocket connection until it ends: it reads the
@@ -72,8 +81,13 @@ func (h *Hub) Serve(conn *websocket.Conn, resolve Resolver) {
 	stop()
 	if werr != nil {
 		code := closeRefused
-		if werr.Code == CodeUnavailable || werr.Code == CodeInternal {
+		switch {
+		case werr == errTooBig:
+			code = websocket.CloseMessageTooBig
+		case werr.Code == CodeUnavailable || werr.Code == CodeInternal:
 			code = websocket.CloseInternalServerErr
+		case werr.Code == CodeTooManyStreams:
+			code = websocket.CloseTryAgainLater
 		}
 		refuse(conn, werr, code, h.opt.WriteWait)
 		return
@@ -98,18 +112,21 @@ func (h *Hub) Serve(conn *websocket.Conn, resolve Resolver) {
 // subscribe reads and resolves the first message and registers the client.
 // A nil client with a nil error means the connection is already gone.
 func (h *Hub) subscribe(conn *websocket.Conn, resolve Resolver) (*client, [][]byte, *queue.WireError) {
-	conn.SetReadLimit(MaxMessage)
 	if err := conn.SetReadDeadline(time.Now().Add(h.opt.SubscribeWait)); err != nil {
 		return nil, nil, nil
 	}
-	_, data, err := conn.ReadMessage()
+	// No read limit on this message: the library would answer an oversized
+	// one with its own close (1009) before the error frame every refusal
+	// owes. Reading stops one byte past MaxMessage instead.
+	_, r, err := conn.NextReader()
+	var data []byte
+	if err == nil {
+		data, err = io.ReadAll(io.LimitReader(r, MaxMessage+1))
+	}
 	if err != nil {
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
 			return nil, nil, wireError(CodeTimeout, "send the subscribe message within %s", h.opt.SubscribeWait)
-		}
-		if errors.Is(err, websocket.ErrReadLimit) {
-			return nil, nil, wireError(CodeBadSubscribe, "the subscribe message is larger than %d bytes", MaxMessage)
 		}
 		return nil, nil, nil
 	}
@@ -163,7 +180,11 @@ func (h *Hub) attach(c *client, since uint64) ([][]byte, *queue.WireError) {
 		case <-h.ctx.Done():
 			return nil, wireError(CodeUnavailable, "the server is shutting down")
 		}
-		if got := <-r.reply; got.ok {
+		got := <-r.reply
+		if got.refused != nil {
+			return nil, got.refused
+		}
+		if got.ok {
 			return got.backlog, nil
 		}
 		since = 0
@@ -176,10 +197,22 @@ func (h *Hub) attach(c *client, since uint64) ([][]byte, *queue.WireError) {
 // follow continue from exactly there.
 func (h *Hub) join(r *registration) {
 	c := r.c
+	if _, ended := h.ended[c.view.Session]; ended && c.view.Session != "" {
+		r.reply <- registered{refused: wireError(CodeLoggedOut, "the session was ended by logout: log in again")}
+		return
+	}
+	if !c.view.Expires.IsZero() && !h.opt.Now().Before(c.view.Expires) {
+		r.reply <- registered{refused: wireError(CodeSessionExpired, "the session has expired: log in again")}
+		return
+	}
 	var backlog [][]byte
 	var from uint64
 	switch {
 	case c.view.Kind == KindPhone:
+		if werr := h.phones.enter(c.view.Ticket, c.view.Addr, h.opt.PhonesPerTicket, h.opt.PhonesPerAddress); werr != nil {
+			r.reply <- registered{refused: werr}
+			return
+		}
 		c.sent = max(r.cur, h.ring.last)
 		c.lastTicket, _ = json.Marshal(r.ticket)
 		c.service = r.ticket.Service
@@ -225,6 +258,7 @@ func (h *Hub) join(r *registration) {
 // readPump reads until the client goes away. Clients send nothing after
 // subscribing; reading is how pongs and the close handshake arrive.
 func (c *client) readPump(pongWait time.Duration) {
+	c.conn.SetReadLimit(MaxMessage) // clients have nothing more to say: the library closes with 1009
 	_ = c.conn.SetReadDeadline(time.Now().Add(pongWait))
 	c.conn.SetPongHandler(func(string) error {
 		return c.conn.SetReadDeadline(time.Now().Add(pongWait))
@@ -260,7 +294,13 @@ func (c *client) writePump(backlog [][]byte, pingEvery, writeWait time.Duration)
 		select {
 		case f, ok := <-c.send:
 			if !ok {
-				reason := map[int]string{closeGoingAway: "server shutting down", closeTooSlow: "too slow: resume with since"}[c.closeCode]
+				reason := c.closeReason
+				if reason == "" {
+					reason = map[int]string{closeGoingAway: "server shutting down", closeTooSlow: "too slow: resume with since"}[c.closeCode]
+				}
+				if c.closeFrame != nil && write(websocket.TextMessage, c.closeFrame) != nil {
+					return
+				}
 				_ = write(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, reason))
 				return
 			}
@@ -289,5 +329,20 @@ func refuse(conn *websocket.Conn, werr *queue.WireError, code int, writeWait tim
 		r := []rune(msg)
 		msg = string(r[:len(r)-1])
 	}
-	_ = conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(code, msg))
+	if conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(code, msg)) != nil {
+		return
+	}
+	// Read (and drop) what the client still sends until its own close, for
+	// a moment: closing with unread data in the socket resets the
+	// connection, and the client could lose the error frame with it (an
+	// oversized subscribe message is still arriving when it is refused).
+	_ = conn.SetReadDeadline(time.Now().Add(closeWait))
+	for {
+		if _, _, err := conn.NextReader(); err != nil {
+			return
+		}
+	}
 }
+
+// closeWait bounds the wait for a refused client's close.
+const closeWait = 2 * time.Second

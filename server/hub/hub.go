@@ -47,6 +47,10 @@ const (
 	DefaultPongWait      = 12 * time.Second
 	DefaultWriteWait     = 10 * time.Second
 	DefaultSubscribeWait = 10 * time.Second
+	// Phones follow a ticket with no token, so their streams are capped: a
+	// family's phones on one ticket, an office's guest network per address.
+	DefaultPhonesPerTicket  = 5
+	DefaultPhonesPerAddress = 50
 )
 
 // Office is the running office, read through Do with no command.
@@ -78,7 +82,10 @@ type Options struct {
 	// PongWait is how long a silent client is kept; pings go out at 9/10
 	// of it. WriteWait bounds one write, SubscribeWait the first message.
 	PongWait, WriteWait, SubscribeWait time.Duration
-	Logger                             *slog.Logger
+	// PhonesPerTicket and PhonesPerAddress cap the phone streams (no token)
+	// on one ticket and from one client address (View.Addr).
+	PhonesPerTicket, PhonesPerAddress int
+	Logger                            *slog.Logger
 	// Devices are the configured kiosks and displays (ID and Role), whose
 	// presence supervisors follow. Now stamps their changes (the office's
 	// clock, so that "offline since" reads against the same time as the
@@ -100,6 +107,7 @@ type Hub struct {
 
 	register   chan *registration
 	unregister chan *client
+	endSession chan endRequest
 	ctx        context.Context // canceled by Close
 	cancel     context.CancelFunc
 	done       chan struct{} // the hub goroutine has returned
@@ -117,6 +125,19 @@ type Hub struct {
 	// Owned by the hub goroutine.
 	ring    *ring
 	clients map[*client]struct{}
+	phones  phoneCounts
+	// ended are sessions ended by logout, until they would have expired:
+	// a stream that resolved its token just before the logout is refused
+	// when it joins after it.
+	ended map[string]time.Time
+}
+
+// endRequest asks the hub goroutine to end a session's streams.
+type endRequest struct {
+	session string
+	until   time.Time
+	werr    *queue.WireError
+	done    chan struct{}
 }
 
 // New builds a hub; Start runs it once the office is open.
@@ -142,6 +163,12 @@ func New(opt Options) *Hub {
 	if opt.SubscribeWait <= 0 {
 		opt.SubscribeWait = DefaultSubscribeWait
 	}
+	if opt.PhonesPerTicket <= 0 {
+		opt.PhonesPerTicket = DefaultPhonesPerTicket
+	}
+	if opt.PhonesPerAddress <= 0 {
+		opt.PhonesPerAddress = DefaultPhonesPerAddress
+	}
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
@@ -152,7 +179,9 @@ func New(opt Options) *Hub {
 	h := &Hub{
 		cfg: opt.Config, opt: opt, logger: opt.Logger,
 		kick: make(chan struct{}, 1), register: make(chan *registration), unregister: make(chan *client),
-		ctx: ctx, cancel: cancel, done: make(chan struct{}),
+		endSession: make(chan endRequest), ended: map[string]time.Time{},
+		phones: phoneCounts{byTicket: map[string]int{}, byAddr: map[string]int{}},
+		ctx:    ctx, cancel: cancel, done: make(chan struct{}),
 		ring: newRing(opt.RingSize, opt.Last), clients: map[*client]struct{}{},
 		presence: newPresence(opt.Devices),
 	}
@@ -265,7 +294,11 @@ func (h *Hub) run() {
 			h.join(r)
 		case c := <-h.unregister:
 			h.drop(c, closeNormal)
+		case req := <-h.endSession:
+			h.endStreams(req)
+			close(req.done)
 		case <-tick.C:
+			h.expire()
 			h.refresh(nil, true)
 		case <-h.ctx.Done():
 			for c := range h.clients {
@@ -276,6 +309,76 @@ func (h *Hub) run() {
 	}
 }
 
+// EndSession ends the streams of a login session (logout): each gets an
+// error frame with werr and a close with a reason. It returns once the hub
+// has dropped them, so nothing queued after it reaches them; until is when
+// the session would have expired, up to which a stream that resolved the
+// session's token earlier is refused if it joins now.
+func (h *Hub) EndSession(ctx context.Context, session string, until time.Time, werr *queue.WireError) error {
+	if session == "" {
+		return nil
+	}
+	h.connMu.Lock()
+	started := h.started
+	h.connMu.Unlock()
+	if !started {
+		return nil // no stream has joined
+	}
+	req := endRequest{session: session, until: until, werr: werr, done: make(chan struct{})}
+	select {
+	case h.endSession <- req:
+	case <-h.done:
+		return nil // stopped: every stream has ended
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-req.done:
+		return nil
+	case <-h.done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// endStreams drops the session's clients with its error.
+func (h *Hub) endStreams(req endRequest) {
+	now := h.opt.Now()
+	for s, until := range h.ended {
+		if !now.Before(until) {
+			delete(h.ended, s)
+		}
+	}
+	h.ended[req.session] = req.until
+	for c := range h.clients {
+		if c.view.Session == req.session {
+			h.end(c, req.werr, "logged out")
+		}
+	}
+}
+
+// expire ends the streams of sessions that have expired, as their next
+// request over HTTP would be refused.
+func (h *Hub) expire() {
+	now := h.opt.Now()
+	for c := range h.clients {
+		if !c.view.Expires.IsZero() && !now.Before(c.view.Expires) {
+			h.end(c, wireError(CodeSessionExpired, "the session has expired: log in again"), "session expired")
+		}
+	}
+}
+
+// end drops a client with an error frame and a close reason.
+func (h *Hub) end(c *client, werr *queue.WireError, reason string) {
+	if _, ok := h.clients[c]; !ok {
+		return
+	}
+	c.closeFrame = marshalFrame(queue.Frame{Type: queue.FrameError, Seq: c.sent, Error: werr})
+	c.closeReason = reason
+	h.drop(c, closeRefused)
+}
+
 // drop removes a client and closes its queue; its writer says goodbye.
 func (h *Hub) drop(c *client, code int) {
 	if _, ok := h.clients[c]; !ok {
@@ -283,6 +386,9 @@ func (h *Hub) drop(c *client, code int) {
 	}
 	delete(h.clients, c)
 	h.count.Store(int64(len(h.clients)))
+	if c.view.Kind == KindPhone {
+		h.phones.leave(c.view.Ticket, c.view.Addr)
+	}
 	c.closeCode = code
 	close(c.send)
 	if c.view.Device != "" && h.presence.leave(c.view.Device, h.opt.Now()) {
@@ -380,6 +486,7 @@ func (h *Hub) deliver(batches [][]queue.Event) []*encoded {
 	if len(fresh) == 0 {
 		return nil
 	}
+	h.expire() // an expired session sees nothing more
 	for c := range h.clients {
 		if c.view.Kind == KindPhone { // phones get their ticket in refresh
 			c.sent = max(c.sent, fresh[len(fresh)-1].ev.Seq)
@@ -392,6 +499,7 @@ func (h *Hub) deliver(batches [][]queue.Event) []*encoded {
 			c.sent = e.ev.Seq
 			if c.view.sees(e.ev) {
 				h.send(c, e.frame(&c.view))
+				c.rolled = c.rolled || e.ev.Type == queue.EventDayRollover
 			}
 		}
 	}
@@ -464,11 +572,13 @@ func (h *Hub) refresh(fresh []*encoded, all bool) {
 		h.logger.Debug("stream: cannot read the office for fresh views", "err", err)
 		return
 	}
+	h.expire() // views read at a time past a session's expiry are not for it
 	if snap != nil {
 		for c := range h.clients {
-			if c.view.Kind == KindPhone || c.view.Kind == KindNone {
+			if !c.rolled { // joined after the new day began: its snapshot has it
 				continue
 			}
+			c.rolled = false
 			h.send(c, marshalFrame(queue.Frame{Type: queue.FrameSnapshot, Seq: snap.Seq, Snapshot: ptr(c.view.snapshot(*snap))}))
 			c.sent = max(c.sent, snap.Seq)
 		}

@@ -1,14 +1,10 @@
 package hub
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"strings"
 
 	"turno/server/queue"
+	"turno/server/strictjson"
 )
 
 // MaxMessage bounds what a client may send: the subscribe message is a few
@@ -21,51 +17,34 @@ const (
 	CodeTimeout      = "subscribe_timeout"
 	CodeUnavailable  = "unavailable"
 	CodeInternal     = "internal"
+	// A stream of a login session ends with one of these when the session
+	// does: logged out, or expired.
+	CodeLoggedOut      = "logged_out"
+	CodeSessionExpired = "session_expired"
+	// CodeTooManyStreams refuses a phone beyond the caps per ticket and
+	// per address (Options.PhonesPerTicket, PhonesPerAddress).
+	CodeTooManyStreams = "too_many_streams"
 )
+
+// errTooBig refuses a subscribe message over MaxMessage; the close that
+// follows it says so too (1009).
+var errTooBig = wireError(CodeBadSubscribe, "the subscribe message is larger than %d bytes", MaxMessage)
 
 func wireError(code, format string, args ...any) *queue.WireError {
 	return &queue.WireError{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// DecodeSubscribe reads the client's first message strictly: one JSON object
-// with only Subscribe's fields, of the right types, and nothing after it.
+// DecodeSubscribe reads the client's first message strictly (package
+// strictjson): one JSON object with only Subscribe's fields, spelled exactly
+// and given once, of the right types, in valid UTF-8, and nothing after it.
 // The error is meant for the client's error frame.
 func DecodeSubscribe(data []byte) (queue.Subscribe, *queue.WireError) {
 	var sub queue.Subscribe
 	if len(data) > MaxMessage {
-		return sub, wireError(CodeBadSubscribe, "the subscribe message is larger than %d bytes", MaxMessage)
+		return sub, errTooBig
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&sub); err != nil {
-		return queue.Subscribe{}, decodeError(err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return queue.Subscribe{}, wireError(CodeBadSubscribe, "the subscribe message must be one JSON object and nothing after it")
+	if err := strictjson.Decode(data, &sub, "the subscribe message"); err != nil {
+		return queue.Subscribe{}, wireError(CodeBadSubscribe, "%s", err.Message)
 	}
 	return sub, nil
-}
-
-func decodeError(err error) *queue.WireError {
-	var (
-		syn *json.SyntaxError
-		typ *json.UnmarshalTypeError
-	)
-	switch {
-	case errors.Is(err, io.EOF):
-		return wireError(CodeBadSubscribe, "the subscribe message is empty; send a JSON object")
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return wireError(CodeBadSubscribe, "the subscribe message is truncated JSON")
-	case errors.As(err, &syn):
-		return wireError(CodeBadSubscribe, "the subscribe message is not valid JSON (at byte %d)", syn.Offset)
-	case errors.As(err, &typ):
-		if typ.Field == "" {
-			return wireError(CodeBadSubscribe, "the subscribe message must be a JSON object")
-		}
-		return wireError(CodeBadSubscribe, "field %q has the wrong type (%s)", typ.Field, typ.Value)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return wireError(CodeBadSubscribe, "unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
-	default:
-		return wireError(CodeBadSubscribe, "the subscribe message is not valid JSON")
-	}
 }

@@ -27,6 +27,13 @@ func TestDecodeSubscribe(t *testing.T) {
 		{`{} x`, queue.Subscribe{}, false},
 		{`[]`, queue.Subscribe{}, false},
 		{`null`, queue.Subscribe{}, true},
+		{`{"TICKET":"abc"}`, queue.Subscribe{}, false},
+		{`{"Ticket":"abc"}`, queue.Subscribe{}, false},
+		{`{"ticket":"abc","ticket":"def"}`, queue.Subscribe{}, false},
+		{`{"since":1,"since":1}`, queue.Subscribe{}, false},
+		{"{\"ticket\":\"ab\xffc\"}", queue.Subscribe{}, false},
+		{`{"token":"a\udc00b"}`, queue.Subscribe{}, false},
+		{`{"token":"\ud83d\ude00"}`, queue.Subscribe{Token: "\U0001F600"}, true},
 	} {
 		got, err := DecodeSubscribe([]byte(tc.in))
 		if (err == nil) != tc.ok || got != tc.want {

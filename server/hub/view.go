@@ -3,6 +3,7 @@ package hub
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"turno/server/queue"
 )
@@ -36,6 +37,13 @@ type View struct {
 	// Device is the configured kiosk or display behind the connection, if
 	// any: its presence is reported to supervisors.
 	Device string
+	// Session is the login session behind the connection (a person's, not
+	// a device's), which EndSession ends; Expires is when it expires, after
+	// which the stream ends too. Zero: none.
+	Session string
+	Expires time.Time
+	// Addr is the client's address, which caps phone streams.
+	Addr string
 }
 
 // level is how much of an event a view may read; each level has its own
@@ -160,10 +168,10 @@ func (v *View) snapshot(s queue.Snapshot) queue.Snapshot {
 	out.Services = v.services(s.Services)
 	out.Tickets = make([]queue.TicketView, 0, len(s.Tickets))
 	out.Counters = make([]queue.Counter, 0, len(s.Counters))
-	out.Bookings = nil
+	out.Bookings, out.Plan = nil, nil
 	switch v.Kind {
 	case KindAll:
-		out.Bookings = s.Bookings
+		out.Bookings, out.Plan = s.Bookings, s.Plan
 	case KindClerk:
 		for _, b := range s.Bookings {
 			if slices.Contains(v.Services, b.Service) {

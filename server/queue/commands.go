@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Actor is who asks for a command. Supervisors (floor assistant, admin) may
@@ -13,16 +14,31 @@ type Actor struct {
 	Supervisor bool
 }
 
-// Field limits of free text, so nobody stores a novel in a ticket.
+// Field limits of free text, so nobody stores a novel in a ticket. They
+// count characters (runes: "è" is one), as docs/api.md states them.
 const (
 	maxCaseRef  = 64
 	maxNote     = 1000
 	maxDocument = 200
 	maxReason   = 200
-	maxKey      = 200
 	maxMessage  = 280
 	maxTopic    = 200
+	// maxKey bounds a scoped idempotency key: the caller's key (200
+	// characters at most, checked by the API) after who sent it and "/".
+	maxKey = 300
 )
+
+// checkText refuses text that is not valid UTF-8 or longer than max
+// characters.
+func checkText(what, s string, max int) error {
+	if !utf8.ValidString(s) {
+		return ErrInvalid.withf("%s is not valid UTF-8 text", what)
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		return ErrInvalid.withf("%s is %d characters long, more than %d", what, n, max)
+	}
+	return nil
+}
 
 func (o *Office) event(now time.Time, typ string, by Actor) Event {
 	return Event{Type: typ, At: now, Day: o.day, Actor: by.Name}
@@ -75,8 +91,8 @@ func (o *Office) Issue(now time.Time, req IssueRequest, by Actor) ([]Event, *Tic
 	if s == nil {
 		return nil, nil, ErrUnknownService.withf("unknown service %q", req.Service)
 	}
-	if len(req.Key) > maxKey {
-		return nil, nil, ErrInvalid.withf("idempotency key longer than %d characters", maxKey)
+	if err := checkText("the idempotency key", req.Key, maxKey); err != nil {
+		return nil, nil, err
 	}
 	if t := o.idem[req.Key]; req.Key != "" && t != nil {
 		if first := firstService(t); first != req.Service {
@@ -385,8 +401,11 @@ func (o *Office) Finish(now time.Time, counterID string, req FinishRequest, by A
 	default:
 		return nil, nil, ErrInvalid.withf("outcome %q must be %q or %q", req.Outcome, OutcomeResolved, OutcomeForwarded)
 	}
-	if len(req.CaseRef) > maxCaseRef || len(req.Note) > maxNote {
-		return nil, nil, ErrInvalid.withf("case reference or note too long (%d and %d characters at most)", maxCaseRef, maxNote)
+	if err := checkText("the case reference", req.CaseRef, maxCaseRef); err != nil {
+		return nil, nil, err
+	}
+	if err := checkText("the note", req.Note, maxNote); err != nil {
+		return nil, nil, err
 	}
 	t, err := o.current(c, StatusCalled, StatusServing)
 	if err != nil {
@@ -471,8 +490,11 @@ func (o *Office) Register(now time.Time, counterID, document string, by Actor) (
 		return nil, nil, ErrNotFastTrack.withf("counter %s is not a fast-track counter", c.Name)
 	}
 	document = strings.TrimSpace(document)
-	if document == "" || len(document) > maxDocument {
+	if document == "" {
 		return nil, nil, ErrInvalid.withf("describe the document in 1 to %d characters", maxDocument)
+	}
+	if err := checkText("the document's description", document, maxDocument); err != nil {
+		return nil, nil, err
 	}
 	t, err := o.current(c, StatusCalled, StatusServing)
 	if err != nil {
@@ -564,8 +586,11 @@ func (o *Office) Lock(now time.Time, service, reason string, by Actor) ([]Event,
 		return nil, ErrUnknownService.withf("unknown service %q", service)
 	}
 	reason = strings.TrimSpace(reason)
-	if reason == "" || len(reason) > maxReason {
+	if reason == "" {
 		return nil, ErrInvalid.withf("give a reason of 1 to %d characters", maxReason)
+	}
+	if err := checkText("the reason", reason, maxReason); err != nil {
+		return nil, err
 	}
 	if l := o.locks[service]; l != nil {
 		return nil, ErrAlreadyLocked.withf("%q is already locked by %s: %s", service, l.By, l.Reason)
@@ -592,8 +617,8 @@ func (o *Office) Unlock(now time.Time, service string, by Actor) ([]Event, error
 // SetHallMessage shows text on the hall displays; an empty text clears it.
 func (o *Office) SetHallMessage(now time.Time, text string, by Actor) ([]Event, error) {
 	text = strings.TrimSpace(text)
-	if len(text) > maxMessage {
-		return nil, ErrInvalid.withf("the hall message is longer than %d characters", maxMessage)
+	if err := checkText("the hall message", text, maxMessage); err != nil {
+		return nil, err
 	}
 	if text == o.message {
 		return nil, nil // already shown: nothing changes
@@ -610,8 +635,8 @@ func (o *Office) LogContact(now time.Time, service, topic string, by Actor) ([]E
 		return nil, ErrUnknownService.withf("unknown service %q", service)
 	}
 	topic = strings.TrimSpace(topic)
-	if len(topic) > maxTopic {
-		return nil, ErrInvalid.withf("the topic is longer than %d characters", maxTopic)
+	if err := checkText("the topic", topic, maxTopic); err != nil {
+		return nil, err
 	}
 	ev := o.event(now, EventContactLogged, by)
 	ev.Service, ev.Message = service, topic

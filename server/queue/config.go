@@ -308,7 +308,7 @@ func (c *Config) Prepare() error {
 	for i := range c.Services {
 		s := &c.Services[i]
 		field := fmt.Sprintf("services[%d]", i)
-		if !validID(s.ID) {
+		if !ValidID(s.ID) {
 			return fmt.Errorf("%s.id: %q must be 1-32 letters, digits, '-' or '_'", field, s.ID)
 		}
 		if c.services[s.ID] != nil {
@@ -370,7 +370,7 @@ func (c *Config) Prepare() error {
 	for i := range c.Counters {
 		k := &c.Counters[i]
 		field := fmt.Sprintf("counters[%d]", i)
-		if !validID(k.ID) {
+		if !ValidID(k.ID) {
 			return fmt.Errorf("%s.id: %q must be 1-32 letters, digits, '-' or '_'", field, k.ID)
 		}
 		if c.counters[k.ID] != nil {
@@ -477,7 +477,9 @@ func (s *Service) prepareAgenda(c *Config, field string) error {
 	return nil
 }
 
-func validID(s string) bool {
+// ValidID reports whether s is an identifier of the configuration: 1-32
+// letters, digits, '-' or '_'.
+func ValidID(s string) bool {
 	if len(s) == 0 || len(s) > 32 {
 		return false
 	}

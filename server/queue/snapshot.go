@@ -17,6 +17,9 @@ type Snapshot struct {
 	Tickets  []TicketView  `json:"tickets"`
 	// Bookings are today's appointments, in slot order: staff only.
 	Bookings []Booking `json:"bookings,omitempty"`
+	// Plan is today's staffing plan, counter by counter: the flow view
+	// shows it against the counters' real state.
+	Plan []PlannedCounter `json:"plan,omitempty"`
 	// HallMessage is the floor assistant's message for the hall displays.
 	HallMessage string `json:"hall_message,omitempty"`
 	// Contacts counts today's simple-information contacts (per service in
@@ -25,6 +28,12 @@ type Snapshot struct {
 	// The office's rules that the apps show or follow.
 	MaxRecalls       int     `json:"max_recalls"`
 	ReactivateWindow Seconds `json:"reactivate_window_s"`
+}
+
+// PlannedCounter is one counter's planned stretches of a day.
+type PlannedCounter struct {
+	Counter   string    `json:"counter"`
+	Stretches []Planned `json:"stretches"`
 }
 
 // Location is the office's time zone, loaded from TimeZone; ok is false
@@ -88,6 +97,11 @@ func (o *Office) Snapshot(now time.Time) Snapshot {
 		snap.Counters = append(snap.Counters, *o.counters[k.ID])
 	}
 	snap.Bookings = o.Bookings(o.day)
+	for _, k := range o.cfg.Counters {
+		if p := o.cfg.PlannedFor(k.ID, now); len(p) > 0 {
+			snap.Plan = append(snap.Plan, PlannedCounter{Counter: k.ID, Stretches: p})
+		}
+	}
 	fc := o.forecast(now)
 	snap.Tickets = make([]TicketView, 0, len(o.issued))
 	for _, t := range o.issued {

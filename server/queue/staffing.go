@@ -29,7 +29,7 @@ type Shift struct {
 // Planned is one stretch of a counter's plan on a date.
 type Planned struct {
 	Span
-	Services []string
+	Services []string `json:"services"`
 }
 
 // Empty reports whether the office has no staffing plan.

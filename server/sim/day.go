@@ -151,6 +151,8 @@ func playDay(cfg *queue.Config, p *Profile, dp *dayPlan, seed uint64, estimators
 	}
 	ids := 0
 	r.o.NewID = func() string { ids++; return "t" + strconv.Itoa(ids) } // deterministic; nobody guesses here
+	codes := 0
+	r.o.NewCode = func() string { codes++; return fmt.Sprintf("C%05d", codes) }
 	r.truth.Shifts = dp.shifts
 	first, last := r.bounds()
 	for i, sh := range dp.shifts {
@@ -160,6 +162,14 @@ func playDay(cfg *queue.Config, p *Profile, dp *dayPlan, seed uint64, estimators
 	}
 	for i, c := range dp.citizens {
 		r.schedule(c.arrive, actArrive, i)
+	}
+	if len(dp.books) > 0 { // the agenda, booked on the days before
+		r.now = dp.date.Add(-12 * time.Hour)
+		for _, book := range dp.books {
+			if err := r.step(book); err != nil {
+				return nil, fmt.Errorf("day %s: book: %w", dp.date.Format(queue.DayLayout), err)
+			}
+		}
 	}
 	r.schedule(first, actTick, 0)
 	for r.agenda.Len() > 0 && r.err == nil {
@@ -283,9 +293,13 @@ func (r *dayRun) arrive(i int) {
 	}
 	t, err := r.ticketStep(issue)
 	var refusal *queue.Refusal
+	var checkIn *queue.CheckInRefusal
 	switch {
 	case errors.As(err, &refusal):
 		r.out[i].refused = refusal.Rule // the citizen goes home
+		return
+	case errors.As(err, &checkIn):
+		r.out[i].refused = "checkin_" + checkIn.Reason // asked to book again
 		return
 	case err != nil:
 		r.fail(fmt.Errorf("issue a ticket for %s: %w", c.service, err))

@@ -69,6 +69,8 @@ type dayPlan struct {
 	date     time.Time // local midnight
 	citizens []citizen
 	shifts   []Shift
+	// books are the bookings made before the day opens.
+	books []queue.Command
 }
 
 // officeSpans are the office's opening ranges on date (its own hours, not
@@ -121,6 +123,10 @@ func plan(cfg *queue.Config, p *Profile, sc Scenario, seed uint64, index int, da
 	}
 	if book != nil {
 		for _, b := range book.Day(date, stream(seed, streamBookings, index, 0)) {
+			dp.books = append(dp.books, b.Book)
+			if b.Arrive.IsZero() {
+				continue // booked, and never came
+			}
 			dp.citizens = append(dp.citizens, citizen{
 				service: b.Service, arrive: b.Arrive, priority: b.Priority, serviceTime: b.ServiceTime,
 				absent: b.Absent, due: b.Slot, issue: b.CheckIn, closing: closingAt(cfg, cfg.Service(b.Service), b.Arrive),

@@ -13,6 +13,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"turno/server/config"
 	"turno/server/queue"
 )
 
@@ -49,6 +50,9 @@ type Profile struct {
 	Staffing map[string][]Clerk
 	// Scenarios in the file's order.
 	Scenarios []Scenario
+	// Appointments says how the bookable services' agendas fill, for the
+	// scenarios that book; nil: none does.
+	Appointments *AgendaProfile
 	// Source says where the profile came from (a path, or the default).
 	Source string
 }
@@ -94,11 +98,22 @@ type Clerk struct {
 	From, Until queue.Minute
 }
 
-// Scenario is a staffing set and an arrival multiplier.
+// Scenario is a staffing set and an arrival multiplier, with or without
+// booked citizens.
 type Scenario struct {
-	Name       string  `json:"name"`
-	Staffing   string  `json:"staffing"`
-	Multiplier float64 `json:"multiplier"`
+	Name         string  `json:"name"`
+	Staffing     string  `json:"staffing"`
+	Multiplier   float64 `json:"multiplier"`
+	Appointments bool    `json:"appointments,omitempty"`
+}
+
+// AgendaProfile is how the agenda fills: the share of each slot's places
+// booked, the share of booked citizens who come, how early they check in
+// (uniformly up to Early before the slot), and the share of those who come
+// after the check-in window (up to 20 minutes after it).
+type AgendaProfile struct {
+	Booked, Show, LateShare float64
+	Early                   time.Duration
 }
 
 // Scenario returns the scenario named name, or nil.
@@ -139,17 +154,25 @@ func LoadProfile(path string) (*Profile, error) {
 type profileFile struct {
 	PriorityShare *float64                      `toml:"priority_share"`
 	NoShow        *float64                      `toml:"no_show"`
-	LoginDelay    *duration                     `toml:"login_delay"`
-	CallGap       *duration                     `toml:"call_gap"`
-	RecallGap     *duration                     `toml:"recall_gap"`
-	OvertimeLimit *duration                     `toml:"overtime_limit"`
+	LoginDelay    *config.Duration              `toml:"login_delay"`
+	CallGap       *config.Duration              `toml:"call_gap"`
+	RecallGap     *config.Duration              `toml:"recall_gap"`
+	OvertimeLimit *config.Duration              `toml:"overtime_limit"`
 	Services      map[string]serviceProfileFile `toml:"services"`
 	Staffing      map[string][]clerkFile        `toml:"staffing"`
 	Scenarios     []scenarioFile                `toml:"scenarios"`
+	Appointments  *appointmentsFile             `toml:"appointments"`
+}
+
+type appointmentsFile struct {
+	Booked    *float64         `toml:"booked"`
+	Show      *float64         `toml:"show"`
+	Early     *config.Duration `toml:"early"`
+	LateShare *float64         `toml:"late_share"`
 }
 
 type serviceProfileFile struct {
-	Mean    *duration          `toml:"mean"`
+	Mean    *config.Duration   `toml:"mean"`
 	CV      *float64           `toml:"cv"`
 	NoShow  *float64           `toml:"no_show"`
 	AtOpen  float64            `toml:"at_open"`
@@ -165,31 +188,10 @@ type clerkFile struct {
 }
 
 type scenarioFile struct {
-	Name       string   `toml:"name"`
-	Staffing   string   `toml:"staffing"`
-	Multiplier *float64 `toml:"multiplier"`
-}
-
-// duration reads "30m", "1h30m", "45s".
-type duration struct{ time.Duration }
-
-func (d *duration) UnmarshalText(b []byte) error {
-	v, err := time.ParseDuration(string(b))
-	if err != nil {
-		return fmt.Errorf("%q is not a duration like \"30s\" or \"10m\"", b)
-	}
-	if v < 0 {
-		return fmt.Errorf("%q is negative", b)
-	}
-	d.Duration = v
-	return nil
-}
-
-func (d *duration) or(def time.Duration) time.Duration {
-	if d == nil {
-		return def
-	}
-	return d.Duration
+	Name         string   `toml:"name"`
+	Staffing     string   `toml:"staffing"`
+	Multiplier   *float64 `toml:"multiplier"`
+	Appointments bool     `toml:"appointments"`
 }
 
 // Defaults for what a profile leaves out.
@@ -220,10 +222,10 @@ func ParseProfile(data []byte) (*Profile, error) {
 		return nil, fmt.Errorf("%s: unknown field", strings.Join(keys, ", "))
 	}
 	p := &Profile{
-		LoginDelay:    f.LoginDelay.or(DefaultLoginDelay),
-		CallGap:       f.CallGap.or(DefaultCallGap),
-		RecallGap:     f.RecallGap.or(DefaultRecallGap),
-		OvertimeLimit: f.OvertimeLimit.or(DefaultOvertimeLimit),
+		LoginDelay:    f.LoginDelay.Or(DefaultLoginDelay),
+		CallGap:       f.CallGap.Or(DefaultCallGap),
+		RecallGap:     f.RecallGap.Or(DefaultRecallGap),
+		OvertimeLimit: f.OvertimeLimit.Or(DefaultOvertimeLimit),
 		Staffing:      map[string][]Clerk{},
 	}
 	if p.PriorityShare, err = share("priority_share", f.PriorityShare, 0); err != nil {
@@ -255,13 +257,28 @@ func ParseProfile(data []byte) (*Profile, error) {
 		}
 		p.Staffing[name] = clerks
 	}
+	if a := f.Appointments; a != nil {
+		p.Appointments = &AgendaProfile{Early: a.Early.Or(10 * time.Minute)}
+		if p.Appointments.Booked, err = share("appointments.booked", a.Booked, 0.4); err != nil {
+			return nil, err
+		}
+		if p.Appointments.Show, err = share("appointments.show", a.Show, 0.85); err != nil {
+			return nil, err
+		}
+		if p.Appointments.LateShare, err = share("appointments.late_share", a.LateShare, 0.05); err != nil {
+			return nil, err
+		}
+	}
 	if len(f.Scenarios) == 0 {
 		return nil, errors.New("scenarios: the profile has no scenario")
 	}
 	for i, s := range f.Scenarios {
 		field := fmt.Sprintf("scenarios[%d]", i)
-		sc := Scenario{Name: strings.TrimSpace(s.Name), Staffing: s.Staffing, Multiplier: 1}
-		if !validName(sc.Name) || sc.Name == "all" {
+		sc := Scenario{Name: strings.TrimSpace(s.Name), Staffing: s.Staffing, Multiplier: 1, Appointments: s.Appointments}
+		if sc.Appointments && f.Appointments == nil {
+			return nil, fmt.Errorf("%s.appointments: the profile has no [appointments] table", field)
+		}
+		if !queue.ValidID(sc.Name) || sc.Name == "all" {
 			return nil, fmt.Errorf("%s.name: %q must be 1-32 letters, digits, '-' or '_', and not \"all\"", field, s.Name)
 		}
 		if p.Scenario(sc.Name) != nil {
@@ -407,20 +424,6 @@ func share(field string, v *float64, def float64) (float64, error) {
 		return 0, fmt.Errorf("%s: %v must be a share from 0 to 1", field, *v)
 	}
 	return *v, nil
-}
-
-func validName(s string) bool {
-	if len(s) == 0 || len(s) > 32 {
-		return false
-	}
-	for _, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 func sortedKeys[V any](m map[string]V) []string {

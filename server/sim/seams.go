@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"time"
 
@@ -122,11 +123,10 @@ func (Oracle) Promise(in PromiseInput) (queue.Wait, bool) {
 	return w, ok
 }
 
-// Appointments is the seam for booked citizens: the engine's bookings and
-// check-in are coming (issue 11), and a scenario will then book slots. The
-// bookings of a day join its walk-ins; each is issued its ticket by its own
-// CheckIn command at Arrive, and its wait counts from its slot (or from
-// check-in, if later). Options.Appointments is nil until then.
+// Appointments is the seam for booked citizens: the bookings of a day are
+// made before it opens, and those who come join its walk-ins, each issued
+// its ticket by its own CheckIn command at Arrive; its wait counts from its
+// slot (or from check-in, if later). Agenda is the profile's.
 type Appointments interface {
 	// Day returns the day's booked citizens; rng is the day's own stream,
 	// the same in the clairvoyant replay.
@@ -138,9 +138,69 @@ type Booking struct {
 	Service     string
 	Priority    bool
 	Slot        time.Time     // the appointment's start
-	Arrive      time.Time     // when the citizen checks in
+	Arrive      time.Time     // when the citizen checks in; zero: never comes
 	ServiceTime time.Duration // true time at the counter, call to finish
 	Absent      bool          // gone when called
+	// Book makes the booking in the engine before the day opens.
+	Book queue.Command
 	// CheckIn gives the citizen a ticket at Arrive, through the engine.
 	CheckIn func(now time.Time, o *queue.Office) ([]queue.Event, *queue.Ticket, error)
+}
+
+// Agenda fills the agendas of the office's bookable services as the
+// profile's AgendaProfile says: each place of each slot is booked with its
+// share; a booked citizen comes with its share, checks in before the slot
+// (or, for the late share, after the window), and has the service's true
+// time at the counter.
+type Agenda struct {
+	Config  *queue.Config
+	Profile *Profile
+}
+
+// Day books the day's slots.
+func (a Agenda) Day(date time.Time, rng *rand.Rand) []Booking {
+	ap := a.Profile.Appointments
+	if ap == nil {
+		return nil
+	}
+	noon := date.Add(12 * time.Hour)
+	var out []Booking
+	for _, sp := range a.Profile.Services {
+		s := a.Config.Service(sp.ID)
+		if s == nil || s.Agenda == nil {
+			continue
+		}
+		for _, slot := range a.Config.Slots(s, noon) {
+			for place := range s.Agenda.PerSlot {
+				if rng.Float64() >= ap.Booked {
+					continue
+				}
+				b := Booking{Service: s.ID, Slot: slot.Open, ServiceTime: draw(rng, sp.Time), Absent: rng.Float64() < sp.NoShow/2}
+				var code string
+				name := fmt.Sprintf("%s %s/%d", s.ID, slot.Open.Format("15:04"), place)
+				b.Book = func(now time.Time, o *queue.Office) ([]queue.Event, error) {
+					events, booked, err := o.Book(now, queue.BookRequest{Service: s.ID, Slot: slot.Open, Name: name, Channel: queue.ChannelPhone, Staff: true}, queue.Actor{Name: "agenda"})
+					if booked != nil {
+						code = booked.Code
+					}
+					return events, err
+				}
+				if rng.Float64() < ap.Show {
+					switch {
+					case rng.Float64() < ap.LateShare:
+						b.Arrive = slot.Open.Add(s.Agenda.CheckInLate + time.Duration(rng.Float64()*float64(20*time.Minute)))
+					default:
+						b.Arrive = slot.Open.Add(-time.Duration(rng.Float64() * float64(min(ap.Early, s.Agenda.CheckInEarly))))
+					}
+					b.Arrive = b.Arrive.Truncate(time.Second)
+					b.CheckIn = func(now time.Time, o *queue.Office) ([]queue.Event, *queue.Ticket, error) {
+						events, t, _, err := o.CheckIn(now, code, queue.Actor{Name: "kiosk"})
+						return events, t, err
+					}
+				}
+				out = append(out, b)
+			}
+		}
+	}
+	return out
 }

@@ -155,7 +155,11 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 	for range workers {
 		wg.Go(func() {
 			for j := range next {
-				pl, err := playBoth(cfgs[j.scenario], opens[j.scenario], p, scenarios[j.scenario], opt.Seed, j.day, days[j.day], estimators, truth, opt.Appointments)
+				book := opt.Appointments
+				if sc := scenarios[j.scenario]; book == nil && sc.Appointments {
+					book = Agenda{Config: cfgs[j.scenario], Profile: p}
+				}
+				pl, err := playBoth(cfgs[j.scenario], opens[j.scenario], p, scenarios[j.scenario], opt.Seed, j.day, days[j.day], estimators, truth, book)
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = fmt.Errorf("simulate %s: %w", scenarios[j.scenario].Name, err)

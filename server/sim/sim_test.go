@@ -28,8 +28,8 @@ func TestSameSeedSameFigures(t *testing.T) {
 		jb, _ := json.Marshal(b)
 		t.Fatalf("same seed, different figures:\n%s\n%s", ja, jb)
 	}
-	if len(a.Scenarios) != 3 || a.Days != 3 || a.From != "2026-01-05" || a.To != "2026-01-07" {
-		t.Fatalf("got %d scenarios, %d days %s to %s; want 3, 3, 2026-01-05 to 2026-01-07", len(a.Scenarios), a.Days, a.From, a.To)
+	if len(a.Scenarios) != 4 || a.Days != 3 || a.From != "2026-01-05" || a.To != "2026-01-07" {
+		t.Fatalf("got %d scenarios, %d days %s to %s; want 4, 3, 2026-01-05 to 2026-01-07", len(a.Scenarios), a.Days, a.From, a.To)
 	}
 	if c := run(43, 2, "normal"); reflect.DeepEqual(a.Scenarios[0].Total, c.Scenarios[0].Total) {
 		t.Fatal("another seed gave the same figures")
@@ -154,7 +154,7 @@ func TestRunRefusesBadOptions(t *testing.T) {
 		opt  Options
 		want string
 	}{
-		{"scenario", Options{Scenario: "holiday", Days: 1}, `no scenario "holiday" in profile embedded demo profile: choose normal, peak, staffing, all`},
+		{"scenario", Options{Scenario: "holiday", Days: 1}, `no scenario "holiday" in profile embedded demo profile: choose normal, peak, staffing, appointments, all`},
 		{"no days", Options{Days: 0}, "-days 0 must be from 1 to 2600"},
 		{"too many days", Options{Days: 100000}, "-days 100000 must be from 1 to 2600"},
 		{"start", Options{Days: 1, Start: "5/1/2026"}, `-start "5/1/2026" is not a date YYYY-MM-DD`},

@@ -25,7 +25,9 @@
 //	                            so erasing its personal data rewrites just those
 //
 // Start-up reads the last key of days/ and replays events from there: its
-// cost is today's events, never the history. Migrations are kept in order in
+// cost is today's events, never the history. Open first checks the file for
+// damage (check.go) and refuses a damaged one with ErrDamaged; every read
+// turns a fault in the memory-mapped file into that error, never a crash. Migrations are kept in order in
 // the migrations slice; the file records how many have run.
 package store
 
@@ -100,15 +102,37 @@ type Store struct {
 	db *bolt.DB
 }
 
+// view runs a read transaction safely: damage that Open's check did not
+// reach (beyond its budget, or after it) is an ErrDamaged error, not a
+// crash.
+func (s *Store) view(fn func(tx *bolt.Tx) error) error {
+	err := safely(func() error { return s.db.View(fn) })
+	var fault *faultError
+	if errors.As(err, &fault) {
+		return damaged(s.db.Path(), err)
+	}
+	return err
+}
+
 // Open opens or creates the database at path and brings its schema up to
-// date. It fails after a second if another process holds the file.
+// date. It fails after a second if another process holds the file, and
+// with ErrDamaged, saying how to restore the backup, if the file is damaged
+// (see check): never with a crash.
 func Open(path string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err := check(path); err != nil {
+		return nil, err
+	}
+	var db *bolt.DB
+	err := safely(func() error {
+		var err error
+		db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+		return err
+	})
 	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, fmt.Errorf("store: %s is in use by another process (is another server running?)", path)
+		return nil, errInUse(path)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -223,7 +247,7 @@ func (s *Store) Append(events []queue.Event) error {
 // LastSeq returns the sequence of the last event, 0 for an empty log.
 func (s *Store) LastSeq() (uint64, error) {
 	var last uint64
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if k, _ := tx.Bucket(bucketEvents).Cursor().Last(); k != nil {
 			last = binary.BigEndian.Uint64(k)
 		}
@@ -238,7 +262,7 @@ func (s *Store) LastSeq() (uint64, error) {
 func (s *Store) LatestDay() (string, []queue.Event, error) {
 	var day string
 	var events []queue.Event
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		k, v := tx.Bucket(bucketDays).Cursor().Last()
 		if k == nil {
 			return nil
@@ -255,7 +279,7 @@ func (s *Store) LatestDay() (string, []queue.Event, error) {
 // all of them).
 func (s *Store) EventsSince(seq uint64, limit int) ([]queue.Event, error) {
 	var events []queue.Event
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		events, err = readEvents(tx, seq+1, limit)
 		return err
@@ -282,7 +306,7 @@ func readEvents(tx *bolt.Tx, from uint64, limit int) ([]queue.Event, error) {
 // ProtocolSeq returns the last protocol sequence used in year.
 func (s *Store) ProtocolSeq(year int) (int, error) {
 	var seq int
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if v := tx.Bucket(bucketProtocol).Get(yearKey(year)); v != nil {
 			seq = int(binary.BigEndian.Uint64(v))
 		}
@@ -294,7 +318,7 @@ func (s *Store) ProtocolSeq(year int) (int, error) {
 // Ticket returns the latest version of a ticket of any day.
 func (s *Store) Ticket(id string) (*queue.Ticket, error) {
 	var t *queue.Ticket
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketTickets).Get([]byte(id))
 		if v == nil {
 			return ErrNotFound
@@ -319,7 +343,7 @@ func (s *Store) Backup(w io.Writer, size func(int64)) (int64, error) {
 	defer os.Remove(f.Name())
 	defer f.Close()
 	var length int64
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		var err error
 		length, err = tx.WriteTo(f)
 		return err
@@ -359,7 +383,7 @@ func (s *Store) PutSession(key string, sess Session) error {
 // Session returns the session under key.
 func (s *Store) Session(key string) (Session, error) {
 	var sess Session
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketSessions).Get([]byte(key))
 		if v == nil {
 			return ErrNotFound

@@ -2,12 +2,12 @@ package ticketpdf
 
 import (
 	"fmt"
-	"math"
 	"regexp"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"turno/server/queue"
 )
 
 // maxInfo bounds the information line: a ticket has room for a reminder,
@@ -97,16 +97,23 @@ func truncate(s string, n int) string {
 	return strings.TrimRight(cut, " ,;:.") + "…"
 }
 
-// waitText says an expected wait in whole minutes, rounded up: a citizen
-// told 10 minutes minds 11 more than 9.
-func waitText(d time.Duration, lang string) string {
-	if d < time.Minute {
-		if lang == "en" {
-			return "under 1 min"
-		}
-		return "meno di 1 min"
+// waitText says a forecast wait as every surface does (queue.Wait's
+// Readable): "circa 15 min" or "tra 10 e 25 min".
+func waitText(w queue.Wait, lang string) string {
+	r := w.Readable()
+	switch {
+	case r.About && r.Minutes == 0 && lang == "en":
+		return "any moment now"
+	case r.About && r.Minutes == 0:
+		return "a momenti"
+	case r.About && lang == "en":
+		return fmt.Sprintf("about %d min", r.Minutes)
+	case r.About:
+		return fmt.Sprintf("circa %d min", r.Minutes)
+	case lang == "en":
+		return fmt.Sprintf("between %d and %d min", r.Low, r.High)
 	}
-	return fmt.Sprintf("%d min", int(math.Ceil(d.Minutes())))
+	return fmt.Sprintf("tra %d e %d min", r.Low, r.High)
 }
 
 // substitutes stand in for characters the core fonts' code page (cp1252)

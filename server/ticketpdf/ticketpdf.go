@@ -81,11 +81,11 @@ func Ticket(w io.Writer, d TicketData) error {
 		p.rule()
 		switch {
 		case t.Ahead != nil && t.Wait != nil:
-			wait := t.EstimatedWait.D()
+			wait := *t.Wait
 			// Two Italian lines: as one they wrap in the middle of a phrase.
 			p.text("B", 10, "C", fmt.Sprintf("Persone in attesa prima di lei: %d", *t.Ahead))
 			p.text("B", 10, "C", "Attesa stimata: "+waitText(wait, "it"))
-			p.text("I", 8, "C", fmt.Sprintf("People ahead of you: %d · Estimated wait: %s", *t.Ahead, waitText(wait, "en")))
+			p.text("I", 8, "C", fmt.Sprintf("Ahead of you: %d · Wait: %s", *t.Ahead, waitText(wait, "en")))
 			p.gap(1)
 		case t.CounterName != "":
 			p.text("B", 10, "C", "Si rechi a: "+t.CounterName)

@@ -285,8 +285,8 @@ func TestTicketPDF(t *testing.T) {
 		"(Anagrafe e stato civile)Tj",
 		"(24/11/2026  09:12)Tj", // 08:12 UTC in Rome
 		"(Persone in attesa prima di lei: 4)Tj",
-		"(Attesa stimata: 25 min)Tj",
-		"Estimated wait: 25 min",
+		"(Attesa stimata: circa 25 min)Tj",
+		"Wait: about 25 min",
 		"Comune di Borgo Demo \x97", // the em dash in cp1252
 		"identit\xe0)Tj", "-> originale)Tj",
 		url,
@@ -324,7 +324,14 @@ func TestTicketPDFVariants(t *testing.T) {
 		data := ticketData()
 		zero, soon := 0, queue.Seconds(20*time.Second)
 		data.Ticket.Ahead, data.Ticket.Wait = &zero, &queue.Wait{EstimatedWait: soon, WaitLow: soon, WaitHigh: soon}
-		checkText(t, render(t, ticket(data)), "(Attesa stimata: meno di 1 min)Tj", "Estimated wait: under 1 min")
+		checkText(t, render(t, ticket(data)), "(Attesa stimata: a momenti)Tj", "Wait: any moment now")
+	})
+	t.Run("a range", func(t *testing.T) {
+		// The forecast is unsure: the ticket says so, as every surface does.
+		data := ticketData()
+		m := func(n int) queue.Seconds { return queue.Seconds(time.Duration(n) * time.Minute) }
+		data.Ticket.Wait = &queue.Wait{EstimatedWait: m(15), WaitLow: m(8), WaitHigh: m(26)}
+		checkText(t, render(t, ticket(data)), "(Attesa stimata: tra 8 e 30 min)Tj", "Wait: between 8 and 30 min")
 	})
 	t.Run("empty", func(t *testing.T) {
 		// Nothing but defaults: still a document, without a QR code.

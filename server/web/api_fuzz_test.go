@@ -39,6 +39,7 @@ func FuzzAPIBodies(f *testing.F) {
 		`{"services":["anagrafe","tributi"]}`, `{}`, ``, `{"outcome":"forwarded","case_ref":"X-1","note":"n"}`,
 		`{"service":"tributi","to_back":true}`, `{"ticket":"A001"}`, `{"force":true}`, `{"document":"d"}`,
 		`{"reason":"r"}`, `{"text":"t"}`, `{"service":"","topic":"t"}`, `{"user":"mario","password":"x"}`,
+		`{"SERVICE":"anagrafe"}`, `{"service":"anagrafe","service":"tributi"}`, `{"text":"\ud800"}`,
 		`[]`, `null`, `"x"`, `{"service":1}`, `{"services":null}`, "{\"service\":\"\xff\"}", `{"a":{"b":[1,2,{"c":null}]}}`,
 	} {
 		f.Add(uint8(i), []byte(seed))

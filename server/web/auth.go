@@ -8,10 +8,12 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
+	"unicode/utf8"
 
 	"turno/server/config"
+	"turno/server/hub"
+	"turno/server/queue"
 	"turno/server/store"
 )
 
@@ -19,6 +21,10 @@ import (
 type principal struct {
 	Name string
 	Role config.Role
+	// session is the login session's key (empty for a device) and expires
+	// when it ends: its streams end with it.
+	session string
+	expires time.Time
 }
 
 // device reports whether the caller is a kiosk or a hall display, which
@@ -86,7 +92,7 @@ func (s *Server) authenticateToken(token string) (*principal, error) {
 		_ = s.sessions.DeleteSession(sessionKey(token))
 		return nil, errorf(http.StatusUnauthorized, "session_expired", "your account has changed since you logged in: log in again")
 	}
-	return &principal{Name: sess.User, Role: u.Role}, nil
+	return &principal{Name: sess.User, Role: u.Role, session: sessionKey(token), expires: sess.Expires}, nil
 }
 
 // credential ties a session to the password it was opened with, without
@@ -95,6 +101,14 @@ func credential(u *config.User) string {
 	sum := sha256.Sum256([]byte("turno-session\x00" + u.PasswordHash))
 	return hex.EncodeToString(sum[:8])
 }
+
+// Limits of the login's fields: user names as the configuration allows
+// them, in characters; passwords as bcrypt reads them, in bytes (it ignores
+// what follows the 72nd).
+const (
+	maxUserName = 64
+	maxPassword = 72
+)
 
 type loginRequest struct {
 	User     string `json:"user"`
@@ -114,15 +128,25 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &req, false); err != nil {
 		return err
 	}
+	if n := utf8.RuneCountInString(req.User); n > maxUserName {
+		return errorf(http.StatusBadRequest, "invalid", "the user name is %d characters long, more than %d", n, maxUserName)
+	}
+	if len(req.Password) > maxPassword {
+		return errorf(http.StatusBadRequest, "invalid", "the password is longer than %d bytes", maxPassword)
+	}
 	now := s.now()
-	if until, locked := s.logins.locked(req.User, now); locked {
-		return errorf(http.StatusTooManyRequests, "too_many_attempts",
-			"too many wrong passwords for %q: try again after %s", req.User, until.In(s.cfg.Office.Location).Format("15:04:05"))
+	addr := clientAddr(r, s.trustedProxies)
+	// The attempt is counted before the password is checked, so that
+	// guesses sent at once cannot all pass the budget together.
+	att, refused := s.logins.reserve(req.User, addr, now)
+	if refused != nil {
+		return s.tooManyAttempts(w, req.User, addr, refused, now)
 	}
 	select { // a password check costs a bcrypt: a few at a time, whatever the load
 	case s.logins.checks <- struct{}{}:
 		defer func() { <-s.logins.checks }()
 	case <-r.Context().Done():
+		s.logins.release(att, s.now()) // never checked
 		return r.Context().Err()
 	}
 	u := s.cfg.User(req.User)
@@ -133,10 +157,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		ok = u.CheckPassword(req.Password)
 	}
 	if !ok {
-		s.logins.fail(req.User, now)
+		if user, address := s.logins.spent(att, now); user || address {
+			s.logger.Warn("logins paused: too many wrong passwords", "user", req.User, "from", addr, "user_paused", user, "address_paused", address)
+		}
 		return errBadLogin
 	}
-	s.logins.succeed(req.User)
+	s.logins.succeeded(att, now)
 	var b [32]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return err
@@ -150,72 +176,18 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) logout(w http.ResponseWriter, r *http.Request, _ *principal) error {
+// logout ends the session: its token stops working, and its open streams
+// get an error frame and close (docs/stream.md).
+func (s *Server) logout(w http.ResponseWriter, r *http.Request, p *principal) error {
 	if err := s.sessions.DeleteSession(sessionKey(bearer(r))); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-// Wrong passwords allowed in a row before a user's logins pause.
-const (
-	maxLoginFailures = 5
-	loginLockout     = time.Minute
-	maxLoginChecks   = 2 // bcrypt checks at once
-)
-
-// loginGuard slows guessing down: after maxLoginFailures wrong passwords a
-// name's logins are refused for loginLockout, and password checks run a
-// few at a time, so guessing cannot take the office's CPU.
-type loginGuard struct {
-	checks   chan struct{}
-	mu       sync.Mutex
-	failures map[string]*loginFailures
-}
-
-type loginFailures struct {
-	count int
-	until time.Time
-}
-
-func newLoginGuard() *loginGuard {
-	return &loginGuard{checks: make(chan struct{}, maxLoginChecks), failures: map[string]*loginFailures{}}
-}
-
-func (g *loginGuard) locked(user string, now time.Time) (time.Time, bool) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	f := g.failures[user]
-	if f == nil || !now.Before(f.until) {
-		return time.Time{}, false
-	}
-	return f.until, true
-}
-
-func (g *loginGuard) fail(user string, now time.Time) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if len(g.failures) > 10000 { // names made up by a guesser: forget the old ones
-		for name, f := range g.failures {
-			if now.After(f.until) {
-				delete(g.failures, name)
-			}
+	if s.hub != nil {
+		werr := &queue.WireError{Code: hub.CodeLoggedOut, Message: "you logged out: log in again to follow the office"}
+		if err := s.hub.EndSession(r.Context(), p.session, p.expires, werr); err != nil {
+			return err
 		}
 	}
-	f := g.failures[user]
-	if f == nil {
-		f = &loginFailures{}
-		g.failures[user] = f
-	}
-	f.count++
-	if f.count >= maxLoginFailures {
-		f.count, f.until = 0, now.Add(loginLockout)
-	}
-}
-
-func (g *loginGuard) succeed(user string) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	delete(g.failures, user)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }

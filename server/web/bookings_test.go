@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -274,6 +275,41 @@ func TestTheStreamGivesBookingsOnlyToStaff(t *testing.T) {
 		}
 		if (name == "display" || name == "admin" || name == "anagrafe") && !sawTicket {
 			t.Fatalf("%s: did not see the appointment ticket", name)
+		}
+	}
+}
+
+// A supervisor's screen left on overnight learns the new day's agenda: the
+// bookings were made on earlier days, so after the rollover the stream sends
+// a fresh snapshot holding them; a screen that joins after it is not sent
+// a second one.
+func TestTheNewDaysAgendaReachesAScreenLeftOn(t *testing.T) {
+	noLeaks(t)
+	o := newStreaming(t, tuesday("16:00"), hub.Options{})
+	var b bookingJSON
+	o.mustDo(o.token("mario"), "POST", "/api/v1/bookings", map[string]any{"service": "anagrafe",
+		"slot": tuesday("10:00").AddDate(0, 0, 1), "name": "Maria Rossi"}, 201, &b)
+	admin := o.dial(t, o.token("admin"), queue.Subscribe{})
+	if f := admin.next(); f.Type != queue.FrameSnapshot || len(f.Snapshot.Bookings) != 0 {
+		t.Fatalf("today's snapshot: got %s", f.raw)
+	}
+	o.clock.Set(tuesday("00:01").AddDate(0, 0, 1))
+	if err := o.live.Tick(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	frames := admin.until(func(f frame) bool { return f.Type == queue.FrameSnapshot })
+	snap := frames[len(frames)-1].Snapshot
+	if snap.Day != "2026-11-25" || len(snap.Bookings) != 1 || snap.Bookings[0].ID != b.ID {
+		t.Fatalf("the new day's snapshot: got day %s and bookings %+v", snap.Day, snap.Bookings)
+	}
+	late := o.dial(t, o.token("anna"), queue.Subscribe{})
+	if f := late.next(); f.Type != queue.FrameSnapshot || len(f.Snapshot.Bookings) != 1 {
+		t.Fatalf("a screen joining after: got %s", f.raw)
+	}
+	o.mustDo(o.token("anna"), "POST", "/api/v1/hall/message", map[string]any{"text": "buongiorno"}, 200, nil)
+	for _, f := range late.until(eventOf(queue.EventHallMessage)) {
+		if f.Type == queue.FrameSnapshot {
+			t.Fatal("a screen that joined after the rollover got a second snapshot")
 		}
 	}
 }

@@ -1,51 +1,39 @@
 package web
 
 import (
-	"encoding/json"
+	"bytes"
 	"errors"
 	"io"
 	"net/http"
 	"strings"
+
+	"turno/server/strictjson"
 )
 
-func decodeError(err error) error {
-	var (
-		syn *json.SyntaxError
-		typ *json.UnmarshalTypeError
-		mbe *http.MaxBytesError
-	)
-	switch {
-	case errors.As(err, &mbe):
-		return errorf(http.StatusRequestEntityTooLarge, "body_too_large", "the body is larger than %d bytes", mbe.Limit)
-	case errors.Is(err, io.EOF):
-		return errorf(http.StatusBadRequest, "bad_json", "the body is empty; send a JSON object")
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return errorf(http.StatusBadRequest, "bad_json", "the body is truncated JSON")
-	case errors.As(err, &syn):
-		return errorf(http.StatusBadRequest, "bad_json", "the body is not valid JSON (at byte %d)", syn.Offset)
-	case errors.As(err, &typ):
-		if typ.Field == "" {
-			return errorf(http.StatusBadRequest, "wrong_type", "the body must be a JSON object")
-		}
-		return errorf(http.StatusBadRequest, "wrong_type", "field %q must be %s, not %s", typ.Field, jsonKind(typ.Type.Kind().String()), typ.Value)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return errorf(http.StatusBadRequest, "unknown_field", "unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
-	default:
-		return errorf(http.StatusBadRequest, "bad_json", "the body is not valid JSON: %v", err)
-	}
-}
+// maxBody bounds every request body: the API's bodies are a few fields.
+const maxBody = 16 << 10
 
-func jsonKind(goKind string) string {
-	switch goKind {
-	case "string":
-		return "a string"
-	case "bool":
-		return "true or false"
-	case "slice":
-		return "an array"
-	case "struct", "map":
-		return "an object"
-	default:
-		return "a number"
+// decode reads one JSON object into dst, strictly (package strictjson):
+// keys exactly as documented and once each, valid UTF-8, the right types,
+// nothing after it, at most maxBody bytes. An empty body is accepted as {}
+// when optional is true.
+func decode(w http.ResponseWriter, r *http.Request, dst any, optional bool) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return errorf(http.StatusUnsupportedMediaType, "unsupported_media_type", "send JSON with Content-Type: application/json, not %q", ct)
 	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return errorf(http.StatusRequestEntityTooLarge, "body_too_large", "the body is larger than %d bytes", mbe.Limit)
+	}
+	if err != nil {
+		return errorf(http.StatusBadRequest, "bad_json", "the body could not be read: %v", err)
+	}
+	if len(bytes.TrimSpace(data)) == 0 && optional {
+		return nil
+	}
+	if jerr := strictjson.Decode(data, dst, "the body"); jerr != nil {
+		return errorf(http.StatusBadRequest, jerr.Code, "%s", jerr.Message)
+	}
+	return nil
 }

@@ -4,9 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"turno/server/live"
@@ -94,32 +92,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
-}
-
-// maxBody bounds every request body: the API's bodies are a few fields.
-const maxBody = 16 << 10
-
-// decode reads one JSON object into dst, strictly: unknown fields, wrong
-// types, trailing data and oversized bodies are refused. An empty body is
-// accepted as {} when optional is true.
-func decode(w http.ResponseWriter, r *http.Request, dst any, optional bool) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return errorf(http.StatusUnsupportedMediaType, "unsupported_media_type", "send JSON with Content-Type: application/json, not %q", ct)
-	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		if errors.Is(err, io.EOF) && optional {
-			return nil
-		}
-		return decodeError(err)
-	}
-	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return decodeError(err)
-		}
-		return errorf(http.StatusBadRequest, "bad_json", "the body must hold one JSON object and nothing after it")
-	}
-	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"turno/server/queue"
 	"turno/server/store"
@@ -73,6 +74,10 @@ func (s *Server) run(ctx context.Context, counterID string, cmd ticketCommand) (
 	return res, err
 }
 
+// maxIdempotencyKey is the longest key a client may send, in characters;
+// scoped by the device's name it stays within the office's own bound.
+const maxIdempotencyKey = 200
+
 type issueRequest struct {
 	Service        string `json:"service"`
 	Priority       bool   `json:"priority"`
@@ -86,6 +91,9 @@ func (s *Server) issue(w http.ResponseWriter, r *http.Request, p *principal) err
 	}
 	if req.Service == "" {
 		return errorf(http.StatusBadRequest, "invalid", "field \"service\" is required")
+	}
+	if n := utf8.RuneCountInString(req.IdempotencyKey); n > maxIdempotencyKey {
+		return errorf(http.StatusBadRequest, "invalid", "the idempotency key is %d characters long, more than %d", n, maxIdempotencyKey)
 	}
 	key := ""
 	if req.IdempotencyKey != "" {

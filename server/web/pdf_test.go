@@ -176,3 +176,20 @@ func TestReceiptPDFEndpoint(t *testing.T) {
 	// The ticket's own PDF is still there too.
 	o.pdf("/api/v1/tickets/"+d.ID+"/ticket.pdf", "ticket-D001.pdf")
 }
+
+// The printed times are the office's, whatever zone the server's clock and
+// the stored times carry: here the clock runs in UTC, an hour behind Rome,
+// as a server on a machine set to UTC does.
+func TestPDFsPrintTheOfficesTime(t *testing.T) {
+	o := start(t, filepath.Join(t.TempDir(), "turno.db"), &clock{t: tuesday("09:00").UTC()}, demo(t))
+	d := o.issue("documenti", false)
+	pdfWant(t, o.pdf("/api/v1/tickets/"+d.ID+"/ticket.pdf", "ticket-D001.pdf"), "(24/11/2026  09:00)Tj")
+	luca := o.token("luca")
+	o.mustDo(luca, "POST", "/api/v1/counters/6/open", map[string]any{"services": []string{"documenti"}}, 200, nil)
+	o.mustDo(luca, "POST", "/api/v1/counters/6/next", nil, 200, nil)
+	o.mustDo(luca, "POST", "/api/v1/counters/6/register", map[string]any{"document": "Istanza"}, 200, nil)
+	pdfWant(t, o.pdf("/api/v1/tickets/"+d.ID+"/receipt.pdf", "receipt-2026-000001.pdf"), "(24/11/2026  09:00)Tj")
+	// A past day's ticket, read back from the store.
+	o.clock.Add(24 * time.Hour)
+	pdfWant(t, o.pdf("/api/v1/tickets/"+d.ID+"/ticket.pdf", "ticket-D001.pdf"), "(24/11/2026  09:00)Tj")
+}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"slices"
 	"time"
 
@@ -41,6 +42,10 @@ type Options struct {
 	// PublicURL is the server's address as citizens' phones reach it, e.g.
 	// http://192.168.1.10:8080, for the QR codes; empty: the request's.
 	PublicURL string
+	// TrustedProxies are reverse proxies whose X-Forwarded-For names the
+	// client (for the per-address budgets of the login and the booking
+	// page); none: the peer is the client.
+	TrustedProxies []netip.Prefix
 	// Sender delivers the booking page's one-time codes; required when the
 	// office sets agenda.verify_contact.
 	Sender Sender
@@ -62,7 +67,9 @@ type Server struct {
 	logins       *loginGuard
 	hub          *hub.Hub
 	publicURL    string
-	citizens     *citizenPages // the booking page /prenota
+	// trustedProxies: see Options.TrustedProxies.
+	trustedProxies []netip.Prefix
+	citizens       *citizenPages // the booking page /prenota
 }
 
 // New builds the server and registers every route.
@@ -72,7 +79,7 @@ func New(opt Options) (*Server, error) {
 		now: opt.Now, logger: opt.Logger, mux: http.NewServeMux(),
 		hub:       opt.Hub,
 		logins:    newLoginGuard(),
-		publicURL: opt.PublicURL,
+		publicURL: opt.PublicURL, trustedProxies: opt.TrustedProxies,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -130,8 +137,15 @@ func (s *Server) routes() {
 	s.prenotaRoutes() // the citizens' booking page /prenota and each booking's /prenota/b/{id}
 }
 
-// ServeHTTP answers unknown routes and methods in the API's JSON error form.
+// ServeHTTP answers unknown routes and methods in the API's JSON error form,
+// and sets on every answer the headers that keep browsers from sniffing
+// types, framing Turno's pages into another site, or sending an address
+// (a ticket's id is its secret) to another as the referrer.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "no-referrer")
 	if _, pattern := s.mux.Handler(r); pattern == "" {
 		rec := &statusRecorder{header: http.Header{}}
 		s.mux.ServeHTTP(rec, r) // the mux knows whether it is 404 or 405

@@ -1,10 +1,13 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"html"
 	"io/fs"
 	"net/http"
+	"path"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -20,16 +23,24 @@ import (
 func (s *Server) streamRoutes() {
 	s.mux.HandleFunc("GET /api/v1/stream", s.public(s.stream))
 	s.mux.HandleFunc("GET /t/{id}", s.ticketPage)
-	s.mux.Handle("GET /web/", http.StripPrefix("/web/", webFiles()))
+	s.mux.HandleFunc("GET /web/{name}", s.public(s.webFile))
 }
 
-// webFiles serves the page's style sheet and script from assets/web.
-func webFiles() http.Handler {
-	sub, err := fs.Sub(assets.Web, "web")
-	if err != nil { // only for an invalid directory name, fixed here
-		return http.NotFoundHandler()
+// webFile serves the page's style sheet and script from assets/web, one
+// named file at a time: no folder is ever listed, and the page itself is
+// served only at /t/{id}, with its policy.
+func (s *Server) webFile(w http.ResponseWriter, r *http.Request) error {
+	name := r.PathValue("name")
+	if ext := path.Ext(name); ext != ".css" && ext != ".js" {
+		return errorf(http.StatusNotFound, "not_found", "no such file: %s", r.URL.Path)
 	}
-	return http.FileServerFS(sub)
+	data, err := fs.ReadFile(assets.Web, "web/"+name)
+	if err != nil {
+		return errorf(http.StatusNotFound, "not_found", "no such file: %s", r.URL.Path)
+	}
+	w.Header().Set("Cache-Control", "no-cache") // revalidated, so a new version reaches phones at once
+	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(data))
+	return nil
 }
 
 // stream upgrades to a websocket and hands it to the hub (docs/stream.md).
@@ -57,13 +68,13 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return nil // the upgrader has answered with an HTTP error
 	}
-	s.hub.Serve(conn, s.streamResolver(header))
+	s.hub.Serve(conn, s.streamResolver(header, clientAddr(r, s.trustedProxies)))
 	return nil
 }
 
 // streamResolver turns a subscribe message into the subscriber's view:
 // who the token says it is and what it may follow.
-func (s *Server) streamResolver(header string) hub.Resolver {
+func (s *Server) streamResolver(header, addr string) hub.Resolver {
 	return func(ctx context.Context, sub queue.Subscribe) (hub.View, *queue.WireError) {
 		token := header
 		if sub.Token != "" {
@@ -73,7 +84,9 @@ func (s *Server) streamResolver(header string) hub.Resolver {
 			token = sub.Token
 		}
 		if token == "" {
-			return s.phoneView(ctx, sub)
+			v, werr := s.phoneView(ctx, sub)
+			v.Addr = addr // phones are capped per address
+			return v, werr
 		}
 		if sub.Ticket != "" {
 			return hub.View{}, &queue.WireError{Code: hub.CodeBadSubscribe, Message: "\"ticket\" is for following one ticket without a token"}
@@ -82,25 +95,32 @@ func (s *Server) streamResolver(header string) hub.Resolver {
 		if err != nil {
 			return hub.View{}, s.wireError(err)
 		}
-		switch p.Role {
-		case config.RoleFloor, config.RoleAdmin, config.RoleBackoffice:
-			return hub.View{Kind: hub.KindAll}, nil
-		case config.RoleDisplay:
-			return hub.View{Kind: hub.KindDisplay, Device: p.Name}, nil
-		case config.RoleKiosk:
-			return hub.View{Kind: hub.KindKiosk, Device: p.Name}, nil
-		case config.RoleClerk:
-			if sub.Counter == "" {
-				return hub.View{}, &queue.WireError{Code: hub.CodeBadSubscribe, Message: "a clerk's stream needs \"counter\": the counter's id"}
-			}
-			k := s.cfg.Office.Counter(sub.Counter)
-			if k == nil {
-				return hub.View{}, &queue.WireError{Code: "unknown_counter", Message: "no such counter"}
-			}
-			return hub.View{Kind: hub.KindClerk, Counter: k.ID, Services: k.Services}, nil
-		}
-		return hub.View{}, &queue.WireError{Code: "forbidden", Message: "this role has no stream"}
+		v, werr := s.roleView(p, sub)
+		v.Session, v.Expires = p.session, p.expires // a person's stream ends with the session
+		return v, werr
 	}
+}
+
+// roleView is what a token's role may follow.
+func (s *Server) roleView(p *principal, sub queue.Subscribe) (hub.View, *queue.WireError) {
+	switch p.Role {
+	case config.RoleFloor, config.RoleAdmin, config.RoleBackoffice:
+		return hub.View{Kind: hub.KindAll}, nil
+	case config.RoleDisplay:
+		return hub.View{Kind: hub.KindDisplay, Device: p.Name}, nil
+	case config.RoleKiosk:
+		return hub.View{Kind: hub.KindKiosk, Device: p.Name}, nil
+	case config.RoleClerk:
+		if sub.Counter == "" {
+			return hub.View{}, &queue.WireError{Code: hub.CodeBadSubscribe, Message: "a clerk's stream needs \"counter\": the counter's id"}
+		}
+		k := s.cfg.Office.Counter(sub.Counter)
+		if k == nil {
+			return hub.View{}, &queue.WireError{Code: "unknown_counter", Message: "no such counter"}
+		}
+		return hub.View{Kind: hub.KindClerk, Counter: k.ID, Services: k.Services}, nil
+	}
+	return hub.View{}, &queue.WireError{Code: "forbidden", Message: "this role has no stream"}
 }
 
 // phoneView follows one ticket by its unguessable id: today's, which
@@ -162,10 +182,14 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) {
 	if !validTicketID(r.PathValue("id")) {
 		status = http.StatusNotFound // the page says so once the stream refuses it
 	}
+	// The page shows times in the office's zone, not the phone's: it reads
+	// the zone's name from here.
+	page = bytes.Replace(page, []byte(`<meta name="timezone" content="">`),
+		[]byte(`<meta name="timezone" content="`+html.EscapeString(s.cfg.Office.Location.String())+`">`), 1)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
-	w.Header().Set("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:")
-	w.Header().Set("Referrer-Policy", "no-referrer") // the address is the ticket's secret
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "+
+		"object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 	w.WriteHeader(status)
 	_, _ = w.Write(page)
 }

@@ -40,7 +40,9 @@ func render(t *testing.T, browser, url, lang string, extra ...string) string {
 		args = append(args, "--dump-dom")
 	}
 	cmd := exec.CommandContext(ctx, browser, append(args, url)...)
-	cmd.Env = append(os.Environ(), "LANGUAGE="+lang)
+	// A phone in another zone than the office's: the page must still show
+	// the office's times.
+	cmd.Env = append(os.Environ(), "LANGUAGE="+lang, "TZ=America/New_York")
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("chromium: %v", err)
@@ -56,14 +58,17 @@ func TestTicketPageFollowsTheTicketInABrowser(t *testing.T) {
 	url := o.http.URL + "/t/" + tk.ID
 
 	page := render(t, browser, url, "en-US")
-	for _, want := range []string{`data-status="waiting"`, ">A002<", "Registry office", `<dd id="ahead">1</dd>`, "Estimated wait", "Live updates"} {
+	for _, want := range []string{`data-status="waiting"`, ">A002<", "Registry office", `<dd id="ahead">1</dd>`, "Estimated wait", "Live updates",
+		"at 09:00</p>"} { // issued at 09:00 in Rome, 03:00 in New York
 		if !strings.Contains(page, want) {
 			t.Fatalf("waiting page: missing %q in\n%s", want, page)
 		}
 	}
 	italian := render(t, browser, url, "it-IT")
-	if !strings.Contains(italian, "Persone prima di te") || !strings.Contains(italian, "Anagrafe e stato civile") {
-		t.Fatalf("Italian page:\n%s", italian)
+	for _, want := range []string{"Persone prima di Lei", "Anagrafe e stato civile", "alle 09:00</p>", "tocca a Lei"} {
+		if !strings.Contains(italian, want) {
+			t.Fatalf("Italian page: missing %q in\n%s", want, italian)
+		}
 	}
 
 	o.counter("mario", "1", "open", map[string]any{"services": []string{"anagrafe"}})
@@ -74,6 +79,12 @@ func TestTicketPageFollowsTheTicketInABrowser(t *testing.T) {
 	for _, want := range []string{`data-status="called"`, "It's your turn!", "Go to Sportello 1"} {
 		if !strings.Contains(page, want) {
 			t.Fatalf("called page: missing %q in\n%s", want, page)
+		}
+	}
+	italian = render(t, browser, url, "it-IT")
+	for _, want := range []string{"È il Suo turno!", "Si rechi a: Sportello 1", "chiamato alle 09:00"} {
+		if !strings.Contains(italian, want) {
+			t.Fatalf("called page in Italian: missing %q in\n%s", want, italian)
 		}
 	}
 	if shots := os.Getenv("TURNO_SCREENSHOTS"); shots != "" {

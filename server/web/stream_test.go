@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"turno/server/config"
 	"turno/server/hub"
 	"turno/server/queue"
 )
@@ -186,6 +188,9 @@ func TestStreamRefusesBadSubscriptions(t *testing.T) {
 		{"wrong type", "", `{"since":"7"}`, hub.CodeBadSubscribe},
 		{"negative since", "", `{"since":-1}`, hub.CodeBadSubscribe},
 		{"two objects", "", `{}{}`, hub.CodeBadSubscribe},
+		{"upper-case key", "", `{"TICKET":"0123456789abcdef0123456789abcdef"}`, hub.CodeBadSubscribe},
+		{"duplicate key", "", `{"ticket":"0123456789abcdef0123456789abcdef","ticket":"0123456789abcdef0123456789abcdef"}`, hub.CodeBadSubscribe},
+		{"invalid UTF-8", "", "{\"ticket\":\"\xff\"}", hub.CodeBadSubscribe},
 		{"array", "", `[]`, hub.CodeBadSubscribe},
 		{"nothing to follow", "", `{}`, "unauthorized"},
 		{"bad token", "", `{"token":"nope-nope-nope"}`, "unauthorized"},
@@ -414,5 +419,94 @@ func TestTheHallMessageReachesTheDisplays(t *testing.T) {
 	got := board.until(eventOf(queue.EventHallMessage))
 	if ev := got[len(got)-1].Event; ev.Message != "Sportello 3 chiuso" || ev.Actor != "" {
 		t.Fatalf("got %+v", ev)
+	}
+}
+
+// Logging out used to end only the token: the session's open stream kept
+// receiving the office's events. Logout now ends the session's streams
+// with an error frame and a close reason; other sessions' go on.
+func TestLogoutEndsTheSessionsStreams(t *testing.T) {
+	noLeaks(t)
+	o := newStreaming(t, tuesday("09:00"), hub.Options{})
+	mario, giulia := o.token("mario"), o.token("giulia")
+	clerk := o.dial(t, "", queue.Subscribe{Token: mario, Counter: "1"})
+	header := o.dial(t, mario, queue.Subscribe{Counter: "1"}) // the same session, token in the header
+	other := o.dial(t, "", queue.Subscribe{Token: giulia, Counter: "2"})
+	display := o.dial(t, "demo-display-token", queue.Subscribe{})
+	for _, c := range []*wsClient{clerk, header, other, display} {
+		if f := c.next(); f.Type != queue.FrameSnapshot {
+			t.Fatalf("got %s, want a snapshot", f.raw)
+		}
+	}
+
+	o.mustDo(mario, "POST", "/api/v1/logout", nil, 204, nil)
+	o.issue("anagrafe", false)
+
+	for _, c := range []*wsClient{clerk, header} {
+		f := c.next()
+		if f.Type != queue.FrameError || f.Error.Code != "logged_out" || f.Error.Message == "" {
+			t.Fatalf("after logout: got %s, want an error frame logged_out", f.raw)
+		}
+		err := c.ended()
+		var ce *websocket.CloseError
+		if !errors.As(err, &ce) || ce.Code != websocket.ClosePolicyViolation || ce.Text != "logged out" {
+			t.Fatalf("got %v, want close 1008 \"logged out\"", err)
+		}
+	}
+	for _, c := range []*wsClient{other, display} {
+		c.until(eventOf(queue.EventTicketIssued))
+	}
+	// The token is dead for a new stream too.
+	again := o.dial(t, "", queue.Subscribe{Token: mario, Counter: "1"})
+	if f := again.next(); f.Type != queue.FrameError || f.Error.Code != "unauthorized" {
+		t.Fatalf("after logout, a new stream: got %s", f.raw)
+	}
+}
+
+// A session that expires ends its stream at the first event after the
+// expiry (or within the stats period, whichever comes first), the same way.
+func TestAnExpiredSessionEndsItsStream(t *testing.T) {
+	noLeaks(t)
+	o := newStreaming(t, tuesday("09:00"), hub.Options{})
+	clerk := o.dial(t, "", queue.Subscribe{Token: o.token("mario"), Counter: "1"})
+	display := o.dial(t, "demo-display-token", queue.Subscribe{})
+	clerk.next()
+	display.next()
+	o.clock.Add(o.cfg.SessionTTL)
+	o.mustDo(o.token("anna"), "POST", "/api/v1/hall/message", map[string]string{"text": "Buonasera"}, 200, nil)
+	f := clerk.next()
+	if f.Type != queue.FrameError || f.Error.Code != "session_expired" {
+		t.Fatalf("got %s, want an error frame session_expired", f.raw)
+	}
+	var ce *websocket.CloseError
+	if err := clerk.ended(); !errors.As(err, &ce) || ce.Code != websocket.ClosePolicyViolation || ce.Text != "session expired" {
+		t.Fatalf("got %v, want close 1008 \"session expired\"", err)
+	}
+	display.until(eventOf(queue.EventHallMessage))
+}
+
+// A configuration change takes effect at a restart, which ends every stream
+// (1001); a stream of a session the new configuration ends cannot come back
+// with the old token.
+func TestAStreamDoesNotOutliveAConfigurationChange(t *testing.T) {
+	noLeaks(t)
+	o := newStreaming(t, tuesday("09:00"), hub.Options{})
+	giulia := o.token("giulia")
+	c := o.dial(t, "", queue.Subscribe{Token: giulia, Counter: "2"})
+	c.next()
+	cfg := demo(t)
+	hash, err := config.HashPassword("nuova")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.User("giulia").PasswordHash = hash
+	o.stop()
+	if err := c.ended(); !websocket.IsCloseError(err, websocket.CloseGoingAway) {
+		t.Fatalf("at the restart: got %v, want close 1001", err)
+	}
+	n := startStreaming(t, o.path, o.clock, cfg, o.opt)
+	again := n.dial(t, "", queue.Subscribe{Token: giulia, Counter: "2"})
+	if f := again.next(); f.Type != queue.FrameError || f.Error.Code != "session_expired" {
+		t.Fatalf("after the change: got %s, want an error frame session_expired", f.raw)
 	}
 }

@@ -349,6 +349,20 @@ func TestMalformedRequestsChangeNothing(t *testing.T) {
 		{"register at a standard counter", mario, "POST", "/api/v1/counters/1/register", `{"document":"x"}`, 409, "not_fasttrack"},
 		{"reactivate unknown", mario, "POST", "/api/v1/counters/1/reactivate", `{"ticket":"Z999"}`, 404, "unknown_ticket"},
 		{"body on next", mario, "POST", "/api/v1/counters/1/next", `{"now":1}`, 400, "unknown_field"},
+		// Keys match exactly and once: Go's decoder alone would take "SERVICE"
+		// for "service" and the last of two "service" keys.
+		{"upper-case key", kioskToken, "POST", "/api/v1/tickets", `{"SERVICE":"anagrafe"}`, 400, "unknown_field"},
+		{"capitalised key", kioskToken, "POST", "/api/v1/tickets", `{"Service":"anagrafe"}`, 400, "unknown_field"},
+		{"duplicate key", kioskToken, "POST", "/api/v1/tickets", `{"service":"anagrafe","service":"tributi"}`, 400, "duplicate_field"},
+		{"duplicate key, same value", kioskToken, "POST", "/api/v1/tickets", `{"service":"anagrafe","service":"anagrafe"}`, 400, "duplicate_field"},
+		{"case-variant duplicate", mario, "POST", "/api/v1/counters/1/finish", `{"outcome":"resolved","Outcome":"forwarded"}`, 400, "unknown_field"},
+		{"duplicate on an optional body", mario, "POST", "/api/v1/counters/1/close", `{"force":false,"force":true}`, 400, "duplicate_field"},
+		{"password longer than bcrypt reads", "", "POST", "/api/v1/login", `{"user":"mario","password":"demo` + strings.Repeat("x", 69) + `"}`, 400, "invalid"},
+		{"user name longer than any", "", "POST", "/api/v1/login", `{"user":"` + strings.Repeat("è", 65) + `","password":"demo"}`, 400, "invalid"},
+		{"duplicate login field", "", "POST", "/api/v1/login", `{"user":"mario","user":"anna","password":"demo"}`, 400, "duplicate_field"},
+		{"upper-case hall message", o.token("anna"), "POST", "/api/v1/hall/message", `{"TEXT":"x"}`, 400, "unknown_field"},
+		{"invalid UTF-8", kioskToken, "POST", "/api/v1/tickets", "{\"service\":\"anagrafe\",\"idempotency_key\":\"k\xff\"}", 400, "invalid_utf8"},
+		{"lone surrogate", kioskToken, "POST", "/api/v1/tickets", `{"service":"anagrafe","idempotency_key":"k\ud800"}`, 400, "invalid_utf8"},
 		{"text content type", kioskToken, "POST", "/api/v1/tickets", nil, 415, "unsupported_media_type"},
 		{"bad ticket id", "", "GET", "/api/v1/tickets/../../etc", nil, 404, "not_found"},
 		{"unguessable id only", "", "GET", "/api/v1/tickets/A001", nil, 404, "unknown_ticket"},
@@ -700,4 +714,84 @@ func TestGuessingPasswordsPausesTheLogin(t *testing.T) {
 	o.mustDo("", "POST", "/api/v1/login", map[string]string{"user": "giulia", "password": "demo"}, 200, nil)
 	o.clock.Add(time.Minute)
 	o.mustDo("", "POST", "/api/v1/login", right, 200, nil)
+}
+
+// Every limit stated in characters counts characters, not bytes: "è" is
+// one, as a clerk typing it expects, and the documented figure holds for
+// Italian text (docs/api.md, Limits).
+func TestTextLimitsCountCharacters(t *testing.T) {
+	o := newOffice(t, tuesday("09:00"))
+	anna, mario, luca := o.token("anna"), o.token("mario"), o.token("luca")
+	accented := func(n int) string { return strings.Repeat("è", n) }
+	ascii := func(n int) string { return strings.Repeat("k", n) }
+	for _, tc := range []struct {
+		name, token, path string
+		body              map[string]any
+		status            int
+	}{
+		{"hall message of 141 accented characters", anna, "/api/v1/hall/message", map[string]any{"text": accented(141)}, 200},
+		{"hall message of 280 accented characters", anna, "/api/v1/hall/message", map[string]any{"text": accented(280)}, 200},
+		{"hall message of 281 characters", anna, "/api/v1/hall/message", map[string]any{"text": accented(281)}, 400},
+		{"idempotency key of 193 characters", kioskToken, "/api/v1/tickets", map[string]any{"service": "anagrafe", "idempotency_key": ascii(193)}, 201},
+		{"idempotency key of 200 characters", kioskToken, "/api/v1/tickets", map[string]any{"service": "anagrafe", "idempotency_key": ascii(200)}, 201},
+		{"idempotency key of 200 accented characters", kioskToken, "/api/v1/tickets", map[string]any{"service": "anagrafe", "idempotency_key": accented(200)}, 201},
+		{"idempotency key of 201 characters", kioskToken, "/api/v1/tickets", map[string]any{"service": "anagrafe", "idempotency_key": ascii(201)}, 400},
+		{"lock reason of 200 accented characters", anna, "/api/v1/services/sociali/lock", map[string]any{"reason": accented(200)}, 200},
+		{"lock reason of 201 characters", anna, "/api/v1/services/tributi/lock", map[string]any{"reason": accented(201)}, 400},
+		{"contact topic of 200 accented characters", mario, "/api/v1/contacts", map[string]any{"topic": accented(200)}, 201},
+		{"contact topic of 201 characters", mario, "/api/v1/contacts", map[string]any{"topic": accented(201)}, 400},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := o.seq()
+			status, data := o.do(tc.token, "POST", tc.path, tc.body)
+			if status != tc.status {
+				t.Fatalf("got %d %s, want %d", status, data, tc.status)
+			}
+			if status >= 400 {
+				if code := errorCode(t, data); code != "invalid" || !bytes.Contains(data, []byte("characters")) {
+					t.Fatalf("got %s, want code invalid and a message in characters", data)
+				}
+				if o.seq() != before {
+					t.Fatal("a refused request changed the state")
+				}
+			}
+		})
+	}
+
+	// At the desk: a forwarded ticket's case reference and note, a
+	// registered document.
+	o.issue("anagrafe", false)
+	o.counter("mario", "1", "open", map[string]any{"services": []string{"anagrafe"}})
+	o.counter("mario", "1", "next", nil)
+	status, data := o.do(mario, "POST", "/api/v1/counters/1/finish", map[string]any{"outcome": "forwarded", "case_ref": accented(65), "note": "n"})
+	if status != 400 || errorCode(t, data) != "invalid" {
+		t.Fatalf("case reference of 65 characters: got %d %s, want 400 invalid", status, data)
+	}
+	o.counter("mario", "1", "finish", map[string]any{"outcome": "forwarded", "case_ref": accented(64), "note": accented(1000)})
+	o.issue("documenti", false)
+	o.counter("luca", "6", "open", map[string]any{"services": []string{"documenti"}})
+	o.counter("luca", "6", "next", nil)
+	if status, data := o.do(luca, "POST", "/api/v1/counters/6/register", map[string]any{"document": accented(201)}); status != 400 {
+		t.Fatalf("document of 201 characters: got %d %s, want 400", status, data)
+	}
+	o.counter("luca", "6", "register", map[string]any{"document": accented(200)})
+}
+
+// Keys that differ only in bytes that are not UTF-8 used to collide: the
+// decoder turned both into U+FFFD, and the second request got the first
+// one's ticket. Such keys are refused.
+func TestIdempotencyKeysMustBeValidText(t *testing.T) {
+	o := newOffice(t, tuesday("09:00"))
+	o.issue("anagrafe", false)
+	before := o.seq()
+	for _, key := range []string{"tap-\xff", "tap-\xfe"} {
+		body := `{"service":"anagrafe","idempotency_key":"` + key + `"}`
+		status, data := o.do(kioskToken, "POST", "/api/v1/tickets", body)
+		if status != 400 || errorCode(t, data) != "invalid_utf8" {
+			t.Fatalf("key %q: got %d %s, want 400 invalid_utf8", key, status, data)
+		}
+	}
+	if seq := o.seq(); seq != before {
+		t.Fatalf("got seq %d, want %d: nothing issued", seq, before)
+	}
 }
