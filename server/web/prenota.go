@@ -569,7 +569,7 @@ func (s *Server) prenotaSubmit(w http.ResponseWriter, r *http.Request, v *visit)
 		http.Redirect(w, r, v.href("/prenota/b/"+b.ID, "new", "1"), http.StatusSeeOther)
 		return nil
 	}
-	addr := citizenAddr(r)
+	addr := clientAddr(r, s.trustedProxies)
 	tooMany := func(until time.Time) error {
 		at := until.In(loc).Format("15:04")
 		text := v.lang.S("limit.bookings", g.bookings.limit, at)
@@ -658,7 +658,7 @@ func (s *Server) tryBooking(ctx context.Context, req queue.BookRequest) (*queue.
 // sendCode sends a one-time code to the contact and asks for it back.
 func (s *Server) sendCode(w http.ResponseWriter, r *http.Request, v *visit, svc *queue.Service, sl slotItem, f *formData, contact string) error {
 	loc := s.cfg.Office.Location
-	code, limit, err := s.citizens.guard.newCode(contact, f.Key, citizenAddr(r), v.now)
+	code, limit, err := s.citizens.guard.newCode(contact, f.Key, clientAddr(r, s.trustedProxies), v.now)
 	if err != nil {
 		return err
 	}

@@ -7,9 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"math/big"
-	"net"
 	"net/http"
-	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,8 +19,10 @@ import (
 // booking page limits what one client address does in an hour (bookings,
 // one-time codes sent) and what one contact is sent, and, when the office
 // asks for it (verify_contact), has the citizen type back a code sent to
-// the contact. The limits live in memory: a restart forgets them, which
-// gives a bot one more hour's worth at most.
+// the contact. An address is the client's as the login's limits count it
+// (clientAddr: behind a trusted proxy, the one X-Forwarded-For names). The
+// limits live in memory: a restart forgets them, which gives a bot one
+// more hour's worth at most.
 
 const (
 	limitWindow = time.Hour
@@ -373,27 +373,4 @@ func sameOrigin(r *http.Request) bool {
 	}
 	_, host, ok := strings.Cut(origin, "://")
 	return ok && strings.EqualFold(host, r.Host)
-}
-
-// citizenAddr is the client address the page's limits count: the
-// connection's peer, an IPv6 address by its /64, which one machine
-// usually holds whole.
-// TODO(merge): behind a reverse proxy this must be the hardening branch's
-// clientAddr(r, s.trustedProxies), which reads X-Forwarded-For from
-// trusted proxies only.
-func citizenAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	a, err := netip.ParseAddr(host)
-	if err != nil {
-		return host
-	}
-	a = a.Unmap().WithZone("")
-	if a.Is6() {
-		p, _ := a.Prefix(64)
-		return p.String()
-	}
-	return a.String()
 }

@@ -260,22 +260,6 @@ func TestWindowCountsAFormOnce(t *testing.T) {
 	}
 }
 
-func TestCitizenAddr(t *testing.T) {
-	for remote, want := range map[string]string{
-		"192.0.2.7:51234":                     "192.0.2.7",
-		"[::ffff:192.0.2.7]:51234":            "192.0.2.7",
-		"[2001:db8:1:2:aaaa:bbbb:cccc:1]:443": "2001:db8:1:2::/64",
-		"[2001:db8:1:2:ffff::9]:443":          "2001:db8:1:2::/64",
-		"[fe80::1%eth0]:80":                   "fe80::/64",
-		"pipe":                                "pipe",
-	} {
-		r := &http.Request{RemoteAddr: remote, Header: http.Header{"X-Forwarded-For": {"198.51.100.1"}}}
-		if got := citizenAddr(r); got != want {
-			t.Errorf("%s: got %q, want %q", remote, got, want)
-		}
-	}
-}
-
 func TestSameOrigin(t *testing.T) {
 	for _, tc := range []struct {
 		origin, site string

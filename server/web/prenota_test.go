@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
+	"net/netip"
 	"net/url"
 	"os"
 	"os/exec"
@@ -97,7 +98,7 @@ func (b *syncBuffer) String() string {
 	return b.b.String()
 }
 
-func newBookingOffice(t *testing.T, now time.Time, adjust func(*config.Config)) *bookingOffice {
+func newBookingOffice(t *testing.T, now time.Time, adjust func(*config.Config), opts ...func(*web.Options)) *bookingOffice {
 	t.Helper()
 	cfg := demo(t)
 	cfg.WebBookingsPerHour = 100
@@ -105,10 +106,10 @@ func newBookingOffice(t *testing.T, now time.Time, adjust func(*config.Config)) 
 		adjust(cfg)
 	}
 	sender, log := &testSender{}, &syncBuffer{}
-	o := start(t, filepath.Join(t.TempDir(), "turno.db"), &clock{t: now}, cfg, func(opt *web.Options) {
+	o := start(t, filepath.Join(t.TempDir(), "turno.db"), &clock{t: now}, cfg, append([]func(*web.Options){func(opt *web.Options) {
 		opt.Sender = sender
 		opt.Logger = slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	})
+	}}, opts...)...)
 	return &bookingOffice{office: o, sender: sender, log: log}
 }
 
@@ -602,6 +603,23 @@ func TestWebBookingsPerAddressAreLimited(t *testing.T) {
 	if a := other.book(form, "Citizen 3", "", ""); a.status != http.StatusSeeOther {
 		t.Fatalf("got %d:\n%s", a.status, a.body)
 	}
+}
+
+// Behind a trusted reverse proxy each client has its own budget, named by
+// X-Forwarded-For.
+func TestWebBookingsPerAddressBehindAProxy(t *testing.T) {
+	o := newBookingOffice(t, tuesday("09:00"), func(c *config.Config) { c.WebBookingsPerHour = 1 },
+		func(opt *web.Options) { opt.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")} })
+	first, second := o.browser("en"), o.browser("en")
+	first.header.Set("X-Forwarded-For", "203.0.113.7")
+	second.header.Set("X-Forwarded-For", "198.51.100.20")
+	for i, b := range []*browser{first, second} {
+		if a := b.book(b.openForm("anagrafe", "2026-11-25", []string{"09:00", "09:15"}[i]), "Citizen", "", ""); a.status != http.StatusSeeOther {
+			t.Fatalf("client %d: got %d:\n%s", i, a.status, a.body)
+		}
+	}
+	first.book(first.openForm("anagrafe", "2026-11-25", "09:30"), "Citizen", "", "").must(t, http.StatusTooManyRequests,
+		"A booking has already been made from this connection in the last hour")
 }
 
 func TestOneTimeCodeConfirmsTheContact(t *testing.T) {
