@@ -319,6 +319,28 @@ func (d *devtools) screenshot(name string) []byte {
 	return data
 }
 
+// screenshotPage writes the whole page, as long as it is, to
+// $TURNO_SCREENSHOTS/name when set.
+func (d *devtools) screenshotPage(name string) {
+	d.t.Helper()
+	dir := os.Getenv("TURNO_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	var m struct{ CSSContentSize struct{ Width, Height float64 } }
+	d.call("Page.getLayoutMetrics", nil, &m)
+	var shot struct{ Data string }
+	d.call("Page.captureScreenshot", map[string]any{"format": "png", "captureBeyondViewport": true,
+		"clip": map[string]any{"x": 0, "y": 0, "width": m.CSSContentSize.Width, "height": m.CSSContentSize.Height, "scale": 1}}, &shot)
+	data, err := base64.StdEncoding.DecodeString(shot.Data)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+		d.t.Fatal(err)
+	}
+}
+
 // accessible checks that every control of the page has an accessible
 // name, as a screen reader announces it, and that the page has one h1.
 func (d *devtools) accessible() {
@@ -429,6 +451,7 @@ func TestBookingAndCancellingInABrowser(t *testing.T) {
 		t.Errorf("QR image %dx%d", qr.Model.Width, qr.Model.Height)
 	}
 	d.screenshot("prenota-confirmation.png")
+	d.screenshotPage("prenota-confirmation-full.png")
 	d.noErrors()
 
 	// The confirmation as a PDF, for the README.
