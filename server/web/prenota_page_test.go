@@ -327,7 +327,9 @@ func (d *devtools) screenshotPage(name string) {
 	if dir == "" {
 		return
 	}
-	var m struct{ CSSContentSize struct{ Width, Height float64 } }
+	var m struct {
+		CSSContentSize struct{ Width, Height float64 }
+	}
 	d.call("Page.getLayoutMetrics", nil, &m)
 	var shot struct{ Data string }
 	d.call("Page.captureScreenshot", map[string]any{"format": "png", "captureBeyondViewport": true,
