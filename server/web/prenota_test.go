@@ -1007,3 +1007,37 @@ func TestNoCodeIsSentForABookingTheAddressMayNotMake(t *testing.T) {
 		t.Fatalf("sent %d codes, want 1", n)
 	}
 }
+
+// The pages a crowd opens when booking opens: the services (each one's
+// next free slot) and a service's days (its free slots over the horizon),
+// through the real server, with 300 bookings in the agenda.
+func BenchmarkBookingPages(b *testing.B) {
+	cfg := demo(b)
+	o := start(b, filepath.Join(b.TempDir(), "turno.db"), &clock{t: tuesday("09:00")}, cfg)
+	for day := range 20 {
+		for i := range 15 {
+			slot := time.Date(2026, 11, 25+day, 8, 30, 0, 0, rome).Add(time.Duration(i) * 15 * time.Minute)
+			o.do(o.token("mario"), "POST", "/api/v1/bookings", map[string]any{"service": "anagrafe", "slot": slot, "name": "B", "channel": "phone"})
+		}
+	}
+	for _, pg := range []struct{ name, page string }{
+		{"services", "/prenota?lang=it"},
+		{"days", "/prenota?service=anagrafe&lang=it"},
+		{"slots", "/prenota?service=anagrafe&day=2026-11-26&lang=it"},
+	} {
+		page := pg.page
+		b.Run(pg.name, func(b *testing.B) {
+			for b.Loop() {
+				resp, err := http.Get(o.http.URL + page)
+				if err != nil {
+					b.Fatal(err)
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					b.Fatalf("got %d", resp.StatusCode)
+				}
+			}
+		})
+	}
+}
