@@ -311,23 +311,31 @@ func (s *Server) parseDay(v string) (time.Time, bool) {
 func (s *Server) servicesPage(w http.ResponseWriter, r *http.Request, v *visit) error {
 	loc := s.cfg.Office.Location
 	d := &pageData{Title: v.lang.S("services.title"), Step: 1}
-	err := s.read(r.Context(), func(now time.Time, st *queue.Office) {
-		for i := range s.cfg.Office.Services {
-			svc := &s.cfg.Office.Services[i]
-			if svc.Agenda == nil {
-				continue
+	next := map[string]*queue.Slot{}
+	var now time.Time
+	err := s.read(r.Context(), func(at time.Time, st *queue.Office) { // only this holds the office
+		now = at
+		for _, svc := range s.cfg.Office.Services {
+			if svc.Agenda != nil {
+				next[svc.ID] = st.NextFreeSlot(at, svc.ID)
 			}
-			item := serviceItem{ID: svc.ID, Name: svc.Name(string(v.lang)), Info: infoHTML(svc.Info), Href: v.href("/prenota", "service", svc.ID)}
-			if next := st.NextFreeSlot(now, svc.ID); next != nil {
-				item.Next = v.lang.S("services.next", v.lang.Day(next.Start, now, loc), next.Start.In(loc).Format("15:04"))
-			} else {
-				item.Next = v.lang.S("services.none", svc.Agenda.HorizonDays)
-			}
-			d.Services = append(d.Services, item)
 		}
 	})
 	if err != nil {
 		return err
+	}
+	for i := range s.cfg.Office.Services {
+		svc := &s.cfg.Office.Services[i]
+		if svc.Agenda == nil {
+			continue
+		}
+		item := serviceItem{ID: svc.ID, Name: svc.Name(string(v.lang)), Info: infoHTML(svc.Info), Href: v.href("/prenota", "service", svc.ID)}
+		if sl := next[svc.ID]; sl != nil {
+			item.Next = v.lang.S("services.next", v.lang.Day(sl.Start, now, loc), sl.Start.In(loc).Format("15:04"))
+		} else {
+			item.Next = v.lang.S("services.none", svc.Agenda.HorizonDays)
+		}
+		d.Services = append(d.Services, item)
 	}
 	w.Header().Set("Cache-Control", "no-cache")
 	return s.render(w, r, v, http.StatusOK, "services", d)
@@ -343,11 +351,18 @@ func (s *Server) daysPage(w http.ResponseWriter, r *http.Request, v *visit, svc 
 	a := svc.Agenda
 	d := &pageData{Title: v.lang.S("days.title"), Step: 2, Service: v.service(svc),
 		Rules: v.lang.S("days.rules", v.lang.Duration(a.MinNotice), a.HorizonDays)}
-	err := s.read(r.Context(), func(now time.Time, st *queue.Office) {
-		y, m, day := now.In(loc).Date()
+	type freeDay struct {
+		date time.Time
+		free int
+	}
+	var days []freeDay
+	var now time.Time
+	err := s.read(r.Context(), func(at time.Time, st *queue.Office) { // only this holds the office
+		now = at
+		y, m, day := at.In(loc).Date()
 		for i := 0; i <= a.HorizonDays; i++ {
 			date := time.Date(y, m, day+i, 12, 0, 0, 0, loc)
-			slots, err := st.FreeSlots(now, svc.ID, date, false)
+			slots, err := st.FreeSlots(at, svc.ID, date, false)
 			if err != nil {
 				return
 			}
@@ -355,19 +370,21 @@ func (s *Server) daysPage(w http.ResponseWriter, r *http.Request, v *visit, svc 
 			for _, sl := range slots {
 				free += sl.Free
 			}
-			if free == 0 {
-				continue
+			if free > 0 {
+				days = append(days, freeDay{date, free})
 			}
-			text := v.lang.S("days.free", free)
-			if free == 1 {
-				text = v.lang.S("days.free1")
-			}
-			d.Days = append(d.Days, dayItem{Date: v.lang.Day(date, now, loc), Free: text,
-				Href: v.href("/prenota", "service", svc.ID, "day", date.Format(queue.DayLayout))})
 		}
 	})
 	if err != nil {
 		return err
+	}
+	for _, fd := range days {
+		text := v.lang.S("days.free", fd.free)
+		if fd.free == 1 {
+			text = v.lang.S("days.free1")
+		}
+		d.Days = append(d.Days, dayItem{Date: v.lang.Day(fd.date, now, loc), Free: text,
+			Href: v.href("/prenota", "service", svc.ID, "day", fd.date.Format(queue.DayLayout))})
 	}
 	if len(d.Days) == 0 {
 		d.Notice = v.lang.S("days.none", a.HorizonDays)
