@@ -6,7 +6,7 @@
   const lang = (navigator.language || "it").toLowerCase().startsWith("it") ? "it" : "en";
   const T = {
     it: {
-      ahead: "Persone prima di Lei", eta: "Attesa stimata", min: "min", lessMin: "meno di 1 min",
+      ahead: "Persone prima di Lei", eta: "Attesa stimata", about: "circa {m} min", between: "tra {l} e {h} min", soon: "a momenti",
       turn: "È il Suo turno!", go: "Si rechi a:", calledAgain: "La stanno richiamando",
       serving: "Servizio in corso", done: "Servizio concluso. Grazie della visita.",
       noshow: "Turno perso: alla chiamata nessuno si è presentato allo sportello. Chieda all'accoglienza se il biglietto può essere riattivato.",
@@ -22,7 +22,7 @@
       issued: "Emesso alle {t}", issuedOn: "Emesso il {d} alle {t}", called: "chiamato alle {t}",
     },
     en: {
-      ahead: "People ahead of you", eta: "Estimated wait", min: "min", lessMin: "under 1 min",
+      ahead: "People ahead of you", eta: "Estimated wait", about: "about {m} min", between: "between {l} and {h} min", soon: "any moment now",
       turn: "It's your turn!", go: "Go to", calledAgain: "You are being called again",
       serving: "You are at the counter", done: "Served. Thank you for your visit.",
       noshow: "Missed: you did not come when you were called. Ask at the information desk whether it can be reactivated.",
@@ -105,9 +105,12 @@
     return text;
   }
 
-  function minutes(s) {
-    const m = Math.round(s / 60);
-    return m < 1 ? T.lessMin : "~" + m + " " + T.min;
+  // The server rounds the forecast as every surface shows it
+  // (queue.Wait.Readable); the page only words it.
+  function wait(r) {
+    if (!r) return "–";
+    if (!r.about) return T.between.replace("{l}", r.low || 0).replace("{h}", r.high || 0);
+    return r.minutes ? T.about.replace("{m}", r.minutes) : T.soon;
   }
 
   function render(t) {
@@ -121,7 +124,7 @@
     $("wait").hidden = !waiting;
     if (waiting) {
       $("ahead").textContent = t.ahead != null ? String(t.ahead) : "–";
-      $("eta").textContent = t.estimated_wait_s != null ? minutes(t.estimated_wait_s) : "–";
+      $("eta").textContent = wait(t.wait_readable);
     }
     const atCounter = t.status === "called" || t.status === "serving";
     $("turn").hidden = !atCounter;

@@ -13,32 +13,6 @@ import (
 	"turno/server/queue"
 )
 
-// after runs fn after d on Fyne's goroutine, unless the screen changed
-// meanwhile (the citizen moved on, or the next one arrived).
-func (k *Kiosk) after(d time.Duration, fn func()) {
-	gen := k.gen
-	go func() {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-k.ctx.Done():
-			return
-		case <-t.C:
-		}
-		k.do(func() {
-			if k.gen == gen {
-				fn()
-			}
-		})
-	}()
-}
-
-// armIdle brings the kiosk back to the start if nobody touches it.
-func (k *Kiosk) armIdle() {
-	k.gen++ // a newer touch pushes the deadline back
-	k.after(k.opt.IdleAfter, k.reset)
-}
-
 // keyFor returns the idempotency key of a tap: a fresh one, or the key of
 // an earlier tap for the same service that got no answer, so that if the
 // server did issue that ticket the citizen gets it now, and no second one.
@@ -140,7 +114,7 @@ func (k *Kiosk) issued(service, slot, key string, t *queue.TicketView, replay bo
 		k.shown = t
 		k.fillTicket(t)
 		k.show(screenTicket)
-		k.after(k.opt.ReturnAfter, k.reset)
+		k.returnAt = k.opt.Now().Add(k.opt.ReturnAfter)
 		k.print(t)
 		return
 	}
@@ -149,15 +123,18 @@ func (k *Kiosk) issued(service, slot, key string, t *queue.TicketView, replay bo
 	case errors.As(err, &apiErr) && apiErr.Refusal() != nil:
 		delete(k.pending, slot)
 		k.log.Info("ticket refused", "service", service, "rule", apiErr.Code, "msg", apiErr.Message)
-		state, todo := k.words.refusal(k.model.Service(service), apiErr.Refusal())
-		k.message(k.tr.L("refused.title"), state, todo)
+		sv, refusal := k.model.Service(service), apiErr.Refusal()
+		k.message(func() (string, string, string) {
+			state, todo := k.words.refusal(sv, refusal)
+			return k.tr.L("refused.title"), state, todo
+		})
 	case notAuthorised(err):
 		// Retrying cannot help: the server does not accept this kiosk's
 		// token for issuing tickets.
 		delete(k.pending, slot)
 		k.log.Error("issue: the server does not authorise this kiosk: check its token (TURNO_KIOSK_TOKEN) and the office's [[devices]]",
 			"service", service, "status", client.StatusOf(err), "err", err)
-		k.message(k.tr.L("failed.title"), k.tr.L("failed.auth"), k.tr.L("todo.askStaff"))
+		k.message(k.words.fixed("failed.title", "failed.auth", "todo.askStaff"))
 	case errors.Is(err, client.ErrUnreachable) || errors.Is(err, context.DeadlineExceeded):
 		// The key is kept: the server may have issued the ticket and lost
 		// the answer; the same tap again gets that very ticket. request
@@ -167,58 +144,19 @@ func (k *Kiosk) issued(service, slot, key string, t *queue.TicketView, replay bo
 			k.pending[slot] = pendingKey{key: key, at: k.opt.Now()}
 		}
 		k.log.Error("issue: no answer from the server", "service", service, "err", err)
-		k.message(k.tr.L("failed.title"), k.tr.L("failed.unreachable"), k.tr.L("failed.todo"))
+		k.message(k.words.fixed("failed.title", "failed.unreachable", "failed.todo"))
 	default:
 		delete(k.pending, slot)
 		k.log.Error("issue: refused", "service", service, "err", err)
-		k.message(k.tr.L("failed.title"), k.tr.L("failed.other"), k.tr.L("failed.todo"))
+		k.message(k.words.fixed("failed.title", "failed.other", "failed.todo"))
 	}
-}
-
-// message shows a short message that goes away by itself.
-func (k *Kiosk) message(title, text, todo string) {
-	k.mTitle.SetText(title)
-	k.mText.SetText(text)
-	k.mTodo.SetText(todo)
-	k.mTodo.Hidden = todo == ""
-	k.show(screenMessage)
-	k.after(k.opt.ReturnAfter, k.reset)
-}
-
-// fillTicket writes the ticket screen.
-func (k *Kiosk) fillTicket(t *queue.TicketView) {
-	k.tNumber.Text = t.Number
-	k.tNumber.Refresh()
-	name := t.Service
-	if sv := k.model.Service(t.Service); sv != nil {
-		name = k.name(sv)
-	}
-	k.tService.SetText(name)
-	k.tPrio.SetText(k.tr.L("ticket.priority"))
-	k.tPrio.Hidden = !t.Priority
-	if t.Position != nil {
-		k.tAhead.SetText(k.words.aheadText(t.Ahead))
-		k.tWait.SetText(k.tr.L("ticket.wait", map[string]any{"Wait": k.words.waitText(t.EstimatedWait)}))
-	} else {
-		k.tAhead.SetText("")
-		k.tWait.SetText("")
-	}
-	k.tPrint.SetText(k.printNote(t))
-	img, err := qrImage(k.opt.PublicURL + "/t/" + t.ID)
-	if err != nil {
-		k.log.Error("qr code", "err", err)
-	}
-	k.tQR.Image = img
-	k.tQR.Hidden = img == nil
-	k.tQRText.Hidden = img == nil
-	k.tQR.Refresh()
 }
 
 func (k *Kiosk) printNote(t *queue.TicketView) string {
 	switch {
 	case k.opt.PDFs == nil || k.opt.Printer == nil:
 		return k.tr.L("ticket.noPrinter")
-	case k.printErr != "" && !k.printed[t.ID]:
+	case k.printFailed == t.ID, k.printErr != "" && !k.printed[t.ID]:
 		return k.tr.L("ticket.printFailed")
 	}
 	return k.tr.L("ticket.printing")
@@ -241,11 +179,11 @@ func (k *Kiosk) print(t *queue.TicketView) {
 		k.do(func() {
 			if err != nil {
 				k.log.Error("ticket not printed", "number", number, "id", id, "err", err)
-				k.printErr = err.Error()
+				k.printErr, k.printFailed = err.Error(), id
 				// Printed may be retried by staff later; a ticket is never
 				// printed twice by the kiosk on its own.
 				if k.shown != nil && k.shown.ID == id {
-					k.tPrint.SetText(k.tr.L("ticket.printFailed"))
+					k.fillTicket(k.shown)
 				}
 			} else {
 				k.log.Info("ticket printed", "number", number, "id", id, "to", where)

@@ -3,6 +3,7 @@ package queue
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"maps"
 	"math"
 	"sort"
 	"time"
@@ -26,6 +27,14 @@ type ServiceStats struct {
 	AppointmentsKept   int `json:"appointments_kept,omitempty"`
 	AppointmentsLate   int `json:"appointments_late,omitempty"`
 	AppointmentsMissed int `json:"appointments_missed,omitempty"`
+}
+
+// clone returns a copy that shares nothing with s: views leave the office's
+// lock and are encoded while the office goes on counting.
+func (s *ServiceStats) clone() ServiceStats {
+	c := *s
+	c.ByRule = maps.Clone(s.ByRule)
+	return c
 }
 
 // Office is the state of one business day: the live queues, counters and

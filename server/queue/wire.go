@@ -22,9 +22,11 @@ type PublicTicket struct {
 	CounterName   string     `json:"counter_name,omitempty"`
 	Recalls       int        `json:"recalls,omitempty"`
 	Protocol      string     `json:"protocol,omitempty"`
-	// Ahead and the wait are set while the ticket waits.
+	// Ahead and the wait are set while the ticket waits; Readable is the
+	// wait as the page says it (about N, or between L and H minutes).
 	Ahead *int `json:"ahead,omitempty"`
 	*Wait
+	Readable *ReadableWait `json:"wait_readable,omitempty"`
 }
 
 // PublicView returns the public view of a ticket at now. o may hold another
@@ -43,8 +45,8 @@ func PublicView(cfg *Config, o *Office, t *Ticket, now time.Time) PublicTicket {
 	}
 	if o != nil && o.Day() == t.Day {
 		if pos, ok := o.PositionAt(now, t); ok {
-			w := pos.Wait
-			v.Ahead, v.Wait = &pos.Ahead, &w
+			w, r := pos.Wait, pos.Wait.Readable()
+			v.Ahead, v.Wait, v.Readable = &pos.Ahead, &w, &r
 		}
 	}
 	return v

@@ -128,7 +128,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /api/v1/contacts", s.auth(clerks, s.contact))
 	s.mux.HandleFunc("GET /api/v1/devices", s.auth(supervisors, s.devices))
 	s.mux.HandleFunc("GET /api/v1/services/{id}/slots", s.auth(anyRole, s.slots))
-	s.mux.HandleFunc("POST /api/v1/bookings", s.auth(bookers, s.book))
+	s.mux.HandleFunc("POST /api/v1/bookings", s.auth(bookMakers, s.book))
 	s.mux.HandleFunc("GET /api/v1/bookings", s.auth(bookers, s.bookings))
 	s.mux.HandleFunc("GET /api/v1/bookings/{ref}", s.auth(bookers, s.booking))
 	s.mux.HandleFunc("POST /api/v1/bookings/{ref}/{action}", s.auth(bookers, s.bookingAction))

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +64,11 @@ func TestTicketPageFollowsTheTicketInABrowser(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Fatalf("waiting page: missing %q in\n%s", want, page)
 		}
+	}
+	// The wait as every surface words it (queue.Wait.Readable), not a bare
+	// number of minutes.
+	if !regexp.MustCompile(`<dd id="eta">(about \d+ min|between \d+ and \d+ min|any moment now)</dd>`).MatchString(page) {
+		t.Fatalf("waiting page: the wait is not worded as the server rounds it:\n%s", page)
 	}
 	italian := render(t, browser, url, "it-IT")
 	for _, want := range []string{"Persone prima di Lei", "Anagrafe e stato civile", "alle 09:00</p>", "tocca a Lei"} {
