@@ -420,7 +420,7 @@ func TestBookingAndCancellingInABrowser(t *testing.T) {
 	d.accessible()
 	d.click(`button[type="submit"]`)
 	d.has("I Suoi dati") // still the form: nothing was sent
-	if list := o.staffBookings("2026-11-25"); len(list) != 0 {
+	if list := o.agenda("2026-11-25"); len(list) != 0 {
 		t.Fatalf("a form without a name booked: %+v", list)
 	}
 	d.typeInto("#name", "Maria Rossi")
@@ -442,7 +442,7 @@ func TestBookingAndCancellingInABrowser(t *testing.T) {
 	if code == nil {
 		t.Fatalf("no code on the page:\n%s", page)
 	}
-	list := o.staffBookings("2026-11-25")
+	list := o.agenda("2026-11-25")
 	if len(list) != 1 || list[0].ID != id || list[0].Name != "Maria Rossi" || list[0].Contact != "maria.rossi@example.org" {
 		t.Fatalf("got %+v", list)
 	}
@@ -473,7 +473,7 @@ func TestBookingAndCancellingInABrowser(t *testing.T) {
 	d.loads(func() { d.click(`button[type="submit"]`) })
 	d.has("La prenotazione è stata annullata e il posto è di nuovo libero.", "Annullata", "Prenoti un altro appuntamento")
 	d.noErrors()
-	if list := o.staffBookings("2026-11-25"); list[0].State != "cancelled" {
+	if list := o.agenda("2026-11-25"); list[0].State != "cancelled" {
 		t.Fatalf("got %+v", list)
 	}
 

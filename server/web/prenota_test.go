@@ -24,6 +24,7 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"turno/server/config"
+	"turno/server/queue"
 	"turno/server/web"
 )
 
@@ -270,6 +271,17 @@ func (b *browser) book(page answer, name, contact, note string) answer {
 	vals.Set("contact", contact)
 	vals.Set("note", note)
 	return b.post(action, vals)
+}
+
+// agenda returns a day's bookings as the office holds them, without the
+// cost of a staff login (the API's own tests cover it).
+func (o *bookingOffice) agenda(day string) []queue.Booking {
+	o.t.Helper()
+	var list []queue.Booking
+	if _, err := o.live.Do(context.Background(), nil, func(_ time.Time, st *queue.Office) { list = st.Bookings(day) }); err != nil {
+		o.t.Fatal(err)
+	}
+	return list
 }
 
 // staffBookings lists a day's bookings through the staff API.
@@ -540,7 +552,7 @@ func TestBookingFormSentAgainGivesTheSameBooking(t *testing.T) {
 			t.Fatalf("five clicks gave %v", locations)
 		}
 	}
-	if list := o.staffBookings("2026-11-25"); len(list) != 2 {
+	if list := o.agenda("2026-11-25"); len(list) != 2 {
 		t.Fatalf("got %d bookings, want 2: %+v", len(list), list)
 	}
 }
@@ -558,7 +570,7 @@ func TestSlotTakenBetweenThePageAndTheSubmit(t *testing.T) {
 	if strings.Contains(page.body, "dalle 09:00 alle 09:15") {
 		t.Fatal("the taken slot is offered again")
 	}
-	if list := o.staffBookings("2026-11-25"); len(list) != 1 {
+	if list := o.agenda("2026-11-25"); len(list) != 1 {
 		t.Fatalf("the refusal booked something: %+v", list)
 	}
 	// The next free slot is chosen; sending books it with the details
@@ -570,7 +582,7 @@ func TestSlotTakenBetweenThePageAndTheSubmit(t *testing.T) {
 	done := b.post(action, vals)
 	id := bookingID(t, done.location)
 	b.get(done.location).must(t, 200, "dalle 09:15 alle 09:30", "Luigi Neri")
-	list := o.staffBookings("2026-11-25")
+	list := o.agenda("2026-11-25")
 	if len(list) != 2 || list[1].ID != id || list[1].Contact != "+393331234567" {
 		t.Fatalf("got %+v", list)
 	}
@@ -595,7 +607,7 @@ func TestWebBookingsPerAddressAreLimited(t *testing.T) {
 	form := other.openForm("anagrafe", "2026-11-25", "09:30")
 	other.book(form, "Citizen 3", "", "").must(t, http.StatusTooManyRequests, "Too many requests",
 		"2 bookings have been made from this connection in the last hour, the most allowed. Please try again after 10:00")
-	if list := o.staffBookings("2026-11-25"); len(list) != 2 {
+	if list := o.agenda("2026-11-25"); len(list) != 2 {
 		t.Fatalf("got %d bookings, want 2", len(list))
 	}
 	// An hour after the first, the same form books.
@@ -646,7 +658,7 @@ func TestOneTimeCodeConfirmsTheContact(t *testing.T) {
 	page = b.post(action, vals).must(t, http.StatusBadRequest, "Il codice non è corretto. Le restano 4 tentativi.")
 	vals.Set("code", "12a")
 	b.post(action, vals).must(t, http.StatusBadRequest, "Il codice è di 6 cifre.")
-	if list := o.staffBookings("2026-11-25"); len(list) != 0 {
+	if list := o.agenda("2026-11-25"); len(list) != 0 {
 		t.Fatalf("booked with a wrong code: %+v", list)
 	}
 	// The right one books.
@@ -656,7 +668,7 @@ func TestOneTimeCodeConfirmsTheContact(t *testing.T) {
 	done := b.post(action, vals)
 	id := bookingID(t, done.location)
 	b.get(done.location).must(t, 200, "Prenotazione confermata")
-	if list := o.staffBookings("2026-11-25"); len(list) != 1 || list[0].ID != id || list[0].Contact != "maria@example.org" {
+	if list := o.agenda("2026-11-25"); len(list) != 1 || list[0].ID != id || list[0].Contact != "maria@example.org" {
 		t.Fatalf("got %+v", list)
 	}
 	// The code is in the outbox only, never in the server's log.
@@ -723,7 +735,7 @@ func TestOneTimeCodeExpiresAndLocks(t *testing.T) {
 		b.post(action, vals).must(t, http.StatusBadRequest, "The code was entered wrongly too many times.")
 		vals.Set("code", code) // the right one, too late
 		b.post(action, vals).must(t, http.StatusBadRequest, "The code was entered wrongly too many times.")
-		if list := o.staffBookings("2026-11-25"); len(list) != 1 {
+		if list := o.agenda("2026-11-25"); len(list) != 1 {
 			t.Fatalf("got %d bookings, want the expired test's 1", len(list))
 		}
 	})
@@ -787,7 +799,7 @@ func TestCitizenCancelsThroughTheLink(t *testing.T) {
 	evil.header.Set("Origin", "http://evil.example")
 	evil.header.Set("Sec-Fetch-Site", "") // an older browser: the origin tells
 	evil.post(action, vals).must(t, http.StatusForbidden, "La richiesta non proviene da questo sito")
-	if list := o.staffBookings("2026-11-24"); list[0].State != "booked" {
+	if list := o.agenda("2026-11-24"); list[0].State != "booked" {
 		t.Fatalf("cancelled by a refused request: %+v", list)
 	}
 
@@ -797,19 +809,18 @@ func TestCitizenCancelsThroughTheLink(t *testing.T) {
 	}
 	b.get(gone.location).must(t, 200, "La prenotazione è stata annullata e il posto è di nuovo libero.", "Annullata",
 		"Questa prenotazione è stata annullata da Lei martedì 24 novembre 2026 alle 09:00.", "Prenoti un altro appuntamento")
-	list := o.staffBookings("2026-11-24")
+	list := o.agenda("2026-11-24")
 	if list[0].State != "cancelled" {
 		t.Fatalf("got %+v", list)
 	}
 	// The slot is free again at once.
-	var slots struct {
-		Slots []struct {
-			Start time.Time
-			Free  int
-		}
+	var slots []queue.Slot
+	if _, err := o.live.Do(context.Background(), nil, func(now time.Time, st *queue.Office) {
+		slots, _ = st.FreeSlots(now, "anagrafe", tuesday("12:00"), true)
+	}); err != nil {
+		t.Fatal(err)
 	}
-	o.mustDo(o.token("anna"), "GET", "/api/v1/services/anagrafe/slots?day=2026-11-24", nil, 200, &slots)
-	for _, s := range slots.Slots {
+	for _, s := range slots {
 		if s.Start.Equal(tuesday("15:00")) && s.Free != 1 {
 			t.Fatalf("the slot has %d places after the cancellation", s.Free)
 		}
@@ -859,7 +870,7 @@ func TestUnknownBookingsArePlainNotFoundPages(t *testing.T) {
 	b := o.browser("it")
 	done := b.book(b.openForm("anagrafe", "2026-11-25", "09:00"), "Maria", "", "")
 	id := bookingID(t, done.location)
-	code := o.staffBookings("2026-11-25")[0].Code
+	code := o.agenda("2026-11-25")[0].Code
 	for _, path := range []string{
 		"/prenota/b/0123456789abcdef0123456789abcdef",
 		"/prenota/b/" + code, // a real code: codes are never looked up on a public address
@@ -925,7 +936,7 @@ func TestBookingFormRefusalsChangeNothing(t *testing.T) {
 	t.Run("oversized", func(t *testing.T) {
 		b.post(action, with("note", strings.Repeat("x", 20<<10))).must(t, http.StatusRequestEntityTooLarge)
 	})
-	if list := o.staffBookings("2026-11-25"); len(list) != 0 {
+	if list := o.agenda("2026-11-25"); len(list) != 0 {
 		t.Fatalf("the refusals booked: %+v", list)
 	}
 	t.Run("expired form", func(t *testing.T) {
@@ -934,8 +945,7 @@ func TestBookingFormRefusalsChangeNothing(t *testing.T) {
 		vals.Set("name", "Maria Rossi")
 		o.clock.Add(25 * time.Hour)
 		page := b.post(action, vals).must(t, http.StatusForbidden, "Per sicurezza il modulo è stato rinnovato", `value="Maria Rossi"`)
-		delete(o.tokens, "anna") // her session ended too
-		if list := o.staffBookings("2026-12-01"); len(list) != 0 {
+		if list := o.agenda("2026-12-01"); len(list) != 0 {
 			t.Fatalf("an expired form booked: %+v", list)
 		}
 		// The renewed form books.
@@ -966,7 +976,7 @@ func TestDomainRefusalsAreSentences(t *testing.T) {
 	form = en.openForm("sociali", "2026-11-24", "15:00")
 	o.clock.Set(tuesday("15:01"))
 	en.book(form, "Piero", "", "").must(t, http.StatusConflict, "The 15:00 time has already passed. Please choose another time.")
-	if list := o.staffBookings("2026-11-24"); len(list) != 0 {
+	if list := o.agenda("2026-11-24"); len(list) != 0 {
 		t.Fatalf("got %+v", list)
 	}
 }
