@@ -25,7 +25,8 @@ APPS := $(patsubst %/main.go,%,$(wildcard kiosk/main.go counter/main.go display/
 
 # Fuzz targets (package:function), run briefly by make test.
 FUZZ := ./server/web:FuzzAPIBodies ./server/web:FuzzValidTicketID ./server/hub:FuzzDecodeSubscribe ./server/strictjson:FuzzDecode \
-	./server/client:FuzzModelApply ./server/ticketpdf:FuzzInfoLine ./display/chime:FuzzParseWAV ./server/web:FuzzInfoHTML
+	./server/client:FuzzModelApply ./server/ticketpdf:FuzzInfoLine ./display/chime:FuzzParseWAV \
+	./server/history:FuzzDecode ./server/web:FuzzInfoHTML
 # A count, not a duration: Go 1.26's fuzz coordinator can report "context
 # deadline exceeded" at the end of a timed run (golang/go#75804).
 FUZZTIME ?= 20000x
@@ -79,6 +80,7 @@ bench: deps ## benchmarks, each beside its baseline (see docs/performance.md)
 	$(GO) test -run '^$$' -bench CallToScreen -benchtime 20x -count=1 ./server/loadtest
 	$(GO) test -run '^$$' -bench Restart -benchtime 5x -count=1 ./server/live
 	$(GO) test -run '^$$' -bench 'Forecast|IssueWith200Waiting' -benchtime 2000x -count=3 ./server/queue
+	$(GO) test -run '^$$' -bench ReportYear -benchtime 20x -count=1 ./server/history
 
 simulate: ## the what-if simulator: DAYS (100) working days of each scenario, SEED (1); see docs/accuracy.md
 	$(GO) run ./server simulate -days $(DAYS) -scenario all -seed $(SEED) $(if $(CONFIG),-config $(CONFIG)) $(if $(PROFILE),-profile $(PROFILE))

@@ -23,6 +23,7 @@ import (
 	_ "time/tzdata" // the office's zone must load on a machine without tzdata
 
 	"turno/server/config"
+	"turno/server/history"
 	"turno/server/hub"
 	"turno/server/live"
 	"turno/server/outbox"
@@ -187,6 +188,13 @@ func serve(ctx context.Context, cfg *config.Config, opt serveOptions, logger *sl
 		return err
 	}
 	defer office.Close()
+	// The figures of each closed day, for the reports: stored within a
+	// minute of the day's close, and at start for any day missing them.
+	keeper := history.NewKeeper(&cfg.Office, db, history.FoldOptions{PerClerk: cfg.ReportsPerClerk}, logger)
+	keeperCtx, stopKeeper := context.WithCancel(ctx)
+	keeperDone := make(chan struct{})
+	go func() { defer close(keeperDone); keeper.Run(keeperCtx, time.Minute) }()
+	defer func() { stopKeeper(); <-keeperDone }() // before the store closes
 	streams.Start(office)
 	defer streams.Close() // before the office closes: clients are told goodbye
 	api, err := web.New(web.Options{Config: cfg, Office: office, Store: db, Logger: logger, Hub: streams, PublicURL: opt.publicURL,

@@ -19,10 +19,16 @@
       busy: "Questo biglietto è già aperto su troppi schermi. Nuovo tentativo tra {s} s…",
       sound: "Attivi il suono", soundOn: "Suono attivo ✓",
       priority: "priorità",
+      rateQuestion: "Com'è andata allo sportello?", rateThanks: "Grazie del Suo giudizio.",
+      rateFailed: "Non è stato possibile registrare il giudizio. Riprovi.",
+      faces: ["Male", "Non bene", "Così così", "Bene", "Molto bene"],
       issued: "Emesso alle {t}", issuedOn: "Emesso il {d} alle {t}", called: "chiamato alle {t}",
     },
     en: {
       ahead: "People ahead of you", eta: "Estimated wait", about: "about {m} min", between: "between {l} and {h} min", soon: "any moment now",
+      rateQuestion: "How did it go at the counter?", rateThanks: "Thank you for your rating.",
+      rateFailed: "Your rating could not be recorded. Please try again.",
+      faces: ["Bad", "Not good", "So-so", "Good", "Very good"],
       turn: "It's your turn!", go: "Go to", calledAgain: "You are being called again",
       serving: "You are at the counter", done: "Served. Thank you for your visit.",
       noshow: "Missed: you did not come when you were called. Ask at the information desk whether it can be reactivated.",
@@ -134,9 +140,40 @@
       $("turn-counter").textContent = t.status === "serving" ? where : T.go + " " + where;
     }
     $("message").textContent = { waiting: T.waiting, done: T.done, noshow: T.noshow, expired: T.expired }[t.status] || "";
+    // One question, once, after the service: anonymous, 1 to 5.
+    const rate = t.status === "done" && (t.ratable || t.rated);
+    $("rate").hidden = !rate;
+    if (rate) {
+      $("faces").hidden = !!t.rated;
+      $("rate-thanks").hidden = !t.rated;
+      if (t.rated) $("rate-thanks").textContent = T.rateThanks;
+    }
     const key = t.status + "/" + (t.recalls || 0);
     if (t.status === "called" && key !== lastAlert) alertTurn();
     lastAlert = key;
+  }
+
+  $("rate-question").textContent = T.rateQuestion;
+  document.querySelectorAll("#faces button").forEach((b, i) => {
+    b.setAttribute("aria-label", (i + 1) + " · " + T.faces[i]);
+    b.title = T.faces[i];
+    b.addEventListener("click", () => rateTicket(Number(b.dataset.score)));
+  });
+  function rateTicket(score) {
+    const buttons = document.querySelectorAll("#faces button");
+    buttons.forEach((b) => { b.disabled = true; });
+    fetch("/api/v1/tickets/" + id + "/rating", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ score: score }),
+    }).then((r) => r.ok ? null : r.json().then((e) => (e.error || {}).code)).then((code) => {
+      if (code && code !== "already_rated") throw new Error(code);
+      $("faces").hidden = true;
+      $("rate-thanks").hidden = false;
+      $("rate-thanks").textContent = T.rateThanks;
+    }).catch(() => {
+      buttons.forEach((b) => { b.disabled = false; });
+      $("rate-thanks").hidden = false;
+      $("rate-thanks").textContent = T.rateFailed;
+    });
   }
 
   function fail(message) {

@@ -22,6 +22,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"turno/assets"
+	"turno/server/calendar"
 	"turno/server/queue"
 )
 
@@ -69,6 +70,24 @@ type Device struct {
 	ID    string
 	Role  Role
 	Token string
+	// Counter makes a display the rating pad of that counter: it may rate
+	// the ticket finished last there, and no other.
+	Counter string
+}
+
+// Forecast defaults.
+const (
+	DefaultForecastWeeks = 8
+	DefaultServiceLevel  = 0.8
+)
+
+// Forecast is how the office forecasts arrivals and the counters it needs.
+type Forecast struct {
+	// Weeks of history the forecast averages (the same weekday and hour).
+	Weeks int
+	// ServiceLevel is the share of citizens who must be called within their
+	// service's target wait for a number of counters to be enough.
+	ServiceLevel float64
 }
 
 // Config is the whole configuration.
@@ -85,7 +104,14 @@ type Config struct {
 	// WebBookingsPerHour limits the bookings one client address makes from
 	// the web page in an hour.
 	WebBookingsPerHour int
-	users              map[string]*User
+	// Calendar holds the holidays (already among Office.Closures) and the
+	// known peaks of demand.
+	Calendar calendar.Calendar
+	Forecast Forecast
+	// ReportsPerClerk lets the reports group figures by clerk; off by
+	// default, as workers' agreements usually require.
+	ReportsPerClerk bool
+	users           map[string]*User
 }
 
 // User returns the user with name, or nil.
@@ -207,6 +233,7 @@ type file struct {
 		CutoffConfidence   float64   `toml:"cutoff_confidence"`
 		OvertimeConfidence float64   `toml:"overtime_confidence"`
 		OvertimeTolerance  *Duration `toml:"overtime_tolerance"`
+		RatingsPerClerk    bool      `toml:"ratings_per_clerk"`
 	} `toml:"rules"`
 	Agenda struct {
 		Prefix        string `toml:"prefix"`
@@ -220,6 +247,28 @@ type file struct {
 	Exceptions []exceptionFile `toml:"staffing_exceptions"`
 	Users      []userFile      `toml:"users"`
 	Devices    []deviceFile    `toml:"devices"`
+	Calendar   struct {
+		Holidays   *bool    `toml:"holidays"`
+		Patron     string   `toml:"patron"`
+		PatronName string   `toml:"patron_name"`
+		OpenOn     []string `toml:"open_on"`
+	} `toml:"calendar"`
+	Peaks    []peakFile `toml:"peaks"`
+	Forecast struct {
+		Weeks        int     `toml:"weeks"`
+		ServiceLevel float64 `toml:"service_level"`
+	} `toml:"forecast"`
+	Reports struct {
+		PerClerk bool `toml:"per_clerk"`
+	} `toml:"reports"`
+}
+
+type peakFile struct {
+	Name     string   `toml:"name"`
+	Services []string `toml:"services"`
+	From     string   `toml:"from"`
+	To       string   `toml:"to"`
+	Factor   float64  `toml:"factor"`
 }
 
 type weekFile struct {
@@ -409,9 +458,10 @@ type userFile struct {
 }
 
 type deviceFile struct {
-	ID    string `toml:"id"`
-	Role  string `toml:"role"`
-	Token string `toml:"token"`
+	ID      string `toml:"id"`
+	Role    string `toml:"role"`
+	Token   string `toml:"token"`
+	Counter string `toml:"counter"`
 }
 
 // Duration reads a TOML duration string, "30m", "1h30m", "45s"; the
@@ -487,6 +537,9 @@ func (f *file) build() (*Config, error) {
 		}
 		o.Closures[d] = true
 	}
+	if err := f.calendar(c); err != nil {
+		return nil, err
+	}
 	c.SessionTTL = f.Office.SessionTTL.Or(DefaultSessionTTL)
 	if c.SessionTTL < time.Minute {
 		return nil, errors.New("office.session_ttl: must be at least 1m")
@@ -503,6 +556,8 @@ func (f *file) build() (*Config, error) {
 	o.Rules.CutoffConfidence = f.Rules.CutoffConfidence
 	o.Rules.OvertimeConfidence = f.Rules.OvertimeConfidence
 	o.Rules.OvertimeTolerance = f.Rules.OvertimeTolerance.Or(0)
+	o.Rules.RatingsPerClerk = f.Rules.RatingsPerClerk
+	c.ReportsPerClerk = f.Reports.PerClerk
 	o.Agenda.Prefix = f.Agenda.Prefix
 	if f.Agenda.RetentionDays < 0 {
 		return nil, errors.New("agenda.retention_days: must not be negative")
@@ -582,6 +637,27 @@ func (f *file) build() (*Config, error) {
 	if o.Hours.Empty() {
 		return nil, errors.New("office.hours: the office never opens")
 	}
+	for i := range f.Peaks {
+		p := f.Peaks[i]
+		peak := calendar.Peak{Name: strings.TrimSpace(p.Name), Services: p.Services, From: p.From, To: p.To, Factor: p.Factor}
+		if err := peak.Check(func(id string) bool { return o.Service(id) != nil }); err != nil {
+			return nil, fmt.Errorf("peaks[%d].%w", i, err)
+		}
+		c.Calendar.Peaks = append(c.Calendar.Peaks, peak)
+	}
+	c.Forecast = Forecast{Weeks: f.Forecast.Weeks, ServiceLevel: f.Forecast.ServiceLevel}
+	if c.Forecast.Weeks == 0 {
+		c.Forecast.Weeks = DefaultForecastWeeks
+	}
+	if c.Forecast.Weeks < 1 || c.Forecast.Weeks > 52 {
+		return nil, fmt.Errorf("forecast.weeks: %d must be 1 to 52", c.Forecast.Weeks)
+	}
+	if c.Forecast.ServiceLevel == 0 {
+		c.Forecast.ServiceLevel = DefaultServiceLevel
+	}
+	if sl := c.Forecast.ServiceLevel; sl < 0.5 || sl > 0.99 {
+		return nil, fmt.Errorf("forecast.service_level: %v must be 0.5 to 0.99", sl)
+	}
 
 	roles := map[Role]bool{RoleKiosk: true, RoleDisplay: true, RoleClerk: true, RoleFloor: true, RoleBackoffice: true, RoleAdmin: true}
 	for i, u := range f.Users {
@@ -630,11 +706,54 @@ func (f *file) build() (*Config, error) {
 			return nil, fmt.Errorf("%s.token: the same token is given to two devices", field)
 		}
 		tokens[d.Token] = true
-		c.Devices = append(c.Devices, Device{ID: d.ID, Role: role, Token: d.Token})
+		if d.Counter != "" {
+			if role != RoleDisplay {
+				return nil, fmt.Errorf("%s.counter: only a display can be a counter's rating pad", field)
+			}
+			if o.Counter(d.Counter) == nil {
+				return nil, fmt.Errorf("%s.counter: unknown counter %q", field, d.Counter)
+			}
+		}
+		c.Devices = append(c.Devices, Device{ID: d.ID, Role: role, Token: d.Token, Counter: d.Counter})
 	}
 	if len(c.Users) == 0 {
 		return nil, errors.New("users: nobody can log in; add at least an admin")
 	}
 	sort.SliceStable(c.Devices, func(i, j int) bool { return c.Devices[i].ID < c.Devices[j].ID })
 	return c, nil
+}
+
+// calendar reads [calendar]: the Italian public holidays (on unless
+// holidays = false) and the patron saint's day close the office, except on
+// the dates of open_on; they join the configured closures.
+func (f *file) calendar(c *Config) error {
+	cal := &c.Calendar
+	cal.Holidays = f.Calendar.Holidays == nil || *f.Calendar.Holidays
+	if f.Calendar.Patron != "" {
+		md, err := calendar.ParseMonthDay(f.Calendar.Patron)
+		if err != nil {
+			return fmt.Errorf("calendar.patron: %w", err)
+		}
+		name := strings.TrimSpace(f.Calendar.PatronName)
+		if name == "" {
+			name = "Santo patrono"
+		}
+		cal.Patron = &calendar.Local{Day: md, NameIT: name, NameEN: name + " (patron saint)"}
+	} else if f.Calendar.PatronName != "" {
+		return errors.New("calendar.patron_name: set calendar.patron, the day (MM-DD), too")
+	}
+	cal.OpenOn = map[string]bool{}
+	for i, d := range f.Calendar.OpenOn {
+		if _, err := time.Parse(queue.DayLayout, d); err != nil {
+			return fmt.Errorf("calendar.open_on[%d]: %q is not a date YYYY-MM-DD", i, d)
+		}
+		if c.Office.Closures[d] {
+			return fmt.Errorf("calendar.open_on[%d]: %s is also in office.closures", i, d)
+		}
+		cal.OpenOn[d] = true
+	}
+	for d := range cal.Closures() {
+		c.Office.Closures[d] = true
+	}
+	return nil
 }

@@ -147,6 +147,11 @@ func strip(ev queue.Event, lv level) queue.Event {
 			l.By = ""
 			ev.Lock = &l
 		}
+		if ev.Rating != nil { // named only where the rules allow, and never to a screen
+			r := *ev.Rating
+			r.Clerk = ""
+			ev.Rating = &r
+		}
 	}
 	return ev
 }

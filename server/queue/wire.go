@@ -27,6 +27,10 @@ type PublicTicket struct {
 	Ahead *int `json:"ahead,omitempty"`
 	*Wait
 	Readable *ReadableWait `json:"wait_readable,omitempty"`
+	// Ratable says the citizen may rate the ticket now (finished today, not
+	// yet rated); Rated that they have.
+	Ratable bool `json:"ratable,omitempty"`
+	Rated   bool `json:"rated,omitempty"`
 }
 
 // PublicView returns the public view of a ticket at now. o may hold another
@@ -44,6 +48,8 @@ func PublicView(cfg *Config, o *Office, t *Ticket, now time.Time) PublicTicket {
 		}
 	}
 	if o != nil && o.Day() == t.Day {
+		v.Rated = o.Rated(t.ID)
+		v.Ratable = t.Status == StatusDone && !v.Rated
 		if pos, ok := o.PositionAt(now, t); ok {
 			w, r := pos.Wait, pos.Wait.Readable()
 			v.Ahead, v.Wait, v.Readable = &pos.Ahead, &w, &r

@@ -23,6 +23,9 @@
 //	booking_events/
 //	    <booking id>         -> the 8-byte sequences of the events that carried it,
 //	                            so erasing its personal data rewrites just those
+//	day_stats/                  (schema 3)
+//	    <"2006-01-02">       -> a closed day's indicators (package history), folded
+//	                            from that day's events: rebuildable from the log
 //
 // Start-up reads the last key of days/ and replays events from there: its
 // cost is today's events, never the history. Open first checks the file for
@@ -59,6 +62,7 @@ var (
 	bucketBookings = []byte("bookings")
 	bucketBookDays = []byte("booking_days")
 	bucketBookEvts = []byte("booking_events")
+	bucketDayStats = []byte("day_stats")
 	keySchema      = []byte("schema_version")
 )
 
@@ -91,6 +95,11 @@ var migrations = []func(tx *bolt.Tx) error{
 			}
 		}
 		return nil
+	},
+	// 3: the per-day indicators of the reports.
+	func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bucketDayStats)
+		return err
 	},
 }
 

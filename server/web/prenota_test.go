@@ -114,9 +114,9 @@ func newBookingOffice(t *testing.T, now time.Time, adjust func(*config.Config), 
 	return &bookingOffice{office: o, sender: sender, log: log}
 }
 
-// browser is a citizen's browser: its own cookies, its language, and no
+// citizenBrowser is a citizen's browser: its own cookies, its language, and no
 // automatic redirects, so each answer can be looked at.
-type browser struct {
+type citizenBrowser struct {
 	t      *testing.T
 	base   string
 	client *http.Client
@@ -124,12 +124,12 @@ type browser struct {
 	header http.Header // extra headers on every request
 }
 
-func (o *bookingOffice) browser(lang string) *browser {
+func (o *bookingOffice) browser(lang string) *citizenBrowser {
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		o.t.Fatal(err)
 	}
-	return &browser{t: o.t.(*testing.T), base: o.http.URL, lang: lang, header: http.Header{},
+	return &citizenBrowser{t: o.t.(*testing.T), base: o.http.URL, lang: lang, header: http.Header{},
 		client: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
@@ -141,7 +141,7 @@ type answer struct {
 	location string
 }
 
-func (b *browser) do(method, path string, form url.Values) answer {
+func (b *citizenBrowser) do(method, path string, form url.Values) answer {
 	b.t.Helper()
 	var body io.Reader
 	if form != nil {
@@ -173,9 +173,9 @@ func (b *browser) do(method, path string, form url.Values) answer {
 	return answer{status: resp.StatusCode, header: resp.Header, body: string(data), location: resp.Header.Get("Location")}
 }
 
-func (b *browser) get(path string) answer { b.t.Helper(); return b.do("GET", path, nil) }
+func (b *citizenBrowser) get(path string) answer { b.t.Helper(); return b.do("GET", path, nil) }
 
-func (b *browser) post(path string, form url.Values) answer {
+func (b *citizenBrowser) post(path string, form url.Values) answer {
 	b.t.Helper()
 	return b.do("POST", path, form)
 }
@@ -251,7 +251,7 @@ func bookingID(t *testing.T, location string) string {
 
 // openForm walks from /prenota to the form of a service's slot (day
 // YYYY-MM-DD, time HH:MM), as a citizen clicks through.
-func (b *browser) openForm(service, day, hhmm string) answer {
+func (b *citizenBrowser) openForm(service, day, hhmm string) answer {
 	b.t.Helper()
 	page := b.get("/prenota").must(b.t, 200)
 	page = b.get(page.link(b.t, "service="+service)).must(b.t, 200)
@@ -264,7 +264,7 @@ func (b *browser) openForm(service, day, hhmm string) answer {
 }
 
 // book fills the form on page and sends it.
-func (b *browser) book(page answer, name, contact, note string) answer {
+func (b *citizenBrowser) book(page answer, name, contact, note string) answer {
 	b.t.Helper()
 	action, vals := page.form(b.t)
 	vals.Set("name", name)
@@ -625,7 +625,7 @@ func TestWebBookingsPerAddressBehindAProxy(t *testing.T) {
 	first, second := o.browser("en"), o.browser("en")
 	first.header.Set("X-Forwarded-For", "203.0.113.7")
 	second.header.Set("X-Forwarded-For", "198.51.100.20")
-	for i, b := range []*browser{first, second} {
+	for i, b := range []*citizenBrowser{first, second} {
 		if a := b.book(b.openForm("anagrafe", "2026-11-25", []string{"09:00", "09:15"}[i]), "Citizen", "", ""); a.status != http.StatusSeeOther {
 			t.Fatalf("client %d: got %d:\n%s", i, a.status, a.body)
 		}

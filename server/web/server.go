@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"turno/server/config"
+	"turno/server/history"
 	"turno/server/hub"
 	"turno/server/live"
 	"turno/server/queue"
@@ -69,7 +70,9 @@ type Server struct {
 	publicURL    string
 	// trustedProxies: see Options.TrustedProxies.
 	trustedProxies []netip.Prefix
-	citizens       *citizenPages // the booking page /prenota
+	// reports read the office's history (reports.go).
+	reports  *history.Reports
+	citizens *citizenPages // the booking page /prenota
 }
 
 // New builds the server and registers every route.
@@ -92,6 +95,7 @@ func New(opt Options) (*Server, error) {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	s.dummyUser = &config.User{PasswordHash: hash}
+	s.reports = history.NewReports(opt.Config, opt.Store, s.now)
 	if s.citizens, err = newCitizenPages(opt.Config, opt.Sender); err != nil {
 		return nil, err
 	}
@@ -134,6 +138,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /api/v1/bookings/{ref}/{action}", s.auth(bookers, s.bookingAction))
 	s.mux.HandleFunc("POST /api/v1/checkin", s.auth(checkers, s.checkIn))
 	s.streamRoutes()  // GET /api/v1/stream, the phone's page /t/{id} and its files
+	s.reportRoutes()  // ratings, reports, forecast, the back-office page (reports.go)
 	s.prenotaRoutes() // the citizens' booking page /prenota and each booking's /prenota/b/{id}
 }
 
