@@ -548,7 +548,7 @@ func validText(s string) bool {
 // verified when the office asks, books, and sends the browser to the
 // booking's page. Whatever refuses it changes nothing and says why.
 func (s *Server) prenotaSubmit(w http.ResponseWriter, r *http.Request, v *visit) error {
-	if !citizenSameOrigin(r) {
+	if !sameOrigin(r) {
 		return v.message(http.StatusForbidden, "method.title", v.lang.S("err.cross_site"))
 	}
 	f := readForm(r)
@@ -910,7 +910,7 @@ func (s *Server) cancelPage(w http.ResponseWriter, r *http.Request, v *visit) er
 // cancelSubmit cancels the booking for the citizen. Sending it again finds
 // the booking cancelled and shows it so.
 func (s *Server) cancelSubmit(w http.ResponseWriter, r *http.Request, v *visit) error {
-	if !citizenSameOrigin(r) {
+	if !sameOrigin(r) {
 		return v.message(http.StatusForbidden, "method.title", v.lang.S("err.cross_site"))
 	}
 	b, err := s.citizenBooking(r, v)

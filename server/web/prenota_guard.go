@@ -357,20 +357,3 @@ func randomHex() string {
 	}
 	return hex.EncodeToString(b[:])
 }
-
-// citizenSameOrigin reports whether a posted form came from one of our pages: a
-// browser says whether it is this site (Sec-Fetch-Site) and names the
-// page's origin (Origin). Our pages' no-referrer policy makes browsers send
-// Origin "null", which says nothing; clients that send neither (curl, old
-// browsers) are left to the form token and its SameSite cookie.
-func citizenSameOrigin(r *http.Request) bool {
-	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
-		return false
-	}
-	origin := r.Header.Get("Origin")
-	if origin == "" || origin == "null" {
-		return true
-	}
-	_, host, ok := strings.Cut(origin, "://")
-	return ok && strings.EqualFold(host, r.Host)
-}

@@ -260,7 +260,7 @@ func TestWindowCountsAFormOnce(t *testing.T) {
 	}
 }
 
-func TestCitizenSameOrigin(t *testing.T) {
+func TestSameOrigin(t *testing.T) {
 	for _, tc := range []struct {
 		origin, site string
 		want         bool
@@ -283,7 +283,7 @@ func TestCitizenSameOrigin(t *testing.T) {
 		if tc.site != "" {
 			r.Header.Set("Sec-Fetch-Site", tc.site)
 		}
-		if got := citizenSameOrigin(r); got != tc.want {
+		if got := sameOrigin(r); got != tc.want {
 			t.Errorf("Origin %q, Sec-Fetch-Site %q: got %v", tc.origin, tc.site, got)
 		}
 	}
