@@ -134,15 +134,22 @@ func (s *Server) backofficePage(w http.ResponseWriter, r *http.Request) {
 	s.renderPage(w, http.StatusOK, page)
 }
 
-// sameOrigin refuses a form posted from another site's page (a browser
-// always sends Origin with a cross-site POST).
+// sameOrigin reports whether a posted form came from one of our pages
+// (the back office's, the booking page's): a browser says whether it is
+// this site (Sec-Fetch-Site) and names the page's origin (Origin). Our
+// pages' no-referrer policy makes browsers send Origin "null", which says
+// nothing (refusing it refused every login from Chromium); clients that
+// send neither (curl, old browsers) are left to the form's other defences.
 func sameOrigin(r *http.Request) bool {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+		return false
+	}
 	origin := r.Header.Get("Origin")
-	if origin == "" {
+	if origin == "" || origin == "null" {
 		return true
 	}
 	u, err := url.Parse(origin)
-	return err == nil && u.Host == r.Host
+	return err == nil && strings.EqualFold(u.Host, r.Host)
 }
 
 // bodyRecorder keeps an internal call's answer.

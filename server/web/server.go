@@ -44,12 +44,15 @@ type Options struct {
 	// http://192.168.1.10:8080, for the QR codes; empty: the request's.
 	PublicURL string
 	// TrustedProxies are reverse proxies whose X-Forwarded-For names the
-	// client (for the login's per-address budget); none: the peer is the
-	// client.
+	// client (for the per-address budgets of the login and the booking
+	// page); none: the peer is the client.
 	TrustedProxies []netip.Prefix
 	// Metrics, if set, is served at GET /metrics (it checks its own token);
 	// nil when metrics are off or served on a listener of their own.
 	Metrics http.Handler
+	// Sender delivers the booking page's one-time codes; required when the
+	// office sets agenda.verify_contact.
+	Sender Sender
 }
 
 // Server serves the API.
@@ -71,8 +74,9 @@ type Server struct {
 	// trustedProxies: see Options.TrustedProxies.
 	trustedProxies []netip.Prefix
 	// reports read the office's history (reports.go).
-	reports *history.Reports
-	metrics http.Handler
+	reports  *history.Reports
+	metrics  http.Handler
+	citizens *citizenPages // the booking page /prenota
 }
 
 // New builds the server and registers every route.
@@ -96,6 +100,9 @@ func New(opt Options) (*Server, error) {
 	}
 	s.dummyUser = &config.User{PasswordHash: hash}
 	s.reports = history.NewReports(opt.Config, opt.Store, s.now)
+	if s.citizens, err = newCitizenPages(opt.Config, opt.Sender); err != nil {
+		return nil, err
+	}
 	s.routes()
 	return s, nil
 }
@@ -134,8 +141,9 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/v1/bookings/{ref}", s.auth(bookers, s.booking))
 	s.mux.HandleFunc("POST /api/v1/bookings/{ref}/{action}", s.auth(bookers, s.bookingAction))
 	s.mux.HandleFunc("POST /api/v1/checkin", s.auth(checkers, s.checkIn))
-	s.streamRoutes() // GET /api/v1/stream, the phone's page /t/{id} and its files
-	s.reportRoutes() // ratings, reports, forecast, the back-office page (reports.go)
+	s.streamRoutes()  // GET /api/v1/stream, the phone's page /t/{id} and its files
+	s.reportRoutes()  // ratings, reports, forecast, the back-office page (reports.go)
+	s.prenotaRoutes() // the citizens' booking page /prenota and each booking's /prenota/b/{id}
 	if s.metrics != nil {
 		s.mux.Handle("GET /metrics", s.metrics)
 	}
