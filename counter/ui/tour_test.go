@@ -174,7 +174,7 @@ func longOffice(t *testing.T) *config.Config {
 	base := o.Services[0]
 	for i, id := range []string{"edilizia", "commercio", "scuola"} {
 		s := base
-		s.ID, s.Prefix = id, []string{"E", "C", "P"}[i]
+		s.ID, s.Prefix = id, []string{"E", "C", "K"}[i]
 		s.NameIT = "Sportello unico " + id + ": pratiche, autorizzazioni, segnalazioni certificate di inizio attività"
 		s.NameEN = "One-stop desk " + id + ": applications, permits and certified notices of start of activity"
 		o.Services = append(o.Services, s)
