@@ -54,7 +54,6 @@ func (c *Console) buildAppointments() fyne.CanvasObject {
 	a := &c.desk.appt
 	a.fetched = map[string]*queue.Booking{}
 	a.book = c.newButton(withKey(tr("Book…"), ctrl(keyBook)), theme.ContentAddIcon(), c.showBook)
-	a.book.Importance = widget.HighImportance
 	a.search = c.newEntry(false)
 	a.search.SetPlaceHolder(tr("Code or name") + "  [" + string(ctrl(keyFind)) + "]")
 	a.search.OnSubmitted = func(string) { c.doSearch() }

@@ -41,6 +41,7 @@ type bookDialog struct {
 	// unsure is the request whose answer was lost: it may have booked.
 	unsure  *client.BookRequest
 	sending bool
+	shown   *modal
 }
 
 type bookedDialog struct {
@@ -56,6 +57,7 @@ type moveDialog struct {
 	confirm *keyButton
 	msg     *widget.Label
 	sending bool
+	shown   *modal
 }
 
 type cancelDialog struct {
@@ -63,7 +65,12 @@ type cancelDialog struct {
 	confirm *keyButton
 	msg     *widget.Label
 	sending bool
+	shown   *modal
 }
+
+// isOpen reports whether m is the dialog showing: the clerk may close a
+// dialog (Escape) while its call is in flight.
+func (c *Console) isOpen(m *modal) bool { return m != nil && c.modal == m }
 
 // newKey returns a fresh idempotency key.
 func newKey() string {
@@ -142,6 +149,7 @@ func (c *Console) showBook() {
 		focus = b.slots.service
 	}
 	c.showModal(dialogSpec{title: tr("Book an appointment"), content: content, confirm: b.confirm, focus: focus, size: bookSize})
+	b.shown = c.modal
 }
 
 // doBook checks the dialog and books, keeping the dialog open until the
@@ -205,12 +213,20 @@ func (c *Console) sendBooking(req client.BookRequest, recovering bool) {
 		}
 		b.sending = false
 		b.confirm.Enable()
-		if err == nil {
+		open := c.isOpen(b.shown)
+		switch {
+		case err == nil && (open || c.modal == nil):
 			earlier := recovering || (b.unsure != nil && (b.unsure.Service != req.Service || !b.unsure.Slot.Equal(req.Slot)))
 			c.showBooked(booked, earlier)
-			return
+		case err == nil: // the clerk is in another dialog: the code stays on the desk
+			c.say(bookedLine(c, booked), false)
+		case open:
+			c.bookRefused(req, err, recovering)
+		default:
+			if _, what := explain(err); what == offline {
+				c.say(tr("The server did not answer the booking for {{.Name}}: it may have been made. Look for it by name (Ctrl+F) before booking again.", "Name", req.Name), true)
+			}
 		}
-		c.bookRefused(req, err, recovering)
 	})
 }
 
@@ -274,7 +290,13 @@ func (c *Console) showBooked(bk *queue.Booking, earlier bool) {
 		lines = append(lines, hint(tr("The first attempt, whose answer was lost, had already booked this time: this is that appointment. Move it from Appointments if another time is wanted.")))
 	}
 	c.showModal(dialogSpec{title: tr("Appointment booked"), content: newRows(lines...), confirm: r.done, noDismiss: true})
-	c.say(tr("Booked: {{.Name}}, {{.When}}, code {{.Code}}.", "Name", bk.Name, "When", c.when(bk.Slot), "Code", queue.FormatCode(bk.Code)), false)
+	c.say(bookedLine(c, bk), false)
+}
+
+// bookedLine is the desk's message after a booking: the code stays there
+// to be read again.
+func bookedLine(c *Console, bk *queue.Booking) string {
+	return tr("Booked: {{.Name}}, {{.When}}, code {{.Code}}.", "Name", bk.Name, "When", c.when(bk.Slot), "Code", queue.FormatCode(bk.Code))
 }
 
 // showMove offers the free times of the booking's service to move it to
@@ -298,6 +320,7 @@ func (c *Console) showMove(bk queue.Booking) {
 		hint(tr("The code stays the same. Choose the new time with the arrows, then Enter. Esc cancels.")),
 		m.msg)
 	c.showModal(dialogSpec{title: tr("Move the appointment"), content: content, confirm: m.confirm, focus: m.slots.grid, size: fyne.NewSize(760, 600)})
+	m.shown = c.modal
 }
 
 func (c *Console) doMove() {
@@ -325,11 +348,16 @@ func (c *Console) doMove() {
 		}
 		m.sending = false
 		m.confirm.Enable()
+		open := c.isOpen(m.shown)
 		if err != nil {
-			c.changeRefused(err, id, m.msg, slot.Start, m.slots)
+			if open {
+				c.changeRefused(err, id, m.msg, slot.Start, m.slots)
+			}
 			return
 		}
-		c.hideModal()
+		if open {
+			c.hideModal()
+		}
 		c.bookingChanged(*moved)
 		c.say(tr("The appointment of {{.Name}} is moved to {{.When}}; the code stays {{.Code}}.", "Name", moved.Name,
 			"When", c.when(moved.Slot), "Code", queue.FormatCode(moved.Code)), false)
@@ -353,6 +381,7 @@ func (c *Console) showCancelBooking(bk queue.Booking) {
 		hint(tr("The time becomes free at once for someone else. Enter cancels the appointment; Esc keeps it.")),
 		d.msg)
 	c.showModal(dialogSpec{title: tr("Cancel the appointment?"), content: content, confirm: d.confirm, dismiss: tr("Keep it")})
+	d.shown = c.modal
 }
 
 func (c *Console) doCancelBooking() {
@@ -375,11 +404,16 @@ func (c *Console) doCancelBooking() {
 		}
 		d.sending = false
 		d.confirm.Enable()
+		open := c.isOpen(d.shown)
 		if err != nil {
-			c.changeRefused(err, id, d.msg, d.booking.Slot, nil)
+			if open {
+				c.changeRefused(err, id, d.msg, d.booking.Slot, nil)
+			}
 			return
 		}
-		c.hideModal()
+		if open {
+			c.hideModal()
+		}
 		c.bookingChanged(*cancelled)
 		c.say(tr("The appointment of {{.Name}} ({{.When}}) is cancelled; the time is free again.", "Name", cancelled.Name,
 			"When", c.when(cancelled.Slot)), false)
