@@ -69,6 +69,13 @@ func (c *console) openBook() *bookDialog {
 	return b
 }
 
+// waitBooked waits for the result of the Book dialog b: the dialog of the
+// code in its place.
+func (c *console) waitBooked(b *bookDialog) {
+	c.d.t.Helper()
+	c.waitFor("the code", func() bool { return c.modal != nil && c.modal != b.shown && c.dlg.booked.code != nil })
+}
+
 // waitSlots waits for a slot choice to show its day's times.
 func (c *console) waitSlots(s *slotChooser) {
 	c.d.t.Helper()
@@ -130,14 +137,8 @@ func TestBookByPhone(t *testing.T) {
 		c.typeRunes("+39 06 1234 5678")
 		c.press(fyne.KeyReturn)
 	})
-	var code string
-	c.waitFor("the code", func() bool {
-		if c.dlg.booked.code == nil || c.modal == nil {
-			return false
-		}
-		code = c.dlg.booked.code.Text
-		return true
-	})
+	c.waitBooked(b)
+	code := c.dlg.booked.code.Text
 	if !codeShape.MatchString(code) {
 		t.Fatalf("the code shown is %q, want ABC-DEF", code)
 	}
@@ -221,7 +222,7 @@ func TestBookSlotTakenMeanwhile(t *testing.T) {
 		c.w.Canvas().Focus(b.slots.grid) // chooses the first: 09:30
 		c.press(fyne.KeyReturn)
 	})
-	c.waitFor("the code", func() bool { return c.dlg.booked.code != nil && c.modal != nil })
+	c.waitBooked(b)
 	if got := d.bookingsNamed("Maria Rossi"); len(got) != 1 || !got[0].Slot.Equal(officetest.Tuesday("09:30")) {
 		t.Fatalf("Maria Rossi's bookings: %+v", got)
 	}
@@ -325,8 +326,13 @@ func TestBookAnswerLostNeverBooksTwice(t *testing.T) {
 		t.Fatalf("after the lost answer the server holds %d bookings, want 1", len(got))
 	}
 	c.key(fyne.KeyReturn)
-	c.waitFor("the code", func() bool { return c.dlg.booked.code != nil && c.modal != nil })
+	c.waitBooked(b)
 	got := d.bookingsNamed("Maria Rossi")
+	c.d.do(func() {
+		if c.dlg.booked.earlier != nil {
+			t.Error("the same time sent again says an earlier attempt had booked another")
+		}
+	})
 	if len(got) != 1 || c.dlg.booked.code.Text != queue.FormatCode(got[0].Code) {
 		t.Fatalf("after Enter again: %d bookings %+v, the console shows %s", len(got), got, c.dlg.booked.code.Text)
 	}
@@ -350,14 +356,15 @@ func TestBookAnswerLostNeverBooksTwice(t *testing.T) {
 		c.press(fyne.KeyRight)
 		c.press(fyne.KeyReturn)
 	})
-	c.waitFor("the earlier booking", func() bool {
-		return c.dlg.booked.code != nil && c.modal != nil && c.dlg.booked.what.Text != "" && !b.sending
-	})
+	c.waitBooked(b)
 	got = d.bookingsNamed("Paolo Bianchi")
 	if len(got) != 1 || !got[0].Slot.Equal(first) || c.dlg.booked.code.Text != queue.FormatCode(got[0].Code) {
 		t.Fatalf("Paolo Bianchi: %+v (first attempt at %s), the console shows %s", got, first.Format("15:04"), c.dlg.booked.code.Text)
 	}
 	c.d.do(func() {
+		if c.dlg.booked.earlier == nil {
+			t.Error("the result does not say that the first attempt had booked")
+		}
 		if !strings.Contains(c.dlg.booked.what.Text, c.clock(first)) {
 			t.Errorf("the result shows %q, want the first attempt's time %s", c.dlg.booked.what.Text, c.clock(first))
 		}

@@ -48,6 +48,7 @@ type bookedDialog struct {
 	code    *canvas.Text
 	spelled *widget.Label
 	what    *widget.Label
+	earlier *widget.Label // nil unless an earlier attempt had booked
 	done    *keyButton
 }
 
@@ -286,8 +287,11 @@ func (c *Console) showBooked(bk *queue.Booking, earlier bool) {
 	r.done = c.newButton(withKey(tr("Done"), keyConfirm()), theme.ConfirmIcon(), c.hideModal)
 	lines := []fyne.CanvasObject{r.code, r.spelled, r.what,
 		hint(tr("Read the code to the citizen and ask them to repeat it: on the day they type it at the kiosk when they arrive."))}
+	r.earlier = nil
 	if earlier {
-		lines = append(lines, hint(tr("The first attempt, whose answer was lost, had already booked this time: this is that appointment. Move it from Appointments if another time is wanted.")))
+		r.earlier = hint(tr("The first attempt, whose answer was lost, had already booked this time: this is that appointment. Move it from Appointments if another time is wanted."))
+		r.earlier.Importance = widget.WarningImportance
+		lines = append(lines, r.earlier)
 	}
 	c.showModal(dialogSpec{title: tr("Appointment booked"), content: newRows(lines...), confirm: r.done, noDismiss: true})
 	c.say(bookedLine(c, bk), false)

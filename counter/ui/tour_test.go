@@ -152,7 +152,7 @@ func tour(t *testing.T, d *desk, words tourWords, at func(c *console, name strin
 	})
 	at(c, "book")
 	c.d.do(func() { c.pressCtrl(fyne.KeyReturn) }) // in the note, Enter is a new line
-	c.waitFor("the code", func() bool { return c.modal != nil && c.dlg.booked.code != nil && b.sending == false })
+	c.waitBooked(b)
 	at(c, "booked")
 	c.key(fyne.KeyReturn)
 
