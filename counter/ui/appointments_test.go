@@ -250,7 +250,7 @@ func TestBookRefusesInWords(t *testing.T) {
 		{strings.Repeat("x", queue.MaxBookingName+1), "", "", "The name is too long: 101 characters, at most 100"},
 		{"Maria Rossi", "call me", "", "The contact must be an e-mail address"},
 		{"Maria Rossi", "", strings.Repeat("é", queue.MaxBookingNote+1), "The note is too long: 501 characters, at most 500"},
-		{"Maria Rossi", "+39 333-1234567", "", "This contact already holds an appointment for this service"},
+		{"Maria Rossi", "+39 333-1234567", "", "This contact already holds as many appointments for this service as one citizen may"},
 	} {
 		c.typeIn(b.name, tc.name)
 		c.typeIn(b.contact, tc.contact)

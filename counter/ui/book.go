@@ -249,7 +249,7 @@ func (c *Console) bookRefused(req client.BookRequest, err error, recovering bool
 		c.sendBooking(*b.unsure, true)
 		return
 	case code == "booking_limit":
-		c.setMessage(b.msg, tr("This contact already holds an appointment for this service, and each citizen may hold only one. Find it in Appointments (Ctrl+F, by name) to move or cancel it."), true)
+		c.setMessage(b.msg, tr("This contact already holds as many appointments for this service as one citizen may. Find them in Appointments (Ctrl+F, by name) to move or cancel one."), true)
 		c.w.Canvas().Focus(b.contact)
 	case code == "not_bookable":
 		c.setMessage(b.msg, tr("This service no longer takes appointments."), true)

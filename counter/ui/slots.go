@@ -357,11 +357,6 @@ func (g *slotGrid) TypedKey(ev *fyne.KeyEvent) {
 // Tapped takes the focus.
 func (g *slotGrid) Tapped(*fyne.PointEvent) { g.c.w.Canvas().Focus(g) }
 
-func (g *slotGrid) MinSize() fyne.Size {
-	g.ExtendBaseWidget(g)
-	return g.BaseWidget.MinSize()
-}
-
 func (g *slotGrid) CreateRenderer() fyne.WidgetRenderer {
 	g.paint()
 	return widget.NewSimpleRenderer(container.NewStack(g.frame, container.NewPadded(g.box)))
