@@ -210,7 +210,12 @@ func (c *Console) sendBooking(req client.BookRequest, recovering bool) {
 		return err
 	}, func(err error) {
 		if c.dlg.book.key != req.IdempotencyKey {
-			return // another dialog since
+			// Another Book dialog since: a booking made is still told,
+			// with its code, on the desk.
+			if err == nil {
+				c.say(bookedLine(c, booked), false)
+			}
+			return
 		}
 		b.sending = false
 		b.confirm.Enable()
