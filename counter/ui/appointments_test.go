@@ -24,7 +24,7 @@ import (
 // book makes a booking as the floor assistant does, by phone.
 func (d *desk) book(service string, slot time.Time, name, note string) *queue.Booking {
 	d.t.Helper()
-	b, _, err := d.as("anna").Book(context.Background(), client.BookRequest{Service: service, Slot: slot, Name: name, Note: note})
+	b, _, err := d.anna().Book(context.Background(), client.BookRequest{Service: service, Slot: slot, Name: name, Note: note})
 	if err != nil {
 		d.t.Fatalf("book %s at %s: %v", service, slot.Format("Mon 15:04"), err)
 	}
@@ -34,7 +34,7 @@ func (d *desk) book(service string, slot time.Time, name, note string) *queue.Bo
 // booking reads a booking as the server has it.
 func (d *desk) booking(ref string) *queue.Booking {
 	d.t.Helper()
-	b, err := d.as("anna").Booking(context.Background(), ref)
+	b, err := d.anna().Booking(context.Background(), ref)
 	if err != nil {
 		d.t.Fatalf("booking %s: %v", ref, err)
 	}
@@ -170,7 +170,7 @@ func TestBookByPhone(t *testing.T) {
 // bookingsNamed finds the bookings of a name on the server.
 func (d *desk) bookingsNamed(name string) []queue.Booking {
 	d.t.Helper()
-	found, err := d.as("anna").FindBookings(context.Background(), name)
+	found, err := d.anna().FindBookings(context.Background(), name)
 	if err != nil {
 		d.t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ func TestBookSlotTakenMeanwhile(t *testing.T) {
 // nothing.
 func TestBookRefusesInWords(t *testing.T) {
 	d := newDesk(t, officetest.Tuesday("09:00"))
-	bk, _, err := d.as("anna").Book(context.Background(), client.BookRequest{Service: "anagrafe", Slot: wednesday("10:00"),
+	bk, _, err := d.anna().Book(context.Background(), client.BookRequest{Service: "anagrafe", Slot: wednesday("10:00"),
 		Name: "Maria Rossi", Contact: "+39 333 123 4567"})
 	if err != nil {
 		t.Fatal(err)
@@ -607,7 +607,7 @@ func TestAppointmentOnTheTicket(t *testing.T) {
 	bianchi := d.book("sociali", officetest.Tuesday("10:30"), "Anna Bianchi", "Wheelchair.")
 	d.o.Clock.Set(officetest.Tuesday("10:25"))
 	p := d.checkIn(bianchi.Code).Ticket
-	if _, err := d.as("anna").MoveTicket(context.Background(), p.ID, "tributi"); err != nil {
+	if _, err := d.anna().MoveTicket(context.Background(), p.ID, "tributi"); err != nil {
 		t.Fatal(err)
 	}
 	d.o.Clock.Set(officetest.Tuesday("10:30"))
