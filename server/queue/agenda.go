@@ -88,11 +88,12 @@ const (
 	EventBookingMissed    = "booking.missed"
 )
 
-// Field limits of a booking, in characters.
+// Field limits of a booking, in characters (the apps check them before
+// sending, to say so in their own words).
 const (
-	maxBookingName = 100
-	maxContact     = 100
-	maxBookingNote = 500
+	MaxBookingName = 100
+	MaxContact     = 100
+	MaxBookingNote = 500
 )
 
 // codeAlphabet leaves out what is misread or misheard: 0/O, 1/I/L, 2/Z,
@@ -143,7 +144,7 @@ func NormalizeContact(s string) (string, bool) {
 	if s == "" {
 		return "", true
 	}
-	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > maxContact {
+	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > MaxContact {
 		return "", false
 	}
 	if at := strings.LastIndexByte(s, '@'); at > 0 {
