@@ -25,6 +25,7 @@ import (
 	"turno/server/config"
 	"turno/server/hub"
 	"turno/server/live"
+	"turno/server/outbox"
 	"turno/server/queue"
 	"turno/server/sim"
 	"turno/server/store"
@@ -49,7 +50,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	dataDir := fs.String("data", envOr(getenv, "TURNO_DATA", "data"), "directory of the database file turno.db (env TURNO_DATA)")
 	configPath := fs.String("config", getenv("TURNO_CONFIG"), "office configuration file, TOML; empty runs the embedded demo office (env TURNO_CONFIG)")
 	publicURL := fs.String("public-url", getenv("TURNO_PUBLIC_URL"), "the server's address as citizens' phones reach it, for ticket QR codes; empty: the request's (env TURNO_PUBLIC_URL)")
-	trustedProxy := fs.String("trusted-proxy", getenv("TURNO_TRUSTED_PROXY"), "reverse proxies in front of the server, addresses or prefixes separated by commas: their X-Forwarded-For names the client, for the login's per-address limit; empty: the connection's peer is the client (env TURNO_TRUSTED_PROXY)")
+	trustedProxy := fs.String("trusted-proxy", getenv("TURNO_TRUSTED_PROXY"), "reverse proxies in front of the server, addresses or prefixes separated by commas: their X-Forwarded-For names the client, for the per-address limits of the login and the booking page; empty: the connection's peer is the client (env TURNO_TRUSTED_PROXY)")
+	outboxPath := fs.String("outbox", getenv("TURNO_OUTBOX"), "file the booking page's one-time codes are appended to, instead of sending them (agenda.verify_contact); empty: outbox.log in the data directory (env TURNO_OUTBOX)")
 	hashPassword := fs.Bool("hash-password", false, "read a password from standard input, print its bcrypt hash for the configuration, and exit")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -81,7 +83,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintln(stderr, "server: configuration:", err)
 		return 1
 	}
-	if err := serve(ctx, cfg, serveOptions{addr: *addr, dataDir: *dataDir, publicURL: *publicURL, trustedProxies: proxies}, logger, stdout); err != nil {
+	if *outboxPath == "" {
+		*outboxPath = filepath.Join(*dataDir, "outbox.log")
+	}
+	if err := serve(ctx, cfg, serveOptions{addr: *addr, dataDir: *dataDir, publicURL: *publicURL, trustedProxies: proxies, outbox: *outboxPath}, logger, stdout); err != nil {
 		fmt.Fprintln(stderr, "server:", err)
 		return 1
 	}
@@ -164,6 +169,7 @@ func loadConfig(path string) (*config.Config, error) {
 type serveOptions struct {
 	addr, dataDir, publicURL string
 	trustedProxies           []netip.Prefix
+	outbox                   string // the file the one-time codes go to
 }
 
 func serve(ctx context.Context, cfg *config.Config, opt serveOptions, logger *slog.Logger, stdout io.Writer) error {
@@ -183,7 +189,8 @@ func serve(ctx context.Context, cfg *config.Config, opt serveOptions, logger *sl
 	defer office.Close()
 	streams.Start(office)
 	defer streams.Close() // before the office closes: clients are told goodbye
-	api, err := web.New(web.Options{Config: cfg, Office: office, Store: db, Logger: logger, Hub: streams, PublicURL: opt.publicURL, TrustedProxies: opt.trustedProxies})
+	api, err := web.New(web.Options{Config: cfg, Office: office, Store: db, Logger: logger, Hub: streams, PublicURL: opt.publicURL,
+		TrustedProxies: opt.trustedProxies, Sender: outbox.New(opt.outbox, nil)})
 	if err != nil {
 		return err
 	}
@@ -200,6 +207,9 @@ func serve(ctx context.Context, cfg *config.Config, opt serveOptions, logger *sl
 	}
 	go housekeeping(ctx, &cfg.Office, office, db, logger)
 	printBanner(stdout, cfg, "http://"+ln.Addr().String())
+	if cfg.VerifyContact {
+		fmt.Fprintf(stdout, "One-time codes for web bookings are written to %s\n", opt.outbox)
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -273,6 +283,7 @@ func eraseOldBookings(cfg *queue.Config, db *store.Store, now time.Time, logger 
 func printBanner(w io.Writer, cfg *config.Config, url string) {
 	fmt.Fprintf(w, "Turno: %s (%s)\n", cfg.Office.Name, cfg.Source)
 	fmt.Fprintf(w, "Listening on %s  (API under %s/api/v1, health %s/healthz)\n", url, url, url)
+	fmt.Fprintf(w, "Citizens book appointments at %s/prenota\n", url)
 	if creds := config.DemoCredentials(cfg); len(creds) > 0 {
 		fmt.Fprintln(w, "Demo credentials:")
 		for _, c := range creds {

@@ -43,9 +43,12 @@ type Options struct {
 	// http://192.168.1.10:8080, for the QR codes; empty: the request's.
 	PublicURL string
 	// TrustedProxies are reverse proxies whose X-Forwarded-For names the
-	// client (for the login's per-address budget); none: the peer is the
-	// client.
+	// client (for the per-address budgets of the login and the booking
+	// page); none: the peer is the client.
 	TrustedProxies []netip.Prefix
+	// Sender delivers the booking page's one-time codes; required when the
+	// office sets agenda.verify_contact.
+	Sender Sender
 }
 
 // Server serves the API.
@@ -66,6 +69,7 @@ type Server struct {
 	publicURL    string
 	// trustedProxies: see Options.TrustedProxies.
 	trustedProxies []netip.Prefix
+	citizens       *citizenPages // the booking page /prenota
 }
 
 // New builds the server and registers every route.
@@ -88,6 +92,9 @@ func New(opt Options) (*Server, error) {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	s.dummyUser = &config.User{PasswordHash: hash}
+	if s.citizens, err = newCitizenPages(opt.Config, opt.Sender); err != nil {
+		return nil, err
+	}
 	s.routes()
 	return s, nil
 }
@@ -126,7 +133,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/v1/bookings/{ref}", s.auth(bookers, s.booking))
 	s.mux.HandleFunc("POST /api/v1/bookings/{ref}/{action}", s.auth(bookers, s.bookingAction))
 	s.mux.HandleFunc("POST /api/v1/checkin", s.auth(checkers, s.checkIn))
-	s.streamRoutes() // GET /api/v1/stream, the phone's page /t/{id} and its files
+	s.streamRoutes()  // GET /api/v1/stream, the phone's page /t/{id} and its files
+	s.prenotaRoutes() // the citizens' booking page /prenota and each booking's /prenota/b/{id}
 }
 
 // ServeHTTP answers unknown routes and methods in the API's JSON error form,
