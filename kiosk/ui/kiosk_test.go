@@ -211,8 +211,11 @@ func TestTapShowsTheTicket(t *testing.T) {
 		if got := h.k.number(); got != "A002" {
 			t.Errorf("number: got %q, want A002", got)
 		}
-		if got := h.k.tFacts.Text(); !strings.HasPrefix(got, "1 persona prima di lei\nAttesa prevista: circa 8 minuti") {
-			t.Errorf("facts: got %q", got)
+		// The wait is the server's forecast (at 09:00 the staffing plan
+		// has three counters ready for two people: no wait), in words.
+		want := "1 persona prima di lei\nAttesa prevista: " + h.k.words.waitText(h.k.shown.Wait)
+		if got := h.k.tFacts.Text(); !strings.HasPrefix(got, want) {
+			t.Errorf("facts: got %q, want %q", got, want)
 		}
 	})
 	if n := h.issued("anagrafe"); n != 2 {

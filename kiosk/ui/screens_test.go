@@ -51,7 +51,7 @@ service_time = "15m"
 [[services]]
 id = "polizia"
 name = { it = "Polizia locale: permessi ZTL, contrassegni per disabili, oggetti smarriti", en = "Local police: restricted traffic zone permits, disabled parking badges, lost property" }
-prefix = "P"
+prefix = "L"
 appointments = true
 target_wait = "20m"
 service_time = "10m"
