@@ -32,6 +32,7 @@ func longOffice(t *testing.T) *config.Config {
 		`{ it = "Servizi sociali", en = "Social services" }`:                   `{ it = "Servizi sociali e sostegno alle famiglie", en = "Social services and family support" }`,
 		`{ it = "Consegna documenti e protocollo", en = "Document drop-off" }`: `{ it = "Consegna di documenti, istanze e protocollazione della corrispondenza", en = "Drop-off and registration of documents, applications and correspondence" }`,
 		"prefix = \"T\"\ntarget_wait":                                          "prefix = \"T\"\ncutoff_before_close = \"1m\"\ncutoff_on_load = true\ntarget_wait",
+		"appointments = true # the defaults":                                   "appointments = false # the long office: one service that cannot be booked; the defaults",
 		`services = ["documenti"]`: `services = ["documenti"]
 
 [[counters]]
@@ -130,11 +131,11 @@ func startLongOffice(t *testing.T) (*officetest.Office, *harness, *relay) {
 			return false
 		}
 		for _, id := range []string{"anagrafe", "tributi", "sociali", "edilizia", "polizia"} {
-			if !h.k.cells[id].tile.Disabled() {
+			if !h.k.cells[id].tile.Stopped() {
 				return false
 			}
 		}
-		return !h.k.cells["documenti"].tile.Disabled()
+		return !h.k.cells["documenti"].tile.Stopped()
 	})
 	return o, h, r
 }

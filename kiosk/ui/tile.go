@@ -19,6 +19,10 @@ type tile struct {
 
 	disabled bool
 	priority bool // the priority path: the tile wears its accent
+	// stopped is a service that issues no ticket now but offers its next
+	// free appointment: its reason in the stopped colour, and a tap opens
+	// the offer.
+	stopped bool
 
 	name, detail, hint string
 	text               *fitText
@@ -50,11 +54,11 @@ func newTile(service string, onTap func()) *tile {
 }
 
 // set updates what the tile says; the caller refreshes.
-func (t *tile) set(name, detail, hint string, disabled, priority bool) {
+func (t *tile) set(name, detail, hint string, disabled, priority, stopped bool) {
 	t.name, t.detail, t.hint = name, detail, hint
-	t.disabled, t.priority = disabled, priority
+	t.disabled, t.priority, t.stopped = disabled, priority, stopped
 	detailColor, hintColor := theme.ColorNameForeground, colorHint
-	if disabled {
+	if disabled || stopped {
 		detailColor = colorTileOffText
 	}
 	if priority {
@@ -67,15 +71,19 @@ func (t *tile) set(name, detail, hint string, disabled, priority bool) {
 	}
 }
 
-// setReference sets the longest words the tile may show, stopped and
-// open.
-func (t *tile) setReference(name, reason, waiting, hint string) {
-	t.ref.parts = []textPart{{Text: name, Size: sizeTile, Bold: true}, {Text: reason, Size: sizeDetail}}
+// setReference sets the longest words the tile may show, stopped (with
+// the offer of an appointment, if any service has one) and open.
+func (t *tile) setReference(name, reason, offer, waiting, hint string) {
+	t.ref.parts = []textPart{{Text: name, Size: sizeTile, Bold: true}, {Text: reason, Size: sizeDetail}, {Text: offer, Size: sizeDetail, Bold: true}}
 	t.refOpen.parts = []textPart{{Text: name, Size: sizeTile, Bold: true}, {Text: waiting, Size: sizeDetail}, {Text: hint, Size: sizeDetail, Bold: true}}
 }
 
 // Disabled reports whether a tap does nothing.
 func (t *tile) Disabled() bool { return t.disabled }
+
+// Stopped reports whether the service issues no ticket now: the tile is
+// disabled, or offers an appointment instead.
+func (t *tile) Stopped() bool { return t.disabled || t.stopped }
 
 // Tapped takes a ticket, unless the service issues none now.
 func (t *tile) Tapped(*fyne.PointEvent) {
