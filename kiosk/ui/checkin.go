@@ -54,7 +54,8 @@ func (k *Kiosk) buildCheckIn() {
 		k.ciKeys[r] = b
 		keys = append(keys, b)
 	}
-	k.ciDelete = newButton(theme.ContentUndoIcon(), styleNormal, k.guard(k.deleteCode))
+	// Its word only: a key a letter wide has no room for an icon too.
+	k.ciDelete = newButton(nil, styleNormal, k.guard(k.deleteCode))
 	keys = append(keys, k.ciDelete)
 	grid := keyGrid{cols: []int{6, 8, 12}} // 24 keys: 4 rows on a portrait totem, 3 on a landscape screen
 	k.ciHint = newFitText(fyne.TextAlignCenter)
@@ -307,7 +308,7 @@ func (k *Kiosk) lateRefused(r *queue.Refusal) {
 		state, todo := k.words.refusal(sv, r)
 		return k.tr.L("checkin.tooLate.title"), k.tr.L("checkin.lateClosed") + " " + state, todo
 	}
-	if sv != nil && sv.Agenda != nil && sv.Agenda.NextFree != nil && r.Rule != queue.RuleLocked {
+	if sv != nil && sv.Agenda != nil && sv.Agenda.NextFree != nil {
 		k.offerBooking(r.Service, sv.Agenda.NextFree.Start, why)
 		return
 	}

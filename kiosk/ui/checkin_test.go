@@ -461,7 +461,7 @@ func TestBookTheNextFreeAppointmentOfACutOffService(t *testing.T) {
 				t.Errorf("reason %q lacks %q", anagrafe.detail, w)
 			}
 		}
-		if anagrafe.hint != "Primo appuntamento libero: oggi alle 15:00\nTocchi qui per prenotarlo ›" {
+		if anagrafe.hint != "Prenoti per oggi alle 15:00\u00a0›" {
 			t.Errorf("hint: got %q", anagrafe.hint)
 		}
 	})
@@ -519,7 +519,7 @@ func TestBookTheNextFreeAppointmentOfACutOffService(t *testing.T) {
 		t.Errorf("bookings: %+v", all)
 	}
 	h.tap(h.k.bdDone)
-	h.waitFor("the next offer", func() bool { return strings.HasPrefix(anagrafe.hint, "Primo appuntamento libero: oggi alle 15:15") })
+	h.waitFor("the next offer", func() bool { return anagrafe.hint == "Prenoti per oggi alle 15:15\u00a0›" })
 }
 
 // The slot is taken between the offer and Book: the kiosk says so, and

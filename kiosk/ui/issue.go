@@ -137,7 +137,7 @@ func (k *Kiosk) issued(service, slot, key string, t *queue.TicketView, replay bo
 		delete(k.pending, slot)
 		k.log.Info("ticket refused", "service", service, "rule", apiErr.Code, "msg", apiErr.Message)
 		sv, refusal := k.model.Service(service), apiErr.Refusal()
-		if sv != nil && sv.Agenda != nil && sv.Agenda.NextFree != nil && refusal.Rule != queue.RuleLocked {
+		if sv != nil && sv.Agenda != nil && sv.Agenda.NextFree != nil {
 			// The service can be booked instead: its sheet says why no
 			// ticket, offers the next free appointment, and says what to
 			// bring to it.

@@ -285,7 +285,7 @@ func TestLockedServiceFollowsLive(t *testing.T) {
 	o := officetest.Start(t, officetest.Tuesday("09:00"))
 	h := newHarness(t, o.URL, o.Clock, nil)
 	sociali := h.tile("sociali")
-	h.waitFor("sociali open", func() bool { return !sociali.Disabled() })
+	h.waitFor("sociali open", func() bool { return !sociali.Stopped() })
 
 	floor, err := client.New(o.URL)
 	if err != nil {
@@ -297,13 +297,16 @@ func TestLockedServiceFollowsLive(t *testing.T) {
 	if _, err := floor.LockService(context.Background(), "sociali", "assistente sociale assente fino alle 11"); err != nil {
 		t.Fatal(err)
 	}
+	// Its tickets are suspended, not its agenda: it offers the next free
+	// appointment.
 	h.waitFor("sociali locked with the reason", func() bool {
-		return sociali.Disabled() && strings.Contains(sociali.detail, "assistente sociale assente fino alle 11")
+		return sociali.Stopped() && strings.Contains(sociali.detail, "assistente sociale assente fino alle 11") &&
+			sociali.hint == "Prenoti per oggi alle 11:00\u00a0›"
 	})
 	if _, err := floor.UnlockService(context.Background(), "sociali"); err != nil {
 		t.Fatal(err)
 	}
-	h.waitFor("sociali open again", func() bool { return !sociali.Disabled() })
+	h.waitFor("sociali open again", func() bool { return !sociali.Stopped() })
 }
 
 func TestLanguageSwitch(t *testing.T) {
@@ -322,7 +325,7 @@ func TestLanguageSwitch(t *testing.T) {
 		if got := anagrafe.name; got != "Registry office" {
 			t.Errorf("service: got %q", got)
 		}
-		if d := anagrafe.detail + "\n" + anagrafe.hint; !strings.Contains(d, "today at 15:00") || !strings.Contains(d, "Next free appointment: today at 15:00") {
+		if d := anagrafe.detail + "\n" + anagrafe.hint; !strings.Contains(d, "today at 15:00") || !strings.Contains(d, "Book for today at 15:00\u00a0›") {
 			t.Errorf("reason: got %q", d)
 		}
 	})
@@ -331,7 +334,7 @@ func TestLanguageSwitch(t *testing.T) {
 		if got := h.k.heading.Text(); got != "Prenez votre numéro\nTouchez le service dont vous avez besoin" {
 			t.Errorf("heading: got %q", got)
 		}
-		if d := anagrafe.detail + "\n" + anagrafe.hint; !strings.Contains(d, "aujourd'hui à 15:00") || !strings.Contains(d, "Premier rendez-vous libre") {
+		if d := anagrafe.detail + "\n" + anagrafe.hint; !strings.Contains(d, "aujourd'hui à 15:00") || !strings.Contains(d, "Réservez pour aujourd'hui à 15:00\u00a0›") {
 			t.Errorf("reason: got %q", d)
 		}
 		if got := anagrafe.name; got != "Anagrafe e stato civile" {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -240,6 +241,42 @@ func TestEveryScreenFits(t *testing.T) {
 		}
 	})
 	each("refusal", nil)
+	h.k.locked(h.k.reset)
+
+	// The check-in: the keypad with a code half typed; the ticket of a
+	// booked citizen; a refusal of a check-in.
+	h.k.locked(func() {
+		h.k.openCheckIn()
+		for _, r := range "KM4T" {
+			h.k.typeCode(r)
+		}
+	})
+	each("check-in", nil)
+	b := bookFor(t, clerk(t, o), "anagrafe", officetest.Tuesday("12:15"), "Maria Rossi")
+	h.k.locked(func() { h.k.reset(); h.k.checkIn(b.Code, queue.FormatCode(b.Code)) })
+	h.waitFor("the appointment's ticket", func() bool { return h.k.screen == screenTicket })
+	each("ticket after check-in", nil)
+	h.k.locked(func() { h.k.reset(); h.k.checkIn("ACDEFG", "ACD-EFG") })
+	h.waitFor("the refusal of the check-in", func() bool { return h.k.screen == screenMessage })
+	each("check-in refused", nil)
+
+	// The booking keyboard after a late check-in, with the longest name;
+	// the booking made.
+	h.k.locked(func() {
+		h.k.reset()
+		slot := offerable(h.k.model.Service("anagrafe")).Start
+		late := slot.Add(-4 * time.Hour)
+		h.k.offerBooking("anagrafe", slot, func() (string, string, string) {
+			return h.k.words.checkInRefusal(&queue.CheckInRefusal{Reason: queue.CheckInTooLate, Service: "anagrafe", Slot: &late}, "")
+		})
+		for _, r := range "MARIA FRANCESCA DELL'ACQUA BENEDETTI ROSSINI" {
+			h.k.typeName(r)
+		}
+	})
+	each("booking", nil)
+	h.k.locked(h.k.book)
+	h.waitFor("the booking", func() bool { return h.k.screen == screenBooked })
+	each("booked", nil)
 	h.k.locked(h.k.reset)
 
 	o.Stop()

@@ -253,24 +253,24 @@ func (k *Kiosk) refresh() {
 	k.checkInB.Refresh()
 
 	k.syncCells()
-	longest, longestOffer := k.longestReason()
+	longest, longestOffered, longestOffer := k.longestReason()
 	longestWait := k.words.waitingText(99) + " · " + k.tr.L("service.wait",
 		map[string]any{"Wait": k.tr.N("wait.between", 120, map[string]any{"Low": 100, "High": 120})})
 	for i := range k.model.Services {
 		sv := &k.model.Services[i]
 		c := k.cells[sv.ID]
-		c.tile.setReference(k.name(sv), longest, longestOffer, longestWait, k.tr.L("service.tapPriority"))
+		c.tile.setReference(k.name(sv), longest, longestOffered, longestOffer, longestWait, k.tr.L("service.tapPriority"))
 		state, todo := k.words.reason(sv)
 		next := offerable(sv)
 		switch {
 		case state != "" && next != nil && online:
 			// No ticket, but an appointment: the button offers it.
-			state, todo, offer := k.words.offerReason(sv, nil, next.Start)
+			state, todo, _ := k.words.offerReason(sv, nil, next.Start)
 			detail := state
 			if todo != "" {
 				detail += "\n" + todo
 			}
-			c.tile.set(k.name(sv), detail, offer+"\n"+k.tr.L("offer.tap"), false, false, true)
+			c.tile.set(k.name(sv), detail, k.tr.L("offer.tile", map[string]any{"When": k.words.slot(next.Start)}), false, false, true)
 		case state != "":
 			detail := state
 			if todo != "" {
@@ -280,7 +280,11 @@ func (k *Kiosk) refresh() {
 		default:
 			detail := k.words.waitingText(sv.Waiting)
 			if sv.Waiting > 0 || sv.EstimatedWait > 0 {
-				detail += " · " + k.tr.L("service.wait", map[string]any{"Wait": k.words.waitText(sv.Wait)})
+				if r := sv.Wait.Readable(); r.About && r.Minutes == 0 {
+					detail += " · " + k.tr.L("wait.none") // not "wait no wait"
+				} else {
+					detail += " · " + k.tr.L("service.wait", map[string]any{"Wait": k.words.waitText(sv.Wait)})
+				}
 			}
 			hint := k.tr.L("service.tap")
 			if k.priority {
@@ -326,9 +330,9 @@ func (k *Kiosk) bookable() bool {
 // longestReason is the longest reason a tile may show in the kiosk's
 // language (a lock's reason aside: the floor assistant writes it): the
 // people waiting fill the time to closing, and the service reopens on a
-// day named in full, or can be booked; and the longest offer of an
-// appointment, if a service takes them.
-func (k *Kiosk) longestReason() (reason, offer string) {
+// day named in full, or can be booked; and, if a service takes
+// appointments, the longest reason with an offer and the offer.
+func (k *Kiosk) longestReason() (reason, reasonOffered, offer string) {
 	loc := k.location()
 	closes := time.Date(2026, 9, 30, 12, 30, 0, 0, loc)
 	reopens := time.Date(2026, 9, 30, 15, 0, 0, 0, loc) // a Wednesday in September: long names
@@ -336,10 +340,13 @@ func (k *Kiosk) longestReason() (reason, offer string) {
 	w.now = func() time.Time { return closes.AddDate(0, 0, -7) }
 	state, todo := w.reason(&queue.ServiceView{ServiceStatus: queue.ServiceStatus{Status: queue.ServiceCutoff, ClosesAt: &closes,
 		Refusal: &queue.Refusal{Rule: queue.RuleCutoffLoad, ReopensAt: &reopens, Appointment: true}}})
+	reason = state + "\n" + todo
 	if k.bookable() {
-		offer = k.tr.L("offer.next", map[string]any{"When": w.slot(reopens)}) + "\n" + k.tr.L("offer.tap")
+		state, todo, _ := w.offerReason(&queue.ServiceView{ServiceStatus: queue.ServiceStatus{Status: queue.ServiceCutoff, ClosesAt: &closes,
+			Refusal: &queue.Refusal{Rule: queue.RuleCutoffLoad, ReopensAt: &reopens, Appointment: true}}}, nil, reopens)
+		return reason, state + "\n" + todo, k.tr.L("offer.tile", map[string]any{"When": w.slot(reopens)})
 	}
-	return state + "\n" + todo, offer
+	return reason, "", ""
 }
 
 // syncCells keeps one cell per service, in the office's order.

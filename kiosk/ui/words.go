@@ -184,14 +184,10 @@ func (w words) slot(t time.Time) string {
 }
 
 // offerable returns the next free appointment a stopped service offers
-// in the place of a ticket: cut off, capped or closed, and bookable. A
-// service the floor assistant suspended offers none: they said why, and
-// the citizen asks them.
+// in the place of a ticket: cut off, capped, closed or suspended (the
+// floor assistant stops its tickets, not its agenda), and bookable.
 func offerable(sv *queue.ServiceView) *queue.Slot {
-	if sv == nil || sv.Agenda == nil || sv.Agenda.NextFree == nil {
-		return nil
-	}
-	if sv.Status == queue.ServiceOpen || sv.Status == queue.ServiceLocked || sv.Status == "" {
+	if sv == nil || sv.Agenda == nil || sv.Agenda.NextFree == nil || sv.Status == queue.ServiceOpen || sv.Status == "" {
 		return nil
 	}
 	return sv.Agenda.NextFree
@@ -207,9 +203,12 @@ func (w words) offerReason(sv *queue.ServiceView, r *queue.Refusal, next time.Ti
 		c := *r
 		c.Appointment = false
 		v.Refusal = &c
-		if r.Rule == queue.RuleClosed {
+		switch r.Rule {
+		case queue.RuleClosed:
 			v.Status = queue.ServiceClosed
-		} else {
+		case queue.RuleLocked:
+			v.Status = queue.ServiceLocked
+		default:
 			v.Status = queue.ServiceCutoff
 		}
 	} else if v.Refusal != nil {
