@@ -105,7 +105,6 @@ func TestScreenshots(t *testing.T) {
 	shot(h, "kiosk-ticket-square-en-large", square)
 	h.k.locked(h.k.reset)
 
-
 	// The check-in: the keypad with a code half typed, in Italian and in
 	// English large text; the appointment's ticket; a citizen too early.
 	mario := clerk(t, o)
