@@ -627,3 +627,31 @@ func TestTitleCase(t *testing.T) {
 		}
 	}
 }
+
+// Late for a service that serves late comers as walk-ins, when it issues
+// no more tickets: the kiosk says both, and offers the next free
+// appointment.
+func TestLateCheckInWhenNoMoreTickets(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("11:50"))
+	mario := clerk(t, o)
+	b := bookFor(t, mario, "anagrafe", officetest.Tuesday("12:00"), "Maria Rossi")
+	h := newHarness(t, o.URL, o.Clock, nil)
+	h.tile("anagrafe")
+	o.Clock.Set(officetest.Tuesday("12:20")) // the window closed at 12:10, the tickets at 12:00
+	h.tap(h.k.checkInB)
+	h.typeCode(b.Code)
+	h.tap(h.k.ciConfirm)
+	h.waitFor("the offer", func() bool { return h.k.screen == screenBook })
+	h.k.locked(func() {
+		got := h.k.bkHeading.Text()
+		for _, w := range []string{"L'ora dell'appuntamento è passata", "Il tempo per confermare il suo appuntamento è scaduto. Biglietti terminati",
+			"12:30", "Primo appuntamento libero: oggi alle 15:00"} {
+			if !strings.Contains(got, w) {
+				t.Errorf("offer: %q lacks %q", got, w)
+			}
+		}
+	})
+	if got := booking(t, mario, b.ID); got.State == queue.BookingCheckedIn {
+		t.Errorf("the booking was checked in without a ticket: %+v", got)
+	}
+}

@@ -133,8 +133,8 @@ type Kiosk struct {
 	busyWords   string // what the busy screen says (a key)
 	shown       *queue.TicketView
 	shownFor    *queue.Booking        // the booking a shown ticket checked in, if any
-	pending     map[string]pendingKey // service/priority -> the key of a tap with no answer
-	printed     map[string]bool       // ticket ids sent to the printer
+	pending     map[string]pendingKey // service/priority, book/service/slot -> the key of a tap with no answer
+	printed     map[string]bool       // ticket and booking ids sent to the printer
 	printErr    string                // the last printing failure, for staff
 	printFailed string                // the ticket it concerned
 

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"turno/server/officetest"
+	"turno/server/queue"
 )
 
 // placed is a tappable as the window shows it.
@@ -238,10 +239,14 @@ func TestButtonsNeverShareAPlaceAcrossScreens(t *testing.T) {
 		transition{"ticket", "start", nil}, transition{"message", "start", nil}, transition{"booked", "start", nil},
 	)
 
-	var ticketShown, bookedShown bool
+	var shownTicket *queue.TicketView
+	var shownBooking *queue.Booking
 	for _, size := range kioskSizes {
-		for _, lang := range languages {
-			for _, m := range []themeMode{{}, {large: true}} {
+		for _, m := range []themeMode{{}, {large: true}} {
+			for _, lang := range languages {
+				// The kiosk's own modes: reset keeps them, and the theme
+				// changes only with the text size.
+				h.k.locked(func() { h.k.opt.Language, h.k.opt.LargeText = lang, m.large })
 				screens := map[string][]placed{}
 				grab := func(name string) {
 					h.k.locked(func() {
@@ -254,7 +259,7 @@ func TestButtonsNeverShareAPlaceAcrossScreens(t *testing.T) {
 						}
 					})
 				}
-				h.k.locked(func() { h.k.reset(); h.k.mode(lang, m) })
+				h.k.locked(h.k.reset)
 				grab("start")
 				h.k.locked(func() { h.k.setPriority(true) })
 				grab("start, priority")
@@ -266,7 +271,6 @@ func TestButtonsNeverShareAPlaceAcrossScreens(t *testing.T) {
 				grab("message")
 				h.k.locked(func() {
 					h.k.reset()
-					h.k.mode(lang, m)
 					h.k.openCheckIn()
 					for _, r := range "ACDEFG" { // Confirm and Delete can be pressed
 						h.k.typeCode(r)
@@ -279,23 +283,21 @@ func TestButtonsNeverShareAPlaceAcrossScreens(t *testing.T) {
 					h.k.locked(func() { h.k.typeName(r) })
 				}
 				grab("book, named")
-				if !bookedShown {
+				if shownBooking == nil {
 					h.k.locked(h.k.book)
 					h.waitFor("the booking", func() bool { return h.k.screen == screenBooked })
-					bookedShown = true
+					h.k.locked(func() { shownBooking = h.k.booked })
 				} else {
-					h.k.locked(func() { h.k.show(screenBooked) })
+					h.k.locked(func() { h.k.booked = shownBooking; h.k.fillBooked(); h.k.show(screenBooked) })
 				}
-				h.k.locked(func() { h.k.mode(lang, m) })
 				grab("booked")
-				if !ticketShown {
+				if shownTicket == nil {
 					h.k.locked(func() { h.k.reset(); h.k.take("documenti") })
 					h.waitFor("the ticket", func() bool { return h.k.screen == screenTicket })
-					ticketShown = true
+					h.k.locked(func() { shownTicket = h.k.shown })
 				} else {
-					h.k.locked(func() { h.k.show(screenTicket) })
+					h.k.locked(func() { h.k.shown = shownTicket; h.k.fillTicket(shownTicket); h.k.show(screenTicket) })
 				}
-				h.k.locked(func() { h.k.mode(lang, m) })
 				grab("ticket")
 				for _, tr := range transitions {
 					if len(screens[tr.from]) == 0 || len(screens[tr.to]) == 0 {
