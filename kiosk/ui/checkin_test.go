@@ -332,8 +332,16 @@ func TestCheckInRefusals(t *testing.T) {
 		if h.k.screen != screenBook {
 			t.Fatalf("cancelled: screen %s, want the offer of an appointment", h.k.screen)
 		}
+		// The service's next free appointment as the stream last told it:
+		// 11:00 at 09:00 with two hours' notice, 11:15 once the clock has
+		// moved past 09:00 and the server has sent its views again.
+		slot := h.k.offer.slot
+		if !slot.Equal(officetest.Tuesday("11:00")) && !slot.Equal(officetest.Tuesday("11:15")) {
+			t.Errorf("cancelled: offered %s, want the next free appointment, 11:00 or 11:15", slot)
+		}
 		got := h.k.bkHeading.Text()
-		for _, w := range []string{"Prenotazione annullata", "Questa prenotazione è stata annullata.", "Tributi (IMU, TARI)", "Primo appuntamento libero: oggi alle 11:00"} {
+		for _, w := range []string{"Prenotazione annullata", "Questa prenotazione è stata annullata.", "Tributi (IMU, TARI)",
+			"Primo appuntamento libero: oggi alle " + slot.In(officetest.Rome).Format("15:04")} {
 			if !strings.Contains(got, w) {
 				t.Errorf("cancelled: %q lacks %q", got, w)
 			}
