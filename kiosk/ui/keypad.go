@@ -7,14 +7,14 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
+
+	"turno/server/queue"
 )
 
-// codeAlphabet is the booking codes' alphabet: a copy of server/queue's
-// codeAlphabet (agenda.go), which leaves out what is misread or misheard
-// (0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V). The keypad has a key for each, and no
-// other: a citizen cannot type a character no code has. The check-in
-// test types every key against the server, so a change there shows here.
-const codeAlphabet = "ACDEFGHJKMNPQRTWXY34679"
+// codeAlphabet is the booking codes' alphabet (queue.CodeAlphabet, which
+// leaves out what is misread or misheard). The keypad has a key for each,
+// and no other: a citizen cannot type a character no code has.
+const codeAlphabet = queue.CodeAlphabet
 
 // inCodeAlphabet reports whether r can be part of a booking code.
 func inCodeAlphabet(r rune) bool { return strings.ContainsRune(codeAlphabet, r) }

@@ -96,9 +96,10 @@ const (
 	MaxBookingNote = 500
 )
 
-// codeAlphabet leaves out what is misread or misheard: 0/O, 1/I/L, 2/Z,
-// 5/S, 8/B, U/V.
-const codeAlphabet = "ACDEFGHJKMNPQRTWXY34679"
+// CodeAlphabet is the booking codes' characters: it leaves out what is
+// misread or misheard, 0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V. A kiosk's keypad
+// offers exactly these.
+const CodeAlphabet = "ACDEFGHJKMNPQRTWXY34679"
 
 // CodeLength is the booking code's length: 23^6, about 148 million codes,
 // against some thousands of bookings alive at once.
@@ -110,7 +111,7 @@ func randomCode() string {
 		panic("queue: no randomness: " + err.Error())
 	}
 	for i := range b {
-		b[i] = codeAlphabet[int(b[i])%len(codeAlphabet)] // 256 % 23 bias is negligible here
+		b[i] = CodeAlphabet[int(b[i])%len(CodeAlphabet)] // 256 % 23 bias is negligible here
 	}
 	return string(b[:])
 }
