@@ -239,3 +239,7 @@ func (t padTheme) Size(n fyne.ThemeSizeName) float32 {
 
 // NewPadTheme is the rating pad's theme, for the app to set.
 func NewPadTheme() fyne.Theme { return padTheme{theme.DefaultTheme()} }
+
+// flowShortRow grounds an hour of the forecast the staffing plan falls
+// short in, under its text in the error colour.
+var flowShortRow = color.NRGBA{R: 0xa1, G: 0x22, B: 0x1a, A: 0x14}
