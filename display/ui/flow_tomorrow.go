@@ -169,6 +169,7 @@ func (p *tomorrowPanel) page(by int) {
 	}
 	p.first = max(0, min(p.first+by, len(p.fc.Days)-daysShown))
 	p.refresh(p.fl.opt.Now())
+	p.fl.relayout() // the tiles' texts take one line or two
 }
 
 func (p *tomorrowPanel) choose(i int) {

@@ -162,6 +162,9 @@ func TestTomorrowFromTheOfficesHistory(t *testing.T) {
 			t.Errorf("8 December: %q", p.summary.Text)
 		}
 	})
+	// One view at a time: Fyne's caches are the UI goroutine's, and each
+	// view here has its own lock.
+	fl.Close()
 	fl2, u2, _ := newFlowIn(t, o, o.URL, "en", flowSize)
 	eventually(t, u2, "the forecast", func() (bool, string) { return fl2.tomorrow.fc != nil, fl2.tabs[tomorrowTab(fl2)].Text })
 	u2.do(func() { fl2.show(tomorrowTab(fl2)) })

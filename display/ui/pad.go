@@ -235,6 +235,7 @@ func (p *Pad) onEvent(s *client.Stream, ev queue.Event) {
 			if p.state == padAsking {
 				p.darken()
 			}
+			clear(p.done) // yesterday's tickets are rated no more
 		})
 	}
 }
@@ -330,7 +331,7 @@ func (p *Pad) send(t padTicket, score int) {
 // more: if the first arrived, the server says already_rated, and that is
 // a rating recorded, once.
 func (p *Pad) answered(t padTicket, score int, err error) {
-	if p.state != padSending || p.ticket.id != t.id {
+	if p.state != padSending || p.ticket.id != t.id || p.ctx.Err() != nil {
 		return
 	}
 	switch {
