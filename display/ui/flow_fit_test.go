@@ -47,6 +47,7 @@ func TestTheFlowViewFitsTheTablet(t *testing.T) {
 					t.Errorf("%s %s: only %d targets seen", lang, what, len(r.targets))
 				}
 			}
+			eventually(t, u, "tomorrow's forecast", func() (bool, string) { return fl.tomorrow.fc != nil, fl.tomorrow.msg.Text })
 			for i := range fl.panels {
 				u.do(func() { fl.show(i) })
 				check(fmt.Sprintf("panel %d", i))
