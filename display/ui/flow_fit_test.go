@@ -139,7 +139,7 @@ func TestAnOutageIsOneBannerDimmedFiguresAndNoFalseAlerts(t *testing.T) {
 		}
 		fl.show(0)
 	})
-	o = o.Restart()
+	o.Restart()
 	eventually(t, u, "live again", func() (bool, string) {
 		return !fl.banner.Visible() && !fl.veil.Visible() && !fl.hall.cards["anagrafe"].issue.Disabled(), fl.bannerMsg.Text
 	})

@@ -15,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"turno/server/history"
 	"turno/server/queue"
 )
 
@@ -38,7 +37,7 @@ type tomorrowPanel struct {
 	box *fyne.Container
 
 	// Touched only inside Do.
-	fc      *history.Forecast
+	fc      *queue.DemandForecast
 	fetched time.Time // when, on the view's clock
 	today   string    // the office's day it was read on
 	loading bool
@@ -142,7 +141,7 @@ func (p *tomorrowPanel) fetch() {
 	}
 	p.loading, p.failed = true, ""
 	day := fl.model.Day
-	var fc *history.Forecast
+	var fc *queue.DemandForecast
 	fl.run(func(ctx context.Context) (err error) {
 		fc, err = fl.cl.Forecast(ctx, "", forecastDays)
 		return err
@@ -222,7 +221,7 @@ func setShown(l *widget.Label, text string, imp widget.Importance) {
 }
 
 // date is a forecast day's date at noon in the office's zone.
-func (p *tomorrowPanel) date(d history.ForecastDay) time.Time {
+func (p *tomorrowPanel) date(d queue.DemandDay) time.Time {
 	t, err := time.ParseInLocation(queue.DayLayout, d.Date, p.fl.loc)
 	if err != nil {
 		return time.Time{}
@@ -326,7 +325,7 @@ func (p *tomorrowPanel) drawDay() {
 
 // summaryText says how many citizens are expected, and plainly when there
 // is no history to expect them from.
-func (p *tomorrowPanel) summaryText(d history.ForecastDay, date time.Time) string {
+func (p *tomorrowPanel) summaryText(d queue.DemandDay, date time.Time) string {
 	fl := p.fl
 	expected := fl.tr("Expected: about {{.A}} citizens without an appointment and {{.B}} with one.", "A", int(math.Round(d.Arrivals)), "B", d.Booked)
 	switch {
@@ -341,7 +340,7 @@ func (p *tomorrowPanel) summaryText(d history.ForecastDay, date time.Time) strin
 
 // serviceCard is a service's day: its letter (the table's column), name,
 // citizens expected and booked.
-func (p *tomorrowPanel) serviceCard(s history.ServiceDay) fyne.CanvasObject {
+func (p *tomorrowPanel) serviceCard(s queue.DemandServiceDay) fyne.CanvasObject {
 	fl := p.fl
 	l := wrapped(p.letter(s.Service) + " · " + fl.serviceName(s.Service) + ": " +
 		fl.trN(s.Booked, "about {{.A}} without an appointment, 1 booked", "about {{.A}} without an appointment, {{.N}} booked", "A", int(math.Round(s.Arrivals))))
@@ -358,7 +357,7 @@ func (p *tomorrowPanel) letter(id string) string {
 
 // hourRows is the day's table: per hour the citizens expected per service,
 // the counters needed and planned, and where the plan falls short.
-func (p *tomorrowPanel) hourRows(d history.ForecastDay) []fyne.CanvasObject {
+func (p *tomorrowPanel) hourRows(d queue.DemandDay) []fyne.CanvasObject {
 	fl := p.fl
 	var ids []string
 	for _, s := range d.Services {
@@ -419,7 +418,7 @@ func (p *tomorrowPanel) hourRows(d history.ForecastDay) []fyne.CanvasObject {
 
 // shortText says by how many counters each lane falls short in an hour:
 // "2 counters missing", and the fast-track lane by name.
-func (p *tomorrowPanel) shortText(h history.ForecastHour) string {
+func (p *tomorrowPanel) shortText(h queue.DemandHour) string {
 	fl := p.fl
 	var parts []string
 	for _, l := range h.Lanes {

@@ -252,12 +252,12 @@ func TestScreenshotsOfTomorrow(t *testing.T) {
 func TestTheShortfallOfEachLane(t *testing.T) {
 	for _, c := range []struct {
 		lang string
-		h    history.ForecastHour
+		h    queue.DemandHour
 		want string
 	}{
-		{"it", history.ForecastHour{Lanes: []history.LaneHour{{Lane: queue.LaneStandard, Needed: 4, Planned: 2.5, Short: true}, {Lane: queue.LaneFastTrack, Needed: 1, Planned: 1}}}, "Mancano 2 sportelli"},
-		{"it", history.ForecastHour{Lanes: []history.LaneHour{{Lane: queue.LaneStandard, Needed: 3, Planned: 2, Short: true}, {Lane: queue.LaneFastTrack, Needed: 2, Planned: 0.5, Short: true}}}, "Manca 1 sportello; Mancano 2 sportelli di consegna rapida"},
-		{"en", history.ForecastHour{Lanes: []history.LaneHour{{Lane: queue.LaneFastTrack, Needed: 1, Planned: 0, Short: true}}}, "1 fast-track counter missing"},
+		{"it", queue.DemandHour{Lanes: []queue.DemandLaneHour{{Lane: queue.LaneStandard, Needed: 4, Planned: 2.5, Short: true}, {Lane: queue.LaneFastTrack, Needed: 1, Planned: 1}}}, "Mancano 2 sportelli"},
+		{"it", queue.DemandHour{Lanes: []queue.DemandLaneHour{{Lane: queue.LaneStandard, Needed: 3, Planned: 2, Short: true}, {Lane: queue.LaneFastTrack, Needed: 2, Planned: 0.5, Short: true}}}, "Manca 1 sportello; Mancano 2 sportelli di consegna rapida"},
+		{"en", queue.DemandHour{Lanes: []queue.DemandLaneHour{{Lane: queue.LaneFastTrack, Needed: 1, Planned: 0, Short: true}}}, "1 fast-track counter missing"},
 	} {
 		p := &tomorrowPanel{fl: &Flow{words: loadCatalog(), opt: FlowOptions{Lang: c.lang}}}
 		if got := p.shortText(c.h); got != c.want {
