@@ -185,6 +185,7 @@ func run(args []string, getenv func(string) string, stderr io.Writer) int {
 	}
 	w.SetContent(k.Content())
 	w.SetPadded(false)
+	k.Attach(w.Canvas()) // a USB barcode reader types the confirmation's QR code
 	if cfg.fullscreen {
 		w.SetFullScreen(true)
 	} else {

@@ -33,6 +33,7 @@ import (
 	"turno/server/hub"
 	"turno/server/live"
 	"turno/server/metrics"
+	"turno/server/outbox"
 	"turno/server/queue"
 	"turno/server/sim"
 	"turno/server/store"
@@ -60,7 +61,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	dataDir := fs.String("data", envOr(getenv, "TURNO_DATA", "data"), "directory of the database file turno.db (env TURNO_DATA)")
 	configPath := fs.String("config", getenv("TURNO_CONFIG"), "office configuration file, TOML; empty runs the embedded demo office (env TURNO_CONFIG)")
 	publicURL := fs.String("public-url", getenv("TURNO_PUBLIC_URL"), "the server's address as citizens' phones reach it, for ticket QR codes; empty: the request's (env TURNO_PUBLIC_URL)")
-	trustedProxy := fs.String("trusted-proxy", getenv("TURNO_TRUSTED_PROXY"), "reverse proxies in front of the server, addresses or prefixes separated by commas: their X-Forwarded-For names the client, for the login's per-address limit; empty: the connection's peer is the client (env TURNO_TRUSTED_PROXY)")
+	trustedProxy := fs.String("trusted-proxy", getenv("TURNO_TRUSTED_PROXY"), "reverse proxies in front of the server, addresses or prefixes separated by commas: their X-Forwarded-For names the client, for the per-address limits of the login and the booking page; empty: the connection's peer is the client (env TURNO_TRUSTED_PROXY)")
+	outboxPath := fs.String("outbox", getenv("TURNO_OUTBOX"), "file the booking page's one-time codes are appended to, instead of sending them (agenda.verify_contact); empty: outbox.log in the data directory (env TURNO_OUTBOX)")
 	hashPassword := fs.Bool("hash-password", false, "read a password from standard input, print its bcrypt hash for the configuration, and exit")
 	logFormat := fs.String("log-format", envOr(getenv, "TURNO_LOG_FORMAT", "text"), "the log's format: text or json (env TURNO_LOG_FORMAT)")
 	logLevel := fs.String("log-level", envOr(getenv, "TURNO_LOG_LEVEL", "info"), "the least important messages logged: debug, info, warn or error (env TURNO_LOG_LEVEL)")
@@ -133,6 +135,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if *importCfg != "" {
 		return importConfig(ctx, cfg, *importCfg, *dataDir, *importReason, *force, opt.now, logger, stdout, stderr)
 	}
+	if *outboxPath == "" {
+		*outboxPath = filepath.Join(*dataDir, "outbox.log")
+	}
+	opt.outbox = *outboxPath
 	if err := serve(ctx, cfg, opt, logger, stdout); err != nil {
 		fmt.Fprintln(stderr, "server:", err)
 		return 1
@@ -225,6 +231,8 @@ type serveOptions struct {
 	backupDir  string
 	backupKeep int
 	backupAt   string
+	// outbox is the file the booking page's one-time codes go to.
+	outbox string
 
 	// Tests inject the office's clock, the backup's ticks, and learn the
 	// addresses the server listens on.
@@ -317,7 +325,8 @@ func serve(ctx context.Context, file *config.Config, opt serveOptions, logger *s
 	}
 
 	metricsHandler := m.Handler(opt.metricsToken)
-	wopt := web.Options{Config: cfg, Current: current, Admin: adm, Office: office, Store: db, Logger: logger, Hub: streams, PublicURL: opt.publicURL, TrustedProxies: opt.trustedProxies, Now: opt.now}
+	wopt := web.Options{Config: cfg, Current: current, Admin: adm, Office: office, Store: db, Logger: logger, Hub: streams, PublicURL: opt.publicURL, TrustedProxies: opt.trustedProxies, Now: opt.now,
+		Sender: outbox.New(opt.outbox, nil)}
 	if opt.metricsAddr == "" && opt.metricsToken != "" {
 		wopt.Metrics = metricsHandler
 	}
@@ -387,6 +396,9 @@ func serve(ctx context.Context, file *config.Config, opt serveOptions, logger *s
 	printOps(stdout, opt, base, metricsURL, cfg.Office.Location)
 	if opt.started != nil {
 		opt.started(base, metricsURL)
+	}
+	if cfg.VerifyContact {
+		fmt.Fprintf(stdout, "One-time codes for web bookings are written to %s\n", opt.outbox)
 	}
 
 	go func() {
@@ -496,6 +508,7 @@ func printBanner(w io.Writer, cfg *config.Config, url string) {
 		fmt.Fprintf(w, "Turno: %s (configuration version %d; version 1 from %s)\n", cfg.Office.Name, cfg.Version, cfg.Source)
 	}
 	fmt.Fprintf(w, "Listening on %s  (API under %s/api/v1, health %s/healthz, administration %s/admin)\n", url, url, url, url)
+	fmt.Fprintf(w, "Citizens book appointments at %s/prenota\n", url)
 	if creds := config.DemoCredentials(cfg); len(creds) > 0 {
 		fmt.Fprintln(w, "Demo credentials:")
 		for _, c := range creds {

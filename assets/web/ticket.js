@@ -85,7 +85,9 @@
   }
 
   function alertTurn() {
-    if (navigator.vibrate) navigator.vibrate([300, 150, 300, 150, 600]);
+    // Browsers vibrate only for a page the citizen has touched.
+    const touched = !navigator.userActivation || navigator.userActivation.hasBeenActive;
+    if (navigator.vibrate && touched) navigator.vibrate([300, 150, 300, 150, 600]);
     beep(0.25);
   }
 
@@ -148,6 +150,9 @@
       $("rate-thanks").hidden = !t.rated;
       if (t.rated) $("rate-thanks").textContent = T.rateThanks;
     }
+    // The sound matters until the call; after it, the button would only
+    // be in the way of the question.
+    if (t.status !== "waiting" && t.status !== "called") sound.hidden = true;
     const key = t.status + "/" + (t.recalls || 0);
     if (t.status === "called" && key !== lastAlert) alertTurn();
     lastAlert = key;

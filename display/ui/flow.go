@@ -35,8 +35,8 @@ type FlowOptions struct {
 // a header, a banner while the server is out of reach, the outcome of the
 // last action, and panels behind a row of tabs (the hall: alerts and
 // services; the counters against the staffing plan; the actions; today's
-// appointments). Each panel is a flowPanel in its own file; a new one (a
-// satisfaction pad) is one more flowPanel added in NewFlow.
+// appointments; tomorrow's forecast). Each panel is a flowPanel in its own
+// file; a new one is one more flowPanel added in NewFlow.
 type Flow struct {
 	opt   FlowOptions
 	f     *follower
@@ -86,11 +86,12 @@ type Flow struct {
 	stage     *fyne.Container // the current panel, under the stale veil
 	veil      *canvas.Rectangle
 
-	hall    *hallPanel
-	desks   *countersPanel
-	actions *actionsPanel
-	agenda  *agendaPanel
-	dialogs *dialogs
+	hall     *hallPanel
+	desks    *countersPanel
+	actions  *actionsPanel
+	agenda   *agendaPanel
+	tomorrow *tomorrowPanel
+	dialogs  *dialogs
 }
 
 // flowPanel is one tab of the flow view.
@@ -101,6 +102,12 @@ type flowPanel interface {
 	object() fyne.CanvasObject
 	// refresh redraws the panel from fl.model at now, inside Do.
 	refresh(now time.Time)
+}
+
+// keeper is a panel that reads from the server beyond the stream, and
+// keeps that fresh on every refresh, in view or not (its tab may warn).
+type keeper interface {
+	keep(now time.Time)
 }
 
 // issueFor is what a ticket tap asks for.
@@ -138,8 +145,9 @@ func NewFlow(ctx context.Context, opt FlowOptions) *Flow {
 	fl.desks = newCountersPanel(fl)
 	fl.actions = newActionsPanel(fl)
 	fl.agenda = newAgendaPanel(fl)
-	// The tabs, in order. A satisfaction pad joins here.
-	fl.panels = []flowPanel{fl.hall, fl.desks, fl.actions, fl.agenda}
+	fl.tomorrow = newTomorrowPanel(fl)
+	// The tabs, in order.
+	fl.panels = []flowPanel{fl.hall, fl.desks, fl.actions, fl.agenda, fl.tomorrow}
 	fl.buildMain()
 	fl.dialogs = newDialogs(fl)
 	fl.root = container.NewStack(fl.loginBox, fl.mainBox)
@@ -303,7 +311,7 @@ func (fl *Flow) buildMain() {
 	fl.veil = canvas.NewRectangle(flowStaleVeil)
 	fl.veil.Hide()
 	fl.stage = container.NewStack()
-	top := container.NewVBox(header, fl.banner, fl.toast, container.NewGridWithColumns(len(tabs), tabs...), widget.NewSeparator())
+	top := container.NewVBox(header, fl.banner, fl.toast, container.New(&tabRow{gap: 4}, tabs...), widget.NewSeparator())
 	fl.mainBox = container.New(layout.NewCustomPaddedLayout(8, 8, 16, 16), container.NewBorder(top, nil, nil, nil, container.NewStack(fl.stage, fl.veil)))
 	fl.show(0)
 }
@@ -387,6 +395,9 @@ func (fl *Flow) refresh(m client.Model, st client.Status) {
 	// Only the panel in view is drawn: the others are drawn when shown.
 	fl.panels[fl.current].refresh(now)
 	for i, p := range fl.panels {
+		if k, ok := p.(keeper); ok && i != fl.current {
+			k.keep(now)
+		}
 		if t := p.tab(); fl.tabs[i].Text != t {
 			fl.tabs[i].SetText(t)
 		}

@@ -18,8 +18,8 @@ import (
 
 // Limits of a booking's fields, as the server checks them (characters).
 const (
-	maxBookingName = 100
-	maxBookingNote = 500
+	maxBookingName = queue.MaxBookingName
+	maxBookingNote = queue.MaxBookingNote
 )
 
 // Days the form offers: five at a time, up to bookingDays ahead (the

@@ -47,6 +47,7 @@ func TestTheFlowViewFitsTheTablet(t *testing.T) {
 					t.Errorf("%s %s: only %d targets seen", lang, what, len(r.targets))
 				}
 			}
+			eventually(t, u, "tomorrow's forecast", func() (bool, string) { return fl.tomorrow.fc != nil, fl.tomorrow.msg.Text })
 			for i := range fl.panels {
 				u.do(func() { fl.show(i) })
 				check(fmt.Sprintf("panel %d", i))
@@ -138,7 +139,7 @@ func TestAnOutageIsOneBannerDimmedFiguresAndNoFalseAlerts(t *testing.T) {
 		}
 		fl.show(0)
 	})
-	o = o.Restart()
+	o.Restart()
 	eventually(t, u, "live again", func() (bool, string) {
 		return !fl.banner.Visible() && !fl.veil.Visible() && !fl.hall.cards["anagrafe"].issue.Disabled(), fl.bannerMsg.Text
 	})

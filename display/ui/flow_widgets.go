@@ -149,3 +149,35 @@ func capitalize(s string) string {
 	}
 	return string(unicode.ToUpper(r)) + s[n:]
 }
+
+// tabRow lays the flow view's tabs out side by side, each as wide as its
+// label and an equal share of the room left: a long label ("Appuntamenti ·
+// 1 in ritardo") no longer makes every tab as wide as itself, as a grid
+// would, and five tabs fit the tablet.
+type tabRow struct{ gap float32 }
+
+func (r *tabRow) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		m := o.MinSize()
+		s.Width += m.Width
+		s.Height = max(s.Height, m.Height)
+	}
+	s.Width += r.gap * float32(max(len(objs)-1, 0))
+	return s
+}
+
+func (r *tabRow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if len(objs) == 0 {
+		return
+	}
+	need := r.MinSize(objs).Width
+	extra := (size.Width - need) / float32(len(objs))
+	x := float32(0)
+	for _, o := range objs {
+		w := o.MinSize().Width + extra
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(w, size.Height))
+		x += w + r.gap
+	}
+}

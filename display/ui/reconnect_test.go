@@ -95,7 +95,7 @@ func TestTheScreensComeBackWithinTwoSecondsOfTheServer(t *testing.T) {
 			}
 			eventually(t, u, "the banner", func() (bool, string) { return banner(), "" })
 			last := st.take(t) // the server comes back as this step starts: the worst moment
-			o = o.Restart()
+			o.Restart()
 			st.next <- struct{}{}
 			deadline := time.Now().Add(15 * time.Second)
 			for {

@@ -103,6 +103,7 @@ func TestEveryTextColourHasContrast(t *testing.T) {
 		"input":                  col(theme.ColorNameInputBackground),
 		"card":                   flowCard,
 		"the last action's note": over(flowPrimaryVeil, flowGround),
+		"a short hour's row":     over(flowShortRow, flowGround),
 		// A choice's label, and a booking's time, name and state (in the
 		// colour of its state), lie on their button.
 		"button":          col(theme.ColorNameButton),

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"math"
+	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -62,7 +64,13 @@ func (g *serviceGrid) setPage(p int) bool {
 
 func (g *serviceGrid) CreateRenderer() fyne.WidgetRenderer { return &gridRenderer{g: g} }
 
-type gridRenderer struct{ g *serviceGrid }
+type gridRenderer struct {
+	g *serviceGrid
+	// memo remembers arrangements: every layout of the window lays the
+	// grid out, the start screen hidden or not, and trying arrangements
+	// wraps every tile's longest words many times over.
+	memo map[string]arrangement
+}
 
 func (r *gridRenderer) Objects() []fyne.CanvasObject {
 	objs := make([]fyne.CanvasObject, 0, 2*len(r.g.cells))
@@ -107,6 +115,42 @@ const largeTileScale = 1 / largeScale
 // every tile's words fit whole (in large text, at largeTileScale at
 // least, if any arrangement allows it).
 func (r *gridRenderer) arrange(th fyne.Theme, size fyne.Size) arrangement {
+	key := r.arrangeKey(th, size)
+	if a, ok := r.memo[key]; ok {
+		return a
+	}
+	a := r.arrangeNow(th, size)
+	if r.memo == nil || len(r.memo) > 64 {
+		r.memo = map[string]arrangement{}
+	}
+	r.memo[key] = a
+	return a
+}
+
+// arrangeKey names what an arrangement depends on: the size, the theme's
+// sizes, every tile's longest words.
+func (r *gridRenderer) arrangeKey(th fyne.Theme, size fyne.Size) string {
+	var b strings.Builder
+	for _, f := range []float32{size.Width, size.Height, th.Size(theme.SizeNameText), th.Size(sizeTile), th.Size(sizeDetail), th.Size(sizeButton)} {
+		b.WriteString(strconv.FormatFloat(float64(f), 'f', 2, 32))
+		b.WriteByte(',')
+	}
+	if kt, ok := th.(*kioskTheme); ok && kt.large {
+		b.WriteString("large")
+	}
+	for _, c := range r.g.cells {
+		for _, ref := range c.tile.refs() {
+			for _, p := range ref.parts {
+				b.WriteString(p.Text)
+				b.WriteByte(0)
+			}
+		}
+		b.WriteByte(1)
+	}
+	return b.String()
+}
+
+func (r *gridRenderer) arrangeNow(th fyne.Theme, size fyne.Size) arrangement {
 	if kt, ok := th.(*kioskTheme); ok && kt.large {
 		if a, ok := r.arrangeAt(th, size, largeTileScale); ok {
 			return a

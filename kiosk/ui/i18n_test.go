@@ -97,10 +97,13 @@ func TestOneFormalRegister(t *testing.T) {
 	familiar := map[string][]string{
 		"it": {"tu", "ti", "te", "tuo", "tua", "tuoi", "tue", "puoi", "hai", "sei", "vuoi", "devi",
 			"prendi", "tocca", "scegli", "attendi", "inquadra", "ricorda", "chiedi", "riprova", "premi",
-			"ritira", "segui", "torna", "scansiona", "annulla", "aspetta", "guarda", "leggi"},
-		"fr": {"tu", "toi", "ton", "ta", "tes", "te", "t'", "prends", "touche", "choisis", "attends", "scanne", "retiens", "réessaie"},
+			"ritira", "segui", "torna", "scansiona", "annulla", "aspetta", "guarda", "leggi",
+			"digita", "avvicina", "controlla", "annota", "cancella", "porta"},
+		"fr": {"tu", "toi", "ton", "ta", "tes", "te", "t'", "prends", "touche", "choisis", "attends", "scanne", "retiens", "réessaie",
+			"saisis", "vérifie", "reviens", "présente", "garde"},
 		"es": {"tú", "tu", "tus", "te", "ti", "contigo", "puedes", "tienes", "toca", "toma", "elige", "espera",
-			"escanea", "recuerda", "pregunta", "inténtalo", "recoge", "sigue"},
+			"escanea", "recuerda", "pregunta", "inténtalo", "recoge", "sigue",
+			"escribe", "comprueba", "pide", "anota", "lleva", "acércala"},
 	}
 	// Words of the formal register that the familiar list would catch as
 	// another part of speech.
@@ -137,6 +140,8 @@ func TestOneFormalRegister(t *testing.T) {
 	for key, want := range map[string]string{
 		"start.title": "Prenda", "start.subtitle": "Tocchi", "info.take": "Prenda", "ticket.qr": "Segua",
 		"ticket.noPrinter": "Ricordi", "todo.book": "Può", "todo.askStaff": "Chieda", "ticket.yourNumber": "suo",
+		"checkin.subtitle": "Digiti", "checkin.scan": "avvicini", "checkin.tooEarly.todo": "Torni", "book.instructions": "Digiti",
+		"offer.tile": "Prenoti", "booked.noPrinter": "Annoti", "key.delete": "Cancelli", "checkin.confirm": "Confermi",
 	} {
 		if got := tr.L(key); !strings.Contains(got, want) {
 			t.Errorf("it %s: got %q, want the formal %q", key, got, want)
@@ -278,5 +283,66 @@ func TestTimesInTheOfficesZone(t *testing.T) {
 	}
 	if got := w.clock(now); got != "12:10" {
 		t.Errorf("clock: got %q, want 12:10", got)
+	}
+}
+
+// Every refusal of a check-in, in every language: a title, what happened
+// with its times in the office's zone, and what to do; no field left
+// unfilled.
+func TestCheckInRefusalWords(t *testing.T) {
+	tr, err := NewTranslator("it")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rome, _ := time.LoadLocation("Europe/Rome")
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, rome)
+	w := words{tr: tr, now: func() time.Time { return now }, loc: func() *time.Location { return rome }}
+	at := func(d, h, m int) *time.Time { t := time.Date(2026, 11, d, h, m, 0, 0, time.UTC); return &t } // in UTC: Rome is an hour ahead
+	for _, tc := range []struct {
+		r     queue.CheckInRefusal
+		code  string
+		times []string
+	}{
+		{queue.CheckInRefusal{Reason: queue.CheckInUnknown}, "ACD-EFG", []string{"ACD-EFG"}},
+		{queue.CheckInRefusal{Reason: queue.CheckInUnknown}, "", nil},
+		{queue.CheckInRefusal{Reason: queue.CheckInNotToday, Slot: at(26, 9, 30)}, "", []string{"26", "10:30"}},
+		{queue.CheckInRefusal{Reason: queue.CheckInTooEarly, Slot: at(24, 10, 0), ComeBackAt: at(24, 9, 45)}, "", []string{"11:00", "10:45"}},
+		{queue.CheckInRefusal{Reason: queue.CheckInTooLate, Slot: at(24, 7, 30)}, "", []string{"08:30"}},
+		{queue.CheckInRefusal{Reason: queue.CheckInCancelled}, "", nil},
+		{queue.CheckInRefusal{Reason: queue.CheckInServed}, "", nil},
+		{queue.CheckInRefusal{Reason: "something_new"}, "", nil},
+	} {
+		for _, l := range languages {
+			tr.SetLanguage(l)
+			title, text, todo := w.checkInRefusal(&tc.r, tc.code)
+			all := title + "\n" + text + "\n" + todo
+			if title == "" || text == "" || todo == "" || strings.Contains(all, "{{") || strings.Contains(all, "<no value>") {
+				t.Errorf("%s %s: %q", l, tc.r.Reason, all)
+			}
+			for _, want := range tc.times {
+				if !strings.Contains(text+todo, want) {
+					t.Errorf("%s %s: %q lacks %q", l, tc.r.Reason, all, want)
+				}
+			}
+		}
+	}
+	tr.SetLanguage("en")
+	if _, text, _ := w.checkInRefusal(&queue.CheckInRefusal{Reason: queue.CheckInNotToday, Slot: at(26, 9, 30)}, ""); text != "Your appointment is on Thursday 26 November at 10:30, not today." {
+		t.Errorf("not today: %q", text)
+	}
+	for _, tc := range []struct {
+		lang string
+		at   *time.Time
+		want string
+	}{
+		{"it", at(24, 14, 0), "oggi alle 15:00"},
+		{"en", at(25, 8, 30), "tomorrow at 09:30"},
+		{"fr", at(26, 9, 30), "jeudi 26 novembre à 10:30"},
+		{"es", at(26, 9, 30), "jueves 26 de noviembre a las 10:30"},
+	} {
+		tr.SetLanguage(tc.lang)
+		if got := w.slot(*tc.at); got != tc.want {
+			t.Errorf("%s slot: got %q, want %q", tc.lang, got, tc.want)
+		}
 	}
 }

@@ -48,10 +48,12 @@ const (
 	tickEvery = 250 * time.Millisecond
 )
 
-// TicketPDFs fetches a ticket's printable PDF. The client provides it
-// (client.TicketPDF); nil prints nothing.
-type TicketPDFs interface {
+// PDFs fetches what the kiosk prints: a ticket, and the confirmation of
+// an appointment booked at the kiosk. The client provides both
+// (client.TicketPDF, client.BookingPDF); nil prints nothing.
+type PDFs interface {
 	TicketPDF(ctx context.Context, id string) ([]byte, error)
+	BookingPDF(ctx context.Context, id string) ([]byte, error)
 }
 
 // Printer puts a ticket's PDF on paper or in a folder, and says where.
@@ -63,9 +65,9 @@ type Printer interface {
 type Options struct {
 	App    fyne.App       // required: the kiosk sets its theme
 	Client *client.Client // required: the server, with the kiosk's token
-	// PDFs and Printer print each ticket; with either nil the kiosk only
-	// shows it.
-	PDFs    TicketPDFs
+	// PDFs and Printer print each ticket and booking confirmation; with
+	// either nil the kiosk only shows them.
+	PDFs    PDFs
 	Printer Printer
 	// KioskID names the kiosk in idempotency keys and logs.
 	KioskID string
@@ -93,9 +95,12 @@ const (
 	screenBusy    = "busy"
 	screenTicket  = "ticket"
 	screenMessage = "message"
+	screenCheckIn = "checkin" // "I have an appointment": the code's keypad
+	screenBook    = "book"    // a free appointment offered: the name's keyboard
+	screenBooked  = "booked"  // the booking's code and its confirmation
 )
 
-var screenNames = []string{screenStart, screenInfo, screenBusy, screenTicket, screenMessage}
+var screenNames = []string{screenStart, screenInfo, screenBusy, screenTicket, screenMessage, screenCheckIn, screenBook, screenBooked}
 
 // Kiosk is the running kiosk: its state and the widgets it changes. Every
 // field is used on Fyne's goroutine (taps, and updates through do).
@@ -124,10 +129,12 @@ type Kiosk struct {
 	large    bool
 	info     string // the service whose sheet is open
 
-	busy        bool // a ticket request is under way: other taps wait
+	busy        bool   // a ticket request is under way: other taps wait
+	busyWords   string // what the busy screen says (a key)
 	shown       *queue.TicketView
-	pending     map[string]pendingKey // service/priority -> the key of a tap with no answer
-	printed     map[string]bool       // ticket ids sent to the printer
+	shownFor    *queue.Booking        // the booking a shown ticket checked in, if any
+	pending     map[string]pendingKey // service/priority, book/service/slot -> the key of a tap with no answer
+	printed     map[string]bool       // ticket and booking ids sent to the printer
 	printErr    string                // the last printing failure, for staff
 	printFailed string                // the ticket it concerned
 
@@ -135,6 +142,16 @@ type Kiosk struct {
 	touchedAt time.Time // the last tap or screen change: the idle reset counts from it
 	returnAt  time.Time // the ticket or message goes back to the start then; zero: no
 	clockText string    // the start screen's date and time, as last written
+
+	// The check-in and the booking: what the citizen typed, what a
+	// barcode reader typed, the appointment offered, the booking made.
+	code      []rune // on the keypad, in the codes' alphabet
+	scan      []rune // on the keyboard (a barcode reader), until Enter
+	scanAt    time.Time
+	typedName []rune // on the booking keyboard
+	offer     *offer
+	booked    *queue.Booking
+	infoRefus *queue.Refusal // the refusal at the tap that opened the sheet
 
 	root   fyne.CanvasObject
 	bodies map[string]fyne.CanvasObject
@@ -153,6 +170,7 @@ type Kiosk struct {
 	banner     fyne.CanvasObject
 	bannerText *fitText
 	prioB      *button
+	checkInB   *button // "I have an appointment"
 	prevB      *button // the pages of services
 	nextB      *button
 	officeLine *fitText // the band: the office, the date and time
@@ -177,6 +195,33 @@ type Kiosk struct {
 	mText        *fitText
 	mOK          *button
 	messageWords func() (title, text, todo string)
+
+	// The check-in: heading, code, keys, the strip that says a QR code
+	// can be scanned, Back and Confirm.
+	ciHeading *fitText
+	ciCode    *fitText
+	ciKeys    map[rune]*button
+	ciDelete  *button
+	ciHint    *fitText
+	ciBack    *button
+	ciConfirm *button
+
+	// The booking of an offered appointment: heading, name, keys, Back
+	// and Book.
+	bkHeading *fitText
+	bkName    *fitText
+	bkKeys    map[rune]*button
+	bkSpace   *button
+	bkDelete  *button
+	bkBack    *button
+	bkConfirm *button
+
+	// The booking made: its code, when, the QR code of its page, Done.
+	bdCode   *fitText
+	bdFacts  *fitText
+	bdQR     *canvas.Image
+	bdQRText *fitText
+	bdDone   *button
 
 	colorize func() // repaints the surfaces drawn with theme colours
 	measures *measures
@@ -234,10 +279,9 @@ func New(ctx context.Context, opt Options) (*Kiosk, error) {
 	// reads k.stream.
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	k.stream = opt.Client.Stream(k.ctx, client.StreamOptions{
-		MaxBackoff: 5 * time.Second, // a kiosk that is down turns citizens away: come back soon
-		OnChange:   func() { k.do(k.sync) },
-	})
+	// The client's default backoff brings the kiosk back within 2 s of a
+	// restarted server: a kiosk that is down turns citizens away.
+	k.stream = opt.Client.Stream(k.ctx, client.StreamOptions{OnChange: func() { k.do(k.sync) }})
 	go k.run()
 	return k, nil
 }
@@ -301,7 +345,7 @@ func (k *Kiosk) tick() {
 
 // fresh reports whether the kiosk is as the next citizen should find it.
 func (k *Kiosk) fresh() bool {
-	return k.screen == screenStart && !k.priority && k.info == "" && k.grid.page == 0 &&
+	return k.screen == screenStart && !k.priority && k.info == "" && k.grid.page == 0 && len(k.scan) == 0 &&
 		k.tr.Language() == k.opt.Language && k.contrast == k.opt.Contrast && k.large == k.opt.LargeText
 }
 
@@ -393,10 +437,17 @@ func (k *Kiosk) reset() {
 		// a live place in the queue, never a dead one.
 		clear(k.pending)
 	}
+	if k.booked != nil {
+		clear(k.pending) // the same: the booking's citizen is done
+	}
 	k.priority = false
 	k.info = ""
-	k.shown = nil
+	k.infoRefus = nil
+	k.shown, k.shownFor = nil, nil
 	k.messageWords = nil
+	// Nothing typed survives: not a code, not a name, not half a scan.
+	k.code, k.scan, k.typedName = nil, nil, nil
+	k.offer, k.booked = nil, nil
 	k.grid.page = 0
 	k.infoScroll.ScrollToTop()
 	if k.contrast != k.opt.Contrast || k.large != k.opt.LargeText {

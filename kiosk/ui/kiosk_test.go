@@ -13,8 +13,10 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"turno/assets"
 	"turno/kiosk/printer"
 	"turno/server/client"
+	"turno/server/config"
 	"turno/server/officetest"
 	"turno/server/queue"
 )
@@ -52,6 +54,7 @@ func newHarness(t *testing.T, url string, clock *officetest.Clock, edit func(*Op
 		h.win = test.NewTempWindow(t, k.Content())
 		h.win.SetPadded(false) // as main.go
 		h.win.Resize(fyne.NewSize(1080, 1920))
+		k.Attach(h.win.Canvas())
 	})
 	return h
 }
@@ -211,8 +214,11 @@ func TestTapShowsTheTicket(t *testing.T) {
 		if got := h.k.number(); got != "A002" {
 			t.Errorf("number: got %q, want A002", got)
 		}
-		if got := h.k.tFacts.Text(); !strings.HasPrefix(got, "1 persona prima di lei\nAttesa prevista: circa 8 minuti") {
-			t.Errorf("facts: got %q", got)
+		// The wait is the server's forecast (at 09:00 the staffing plan
+		// has three counters ready for two people: no wait), in words.
+		want := "1 persona prima di lei\nAttesa prevista: " + h.k.words.waitText(h.k.shown.Wait)
+		if got := h.k.tFacts.Text(); !strings.HasPrefix(got, want) {
+			t.Errorf("facts: got %q, want %q", got, want)
 		}
 	})
 	if n := h.issued("anagrafe"); n != 2 {
@@ -220,15 +226,39 @@ func TestTapShowsTheTicket(t *testing.T) {
 	}
 }
 
+// demoOffice is the demo office with edits (old: new).
+func demoOffice(t *testing.T, edits ...string) *config.Config {
+	t.Helper()
+	toml := string(assets.DemoOffice)
+	for i := 0; i+1 < len(edits); i += 2 {
+		if !strings.Contains(toml, edits[i]) {
+			t.Fatalf("the demo office has changed: no %q", edits[i])
+		}
+		toml = strings.Replace(toml, edits[i], edits[i+1], 1)
+	}
+	cfg, err := config.Parse([]byte(toml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// notBookable is the demo office's edit that takes the registry office's
+// appointments away.
+var notBookable = []string{`appointments = { slot = "15m", per_slot = 1, horizon_days = 30, min_notice = "2h", check_in_early = "15m", check_in_late = "10m", late = "walkin", max_per_contact = 1 }`, ""}
+
+// A service cut off that takes no appointments: its button cannot be
+// pressed, and says why and when it reopens. (A bookable one offers its
+// next free appointment: checkin_test.go.)
 func TestCutoffButtonIsDisabledWithItsReason(t *testing.T) {
-	o := officetest.Start(t, officetest.Tuesday("12:10"))
+	o := officetest.StartWith(t, demoOffice(t, notBookable...), officetest.NewClock(officetest.Tuesday("12:10")))
 	h := newHarness(t, o.URL, o.Clock, nil)
 
 	anagrafe := h.tile("anagrafe")
 	h.waitFor("anagrafe cut off", func() bool { return anagrafe.Disabled() })
 	h.k.locked(func() {
 		d := anagrafe.detail
-		for _, want := range []string{"12:30", "oggi alle 15:00", "appuntamento"} {
+		for _, want := range []string{"12:30", "Riapre oggi alle 15:00."} {
 			if !strings.Contains(d, want) {
 				t.Errorf("reason %q lacks %q", d, want)
 			}
@@ -246,8 +276,8 @@ func TestCutoffButtonIsDisabledWithItsReason(t *testing.T) {
 		t.Errorf("issued: got %d, want 0", n)
 	}
 	// The fast-track lane stops at 12:15: still open.
-	if h.tile("documenti").Disabled() {
-		t.Error("documenti is disabled at 12:10")
+	if h.tile("documenti").Stopped() {
+		t.Error("documenti is stopped at 12:10")
 	}
 }
 
@@ -255,7 +285,7 @@ func TestLockedServiceFollowsLive(t *testing.T) {
 	o := officetest.Start(t, officetest.Tuesday("09:00"))
 	h := newHarness(t, o.URL, o.Clock, nil)
 	sociali := h.tile("sociali")
-	h.waitFor("sociali open", func() bool { return !sociali.Disabled() })
+	h.waitFor("sociali open", func() bool { return !sociali.Stopped() })
 
 	floor, err := client.New(o.URL)
 	if err != nil {
@@ -267,13 +297,16 @@ func TestLockedServiceFollowsLive(t *testing.T) {
 	if _, err := floor.LockService(context.Background(), "sociali", "assistente sociale assente fino alle 11"); err != nil {
 		t.Fatal(err)
 	}
+	// Its tickets are suspended, not its agenda: it offers the next free
+	// appointment.
 	h.waitFor("sociali locked with the reason", func() bool {
-		return sociali.Disabled() && strings.Contains(sociali.detail, "assistente sociale assente fino alle 11")
+		return sociali.Stopped() && strings.Contains(sociali.detail, "assistente sociale assente fino alle 11") &&
+			sociali.hint == "Prenoti per oggi alle 11:00\u00a0›"
 	})
 	if _, err := floor.UnlockService(context.Background(), "sociali"); err != nil {
 		t.Fatal(err)
 	}
-	h.waitFor("sociali open again", func() bool { return !sociali.Disabled() })
+	h.waitFor("sociali open again", func() bool { return !sociali.Stopped() })
 }
 
 func TestLanguageSwitch(t *testing.T) {
@@ -281,7 +314,7 @@ func TestLanguageSwitch(t *testing.T) {
 	h := newHarness(t, o.URL, o.Clock, nil)
 	anagrafe := h.tile("anagrafe")
 	h.waitFor("Italian", func() bool {
-		return strings.HasPrefix(h.k.heading.Text(), "Prenda il suo numero") && anagrafe.Disabled()
+		return strings.HasPrefix(h.k.heading.Text(), "Prenda il suo numero") && anagrafe.Stopped()
 	})
 
 	h.tap(h.k.langs["en"])
@@ -292,7 +325,7 @@ func TestLanguageSwitch(t *testing.T) {
 		if got := anagrafe.name; got != "Registry office" {
 			t.Errorf("service: got %q", got)
 		}
-		if d := anagrafe.detail; !strings.Contains(d, "today at 15:00") || !strings.Contains(d, "book an appointment") {
+		if d := anagrafe.detail + "\n" + anagrafe.hint; !strings.Contains(d, "today at 15:00") || !strings.Contains(d, "Book for today at 15:00\u00a0›") {
 			t.Errorf("reason: got %q", d)
 		}
 	})
@@ -301,7 +334,7 @@ func TestLanguageSwitch(t *testing.T) {
 		if got := h.k.heading.Text(); got != "Prenez votre numéro\nTouchez le service dont vous avez besoin" {
 			t.Errorf("heading: got %q", got)
 		}
-		if d := anagrafe.detail; !strings.Contains(d, "aujourd'hui à 15:00") || !strings.Contains(d, "rendez-vous") {
+		if d := anagrafe.detail + "\n" + anagrafe.hint; !strings.Contains(d, "aujourd'hui à 15:00") || !strings.Contains(d, "Réservez pour aujourd'hui à 15:00\u00a0›") {
 			t.Errorf("reason: got %q", d)
 		}
 		if got := anagrafe.name; got != "Anagrafe e stato civile" {
@@ -312,7 +345,7 @@ func TestLanguageSwitch(t *testing.T) {
 
 	// The next citizen starts in the kiosk's language.
 	documenti := h.tile("documenti") // the fast-track lane stops at 12:15
-	h.waitFor("documenti open", func() bool { return !documenti.Disabled() })
+	h.waitFor("documenti open", func() bool { return !documenti.Stopped() })
 	h.tap(documenti)
 	h.waitFor("the ticket in English", func() bool {
 		return h.k.screen == screenTicket && h.k.tNumber.parts[0].Text == "Your number" && h.k.ticketService() == "Document drop-off"
@@ -565,7 +598,7 @@ func fileHasPDF(path string) bool {
 // A service that stops between what the button shows and the tap: the
 // server refuses, and the kiosk says why in the citizen's words.
 func TestRefusalAtTheTapIsExplained(t *testing.T) {
-	o := officetest.Start(t, officetest.Tuesday("11:59"))
+	o := officetest.StartWith(t, demoOffice(t, notBookable...), officetest.NewClock(officetest.Tuesday("11:59")))
 	h := newHarness(t, o.URL, o.Clock, nil)
 	anagrafe := h.tile("anagrafe")
 	h.waitFor("anagrafe open", func() bool { return !anagrafe.Disabled() })
@@ -581,6 +614,34 @@ func TestRefusalAtTheTapIsExplained(t *testing.T) {
 		}
 		if got := h.k.mText.Text(); !strings.Contains(got, "12:30") || !strings.Contains(got, "oggi alle 15:00") {
 			t.Errorf("reason: got %q", got)
+		}
+	})
+	if n := h.issued("anagrafe"); n != 0 {
+		t.Errorf("issued: got %d, want 0", n)
+	}
+}
+
+// The same for a service that can be booked: its sheet says why, and
+// offers the next free appointment with what to bring to it.
+func TestRefusalAtTheTapOffersAnAppointment(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("11:59"))
+	h := newHarness(t, o.URL, o.Clock, nil)
+	anagrafe := h.tile("anagrafe")
+	h.waitFor("anagrafe open", func() bool { return !anagrafe.Stopped() })
+	h.k.locked(func() {
+		o.Clock.Set(officetest.Tuesday("12:01"))
+		test.Tap(anagrafe)
+	})
+	h.waitFor("the offer", func() bool { return h.k.screen == screenInfo })
+	h.k.locked(func() {
+		got := h.k.infoTitle.Text()
+		for _, w := range []string{"Anagrafe e stato civile", "12:30", "Riapre oggi alle 15:00.", "Primo appuntamento libero: oggi alle 15:00"} {
+			if !strings.Contains(got, w) {
+				t.Errorf("sheet's title %q lacks %q", got, w)
+			}
+		}
+		if h.k.infoTake.Disabled() || h.k.infoTake.Text() != "Prenoti l'appuntamento" {
+			t.Errorf("Take: %q disabled %t, want Book", h.k.infoTake.Text(), h.k.infoTake.Disabled())
 		}
 	})
 	if n := h.issued("anagrafe"); n != 0 {

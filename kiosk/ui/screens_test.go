@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -32,6 +33,7 @@ func longOffice(t *testing.T) *config.Config {
 		`{ it = "Servizi sociali", en = "Social services" }`:                   `{ it = "Servizi sociali e sostegno alle famiglie", en = "Social services and family support" }`,
 		`{ it = "Consegna documenti e protocollo", en = "Document drop-off" }`: `{ it = "Consegna di documenti, istanze e protocollazione della corrispondenza", en = "Drop-off and registration of documents, applications and correspondence" }`,
 		"prefix = \"T\"\ntarget_wait":                                          "prefix = \"T\"\ncutoff_before_close = \"1m\"\ncutoff_on_load = true\ntarget_wait",
+		"appointments = true # the defaults":                                   "appointments = false # the long office: one service that cannot be booked; the defaults",
 		`services = ["documenti"]`: `services = ["documenti"]
 
 [[counters]]
@@ -51,7 +53,7 @@ service_time = "15m"
 [[services]]
 id = "polizia"
 name = { it = "Polizia locale: permessi ZTL, contrassegni per disabili, oggetti smarriti", en = "Local police: restricted traffic zone permits, disabled parking badges, lost property" }
-prefix = "P"
+prefix = "L"
 appointments = true
 target_wait = "20m"
 service_time = "10m"
@@ -130,20 +132,24 @@ func startLongOffice(t *testing.T) (*officetest.Office, *harness, *relay) {
 			return false
 		}
 		for _, id := range []string{"anagrafe", "tributi", "sociali", "edilizia", "polizia"} {
-			if !h.k.cells[id].tile.Disabled() {
+			if !h.k.cells[id].tile.Stopped() {
 				return false
 			}
 		}
-		return !h.k.cells["documenti"].tile.Disabled()
+		return !h.k.cells["documenti"].tile.Stopped()
 	})
 	return o, h, r
 }
 
 // mode sets the citizen's modes at once, as their buttons do.
+// A theme changes only when a mode does: installing one lays every
+// object of every screen out again, the tests' most expensive step.
 func (k *Kiosk) mode(lang string, m themeMode) {
 	k.tr.SetLanguage(lang)
-	k.contrast, k.large = m.contrast, m.large
-	k.applyTheme()
+	if k.contrast != m.contrast || k.large != m.large {
+		k.contrast, k.large = m.contrast, m.large
+		k.applyTheme()
+	}
 	k.relabel()
 }
 
@@ -179,8 +185,8 @@ func TestEveryScreenFits(t *testing.T) {
 	// size, for its colours as much as for its places.
 	each := func(screen string, prepare func()) {
 		t.Helper()
-		for _, lang := range languages {
-			for _, m := range themeModes {
+		for _, m := range themeModes {
+			for _, lang := range languages {
 				h.k.locked(func() { h.k.mode(lang, m) })
 				if prepare != nil {
 					prepare()
@@ -239,6 +245,42 @@ func TestEveryScreenFits(t *testing.T) {
 		}
 	})
 	each("refusal", nil)
+	h.k.locked(h.k.reset)
+
+	// The check-in: the keypad with a code half typed; the ticket of a
+	// booked citizen; a refusal of a check-in.
+	h.k.locked(func() {
+		h.k.openCheckIn()
+		for _, r := range "KM4T" {
+			h.k.typeCode(r)
+		}
+	})
+	each("check-in", nil)
+	b := bookFor(t, clerk(t, o), "anagrafe", officetest.Tuesday("12:15"), "Maria Rossi")
+	h.k.locked(func() { h.k.reset(); h.k.checkIn(b.Code, queue.FormatCode(b.Code)) })
+	h.waitFor("the appointment's ticket", func() bool { return h.k.screen == screenTicket })
+	each("ticket after check-in", nil)
+	h.k.locked(func() { h.k.reset(); h.k.checkIn("ACDEFG", "ACD-EFG") })
+	h.waitFor("the refusal of the check-in", func() bool { return h.k.screen == screenMessage })
+	each("check-in refused", nil)
+
+	// The booking keyboard after a late check-in, with the longest name;
+	// the booking made.
+	h.k.locked(func() {
+		h.k.reset()
+		slot := offerable(h.k.model.Service("anagrafe")).Start
+		late := slot.Add(-4 * time.Hour)
+		h.k.offerBooking("anagrafe", slot, func() (string, string, string) {
+			return h.k.words.checkInRefusal(&queue.CheckInRefusal{Reason: queue.CheckInTooLate, Service: "anagrafe", Slot: &late}, "")
+		})
+		for _, r := range "MARIA FRANCESCA DELL'ACQUA BENEDETTI ROSSINI" {
+			h.k.typeName(r)
+		}
+	})
+	each("booking", nil)
+	h.k.locked(h.k.book)
+	h.waitFor("the booking", func() bool { return h.k.screen == screenBooked })
+	each("booked", nil)
 	h.k.locked(h.k.reset)
 
 	o.Stop()

@@ -64,7 +64,7 @@ func TestScreenshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.waitFor("the queues", func() bool {
-		return h.k.online() && strings.HasPrefix(h.k.cells["tributi"].tile.detail, "3 persone") && h.k.cells["sociali"].tile.Disabled()
+		return h.k.online() && strings.HasPrefix(h.k.cells["tributi"].tile.detail, "3 persone") && h.k.cells["sociali"].tile.Stopped()
 	})
 	for _, size := range []struct {
 		name string
@@ -105,9 +105,25 @@ func TestScreenshots(t *testing.T) {
 	shot(h, "kiosk-ticket-square-en-large", square)
 	h.k.locked(h.k.reset)
 
-	h.k.locked(func() { h.k.take("sociali") }) // suspended: the server refuses and says why
-	h.waitFor("the refusal", func() bool { return h.k.screen == screenMessage })
-	shot(h, "kiosk-refusal-square-it", square)
+	// The check-in: the keypad with a code half typed, in Italian and in
+	// English large text; the appointment's ticket; a citizen too early.
+	mario := clerk(t, o)
+	b := bookFor(t, mario, "anagrafe", officetest.Tuesday("11:45"), "Maria Rossi")
+	h.tap(h.k.checkInB)
+	h.typeCode(b.Code[:4])
+	shot(h, "kiosk-checkin-portrait-it", portrait)
+	h.k.locked(func() { h.k.mode("en", large) })
+	shot(h, "kiosk-checkin-square-en-large", square)
+	h.typeCode(b.Code[4:])
+	h.tap(h.k.ciConfirm)
+	h.waitFor("the appointment's ticket", func() bool { return h.k.screen == screenTicket })
+	h.k.locked(func() { h.k.mode("it", normal) })
+	shot(h, "kiosk-checkedin-portrait-it", portrait)
+	h.k.locked(h.k.reset)
+	early := bookFor(t, mario, "tributi", officetest.Tuesday("12:15"), "Luigi Bianchi")
+	h.scan(o.URL + "/prenota/b/" + early.ID)
+	h.waitFor("too early", func() bool { return h.k.screen == screenMessage })
+	shot(h, "kiosk-checkin-early-square-it", square)
 	h.k.locked(h.k.reset)
 
 	o.Stop()
@@ -115,8 +131,30 @@ func TestScreenshots(t *testing.T) {
 	h.waitFor("the server-down screen", func() bool { return !h.k.online() && h.k.status.Retries > 0 })
 	shot(h, "kiosk-offline-portrait-it", portrait)
 
+	// 12:10: the registry office is cut off and offers its next free
+	// appointment; booked at the kiosk.
+	bo := officetest.Start(t, officetest.Tuesday("12:10"))
+	bh := newHarness(t, bo.URL, bo.Clock, nil)
+	anagrafe := bh.tile("anagrafe")
+	bh.waitFor("the offer", func() bool { return anagrafe.Stopped() && !anagrafe.Disabled() })
+	shot(bh, "kiosk-offer-portrait-it", portrait)
+	bh.tap(anagrafe)
+	shot(bh, "kiosk-offer-info-square-it", square)
+	bh.tap(bh.k.infoTake)
+	for _, r := range "MARIA DELL'ACQUA" {
+		bh.k.locked(func() { bh.k.typeName(r) })
+	}
+	shot(bh, "kiosk-book-portrait-it", portrait)
+	bh.tap(bh.k.bkConfirm)
+	bh.waitFor("the booking", func() bool { return bh.k.screen == screenBooked })
+	shot(bh, "kiosk-booked-portrait-it", portrait)
+
 	// The long office: six services, long names, every reason.
 	_, lh, _ := startLongOffice(t)
+	lh.k.locked(func() { lh.k.take("tributi") }) // stopped, and not bookable: the server refuses and says why
+	lh.waitFor("the refusal", func() bool { return lh.k.screen == screenMessage })
+	shot(lh, "kiosk-refusal-square-it", square)
+	lh.k.locked(lh.k.reset)
 	lh.k.locked(func() { lh.k.mode("it", large) })
 	shot(lh, "kiosk-long-square-it-large", square)
 	lh.k.locked(func() { lh.k.mode("en", normal) })

@@ -35,6 +35,9 @@ func (k *Kiosk) build() {
 	k.buildInfo()
 	k.buildTicket()
 	k.buildMessage()
+	k.buildCheckIn()
+	k.buildBook()
+	k.buildBooked()
 
 	var bodies, bands []fyne.CanvasObject
 	for _, name := range screenNames {
@@ -103,10 +106,11 @@ func (k *Kiosk) buildStart() {
 	k.prevB.Hide()
 	k.nextB.Hide()
 	k.prioB = newButton(theme.AccountIcon(), stylePriority, k.guard(func() { k.setPriority(!k.priority) }))
-	// The action row: the priority path, between the pages' buttons when
-	// the services take more than a page; room for one more large button
-	// (an appointment check-in) beside the priority path.
-	actions := container.New(&buttonRow{gap: frameGap}, k.prevB, k.prioB, k.nextB)
+	k.checkInB = newButton(theme.CalendarIcon(), styleNormal, k.guard(k.openCheckIn))
+	// The action row: the priority path and the check-in of a booked
+	// citizen, between the pages' buttons when the services take more
+	// than a page.
+	actions := container.New(&buttonRow{gap: frameGap}, k.prevB, k.prioB, k.checkInB, k.nextB)
 
 	k.bodies[screenStart] = container.New(startLayout{}, k.heading, container.New(fill{}, k.grid, k.banner), actions)
 	k.officeLine = newFitText(fyne.TextAlignCenter)
@@ -119,6 +123,14 @@ func (k *Kiosk) buildStart() {
 	k.busyText.middle = true
 	k.bodies[screenBusy] = k.busyText
 	k.bands[screenBusy] = container.New(fill{})
+	k.busyWords = "busy.text"
+}
+
+// setBusy writes what the busy screen says while a request is under way
+// (a key: a ticket, a check-in, a booking).
+func (k *Kiosk) setBusy(key string) {
+	k.busyWords = key
+	k.busyText.set(textPart{Text: k.tr.L(key), Size: sizeHeadline, Color: theme.ColorNameForeground})
 }
 
 // relabel writes every fixed string in the current language, and the
@@ -146,11 +158,22 @@ func (k *Kiosk) relabel() {
 	k.nextB.setText(k.tr.L("grid.next"))
 	k.infoBack.setText(k.tr.L("button.back"))
 	k.infoTake.setText(k.tr.L("info.take"))
-	k.busyText.set(textPart{Text: k.tr.L("busy.text"), Size: sizeHeadline, Color: theme.ColorNameForeground})
+	k.setBusy(k.busyWords)
 	k.tQRText.set(textPart{Text: k.tr.L("ticket.qr"), Size: sizeDetail, Color: theme.ColorNameForeground})
 	k.tDone.setText(k.tr.L("button.done"))
 	k.mOK.setText(k.tr.L("button.ok"))
-	for _, b := range []*button{k.infoBack, k.infoTake, k.tDone, k.mOK} {
+	k.checkInB.setText(k.tr.L("start.checkin"))
+	for _, b := range []*button{k.ciBack, k.bkBack} {
+		b.setText(k.tr.L("button.back"))
+	}
+	k.ciConfirm.setText(k.tr.L("checkin.confirm"))
+	k.ciDelete.setText(k.tr.L("key.delete"))
+	k.bkDelete.setText(k.tr.L("key.delete"))
+	k.bkSpace.setText(k.tr.L("key.space"))
+	k.bkConfirm.setText(k.tr.L("book.confirm"))
+	k.bdDone.setText(k.tr.L("button.done"))
+	for _, b := range []*button{k.infoBack, k.infoTake, k.tDone, k.mOK, k.checkInB, k.ciBack, k.ciConfirm, k.ciDelete,
+		k.bkBack, k.bkDelete, k.bkSpace, k.bkConfirm, k.bdDone} {
 		b.Refresh()
 	}
 	k.clockText = ""
@@ -161,6 +184,9 @@ func (k *Kiosk) relabel() {
 	}
 	if k.screen == screenMessage {
 		k.fillMessage()
+	}
+	if k.screen == screenBooked {
+		k.fillBooked()
 	}
 }
 
@@ -223,33 +249,48 @@ func (k *Kiosk) refresh() {
 	}
 	k.prioB.Hidden = !online
 	k.prioB.Refresh()
+	k.checkInB.Hidden = !online || !k.bookable()
+	k.checkInB.Refresh()
 
 	k.syncCells()
-	longest := k.longestReason()
+	longest, longestOffered, longestOffer := k.longestReason()
 	longestWait := k.words.waitingText(99) + " · " + k.tr.L("service.wait",
 		map[string]any{"Wait": k.tr.N("wait.between", 120, map[string]any{"Low": 100, "High": 120})})
 	for i := range k.model.Services {
 		sv := &k.model.Services[i]
 		c := k.cells[sv.ID]
-		c.tile.setReference(k.name(sv), longest, longestWait, k.tr.L("service.tapPriority"))
+		c.tile.setReference(k.name(sv), longest, longestOffered, longestOffer, longestWait, k.tr.L("service.tapPriority"))
 		state, todo := k.words.reason(sv)
+		next := offerable(sv)
 		switch {
+		case state != "" && next != nil && online:
+			// No ticket, but an appointment: the button offers it.
+			state, todo, _ := k.words.offerReason(sv, nil, next.Start)
+			detail := state
+			if todo != "" {
+				detail += "\n" + todo
+			}
+			c.tile.set(k.name(sv), detail, k.tr.L("offer.tile", map[string]any{"When": k.words.slot(next.Start)}), false, false, true)
 		case state != "":
 			detail := state
 			if todo != "" {
 				detail += "\n" + todo
 			}
-			c.tile.set(k.name(sv), detail, "", true, false)
+			c.tile.set(k.name(sv), detail, "", true, false, false)
 		default:
 			detail := k.words.waitingText(sv.Waiting)
 			if sv.Waiting > 0 || sv.EstimatedWait > 0 {
-				detail += " · " + k.tr.L("service.wait", map[string]any{"Wait": k.words.waitText(sv.Wait)})
+				if r := sv.Wait.Readable(); r.About && r.Minutes == 0 {
+					detail += " · " + k.tr.L("wait.none") // not "wait no wait"
+				} else {
+					detail += " · " + k.tr.L("service.wait", map[string]any{"Wait": k.words.waitText(sv.Wait)})
+				}
 			}
 			hint := k.tr.L("service.tap")
 			if k.priority {
 				hint = k.tr.L("service.tapPriority")
 			}
-			c.tile.set(k.name(sv), detail, hint, !online, k.priority)
+			c.tile.set(k.name(sv), detail, hint, !online, k.priority, false)
 		}
 		c.info.setText(k.tr.L("service.info"))
 		c.hasInfo = strings.TrimSpace(sv.Info) != ""
@@ -260,8 +301,13 @@ func (k *Kiosk) refresh() {
 		k.banner.Show()
 	}
 	k.grid.Hidden = !online
-	if k.screen == screenInfo {
+	switch k.screen {
+	case screenInfo:
 		k.fillInfo() // the service may have stopped while the sheet is read
+	case screenCheckIn:
+		k.fillCheckIn() // the server may have gone: Confirm waits for it
+	case screenBook:
+		k.fillBook()
 	}
 	k.staffLine()
 	k.writeClock(k.opt.Now())
@@ -270,11 +316,23 @@ func (k *Kiosk) refresh() {
 	k.root.Refresh()
 }
 
+// bookable reports whether any service takes appointments: then the
+// start screen offers the check-in.
+func (k *Kiosk) bookable() bool {
+	for i := range k.model.Services {
+		if k.model.Services[i].Agenda != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // longestReason is the longest reason a tile may show in the kiosk's
 // language (a lock's reason aside: the floor assistant writes it): the
 // people waiting fill the time to closing, and the service reopens on a
-// day named in full, or can be booked.
-func (k *Kiosk) longestReason() string {
+// day named in full, or can be booked; and, if a service takes
+// appointments, the longest reason with an offer and the offer.
+func (k *Kiosk) longestReason() (reason, reasonOffered, offer string) {
 	loc := k.location()
 	closes := time.Date(2026, 9, 30, 12, 30, 0, 0, loc)
 	reopens := time.Date(2026, 9, 30, 15, 0, 0, 0, loc) // a Wednesday in September: long names
@@ -282,7 +340,13 @@ func (k *Kiosk) longestReason() string {
 	w.now = func() time.Time { return closes.AddDate(0, 0, -7) }
 	state, todo := w.reason(&queue.ServiceView{ServiceStatus: queue.ServiceStatus{Status: queue.ServiceCutoff, ClosesAt: &closes,
 		Refusal: &queue.Refusal{Rule: queue.RuleCutoffLoad, ReopensAt: &reopens, Appointment: true}}})
-	return state + "\n" + todo
+	reason = state + "\n" + todo
+	if k.bookable() {
+		state, todo, _ := w.offerReason(&queue.ServiceView{ServiceStatus: queue.ServiceStatus{Status: queue.ServiceCutoff, ClosesAt: &closes,
+			Refusal: &queue.Refusal{Rule: queue.RuleCutoffLoad, ReopensAt: &reopens, Appointment: true}}}, nil, reopens)
+		return reason, state + "\n" + todo, k.tr.L("offer.tile", map[string]any{"When": w.slot(reopens)})
+	}
+	return reason, "", ""
 }
 
 // syncCells keeps one cell per service, in the office's order.
@@ -303,7 +367,7 @@ func (k *Kiosk) syncCells() {
 		if c == nil {
 			id := sv.ID
 			c = &gridCell{
-				tile: newTile(id, k.guard(func() { k.take(id) })),
+				tile: newTile(id, k.guard(func() { k.tapService(id) })),
 				info: newButton(theme.InfoIcon(), styleNormal, k.guard(func() { k.openInfo(id) })),
 			}
 			k.cells[id] = c
@@ -312,6 +376,17 @@ func (k *Kiosk) syncCells() {
 	}
 	k.grid.cells = cells
 	k.changed() // the services moved under the citizen's finger
+}
+
+// tapService takes a ticket, or opens the offer of an appointment of a
+// service that issues no ticket now (its sheet: why, the appointment,
+// what to bring, Book).
+func (k *Kiosk) tapService(id string) {
+	if sv := k.model.Service(id); sv != nil && offerable(sv) != nil {
+		k.openInfo(id)
+		return
+	}
+	k.take(id)
 }
 
 // name is a service's name in the kiosk's language. The office names its

@@ -17,6 +17,8 @@ const (
 	sizeNumber   fyne.ThemeSizeName = "kioskNumber"   // the ticket's number
 	sizeHeadline fyne.ThemeSizeName = "kioskHeadline" // the ticket screen's lines
 	sizeStaff    fyne.ThemeSizeName = "kioskStaff"    // the staff line
+	sizeKey      fyne.ThemeSizeName = "kioskKey"      // a letter on the on-screen keyboards
+	sizeCode     fyne.ThemeSizeName = "kioskCode"     // the booking code as typed, and as booked
 )
 
 // Colours of the kiosk's own surfaces and of the text drawn on them.
@@ -48,7 +50,7 @@ const (
 // screens' test checks that what is drawn is among them.
 var textOn = map[fyne.ThemeColorName][]fyne.ThemeColorName{
 	theme.ColorNameForeground: {theme.ColorNameBackground, colorTile, colorTileOff, colorPanel, colorButton},
-	colorTileOffText:          {colorTileOff},
+	colorTileOffText:          {colorTileOff, colorTile}, // a stopped service that offers an appointment is tappable
 	colorHint:                 {colorTile},
 	colorPriority:             {colorTile, theme.ColorNameBackground, colorPanel, colorButton},
 	colorBanner:               {colorPanel},
@@ -56,7 +58,7 @@ var textOn = map[fyne.ThemeColorName][]fyne.ThemeColorName{
 	colorButtonText:           {colorButton},
 	colorActionText:           {colorAction},
 	colorOffText:              {colorOffButton},
-	colorMuted:                {theme.ColorNameBackground},
+	colorMuted:                {theme.ColorNameBackground, colorPanel}, // and the name field's placeholder
 	colorAlert:                {theme.ColorNameBackground},
 	colorPriorityText:         {colorPriority},
 	theme.ColorNamePrimary:    {theme.ColorNameBackground, colorPanel}, // the info sheet's links, the "go ahead" line
@@ -184,6 +186,10 @@ func (t *kioskTheme) Size(n fyne.ThemeSizeName) float32 {
 		return 18 // for staff, not citizens: it stays small
 	case sizeNumber:
 		return 200 * scale // shrunk to fit by the ticket screen
+	case sizeKey:
+		return 52 * scale
+	case sizeCode:
+		return 96 * scale
 	case theme.SizeNamePadding:
 		return 8
 	case theme.SizeNameInnerPadding:

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -61,31 +63,53 @@ func (k *Kiosk) fillMessage() {
 	)
 }
 
-// fillTicket writes the ticket screen.
+// calledSlack is how much later than its slot an appointment's expected
+// call may be and still be announced as "at about" the slot.
+const calledSlack = 5 * time.Minute
+
+// fillTicket writes the ticket screen: a ticket issued, or the ticket of
+// a booked citizen who checked in (its slot, when they will be called).
 func (k *Kiosk) fillTicket(t *queue.TicketView) {
 	name := t.Service
 	if sv := k.model.Service(t.Service); sv != nil {
 		name = k.name(sv)
 	}
-	prio := ""
-	if t.Priority {
-		prio = k.tr.L("ticket.priority")
+	mark := textPart{Size: sizeDetail, Bold: true, Color: colorPriority}
+	switch {
+	case t.Due != nil:
+		mark.Text, mark.Color = k.tr.L("ticket.appointment", map[string]any{"Time": k.words.clock(*t.Due)}), theme.ColorNameForeground
+	case t.Priority:
+		mark.Text = k.tr.L("ticket.priority")
 	}
 	k.tNumber.set(
 		textPart{Text: k.tr.L("ticket.yourNumber"), Size: sizeHeadline, Color: theme.ColorNameForeground},
 		textPart{Text: t.Number, Size: sizeNumber, Bold: true, Color: colorNumber},
 		textPart{Text: name, Size: sizeHeadline, Bold: true, Color: theme.ColorNameForeground},
-		textPart{Text: prio, Size: sizeDetail, Bold: true, Color: colorPriority},
+		mark,
 	)
-	ahead, wait := "", ""
-	if t.Position != nil {
+	late, ahead, wait := "", "", ""
+	switch {
+	case t.Due != nil:
+		// An appointment: called at its slot, or later if the counters
+		// are behind, as the forecast says.
+		due := *t.Due
+		if t.Position == nil || !k.opt.Now().Add(t.Wait.EstimatedWait.D()).After(due.Add(calledSlack)) {
+			wait = k.tr.L("ticket.calledAt", map[string]any{"Time": k.words.clock(due)})
+		} else {
+			wait = k.tr.L("ticket.wait", map[string]any{"Wait": k.words.waitText(t.Wait)})
+		}
+	case t.Position != nil:
 		ahead = k.words.aheadText(t.Ahead)
 		wait = k.tr.L("ticket.wait", map[string]any{"Wait": k.words.waitText(t.Wait)})
 	}
+	if k.shownFor != nil && k.shownFor.Late {
+		late = k.tr.L("ticket.lateWalkin")
+	}
 	k.tFacts.set(
+		textPart{Text: late, Size: sizeDetail, Bold: true, Color: theme.ColorNameForeground},
 		textPart{Text: ahead, Size: sizeHeadline, Color: theme.ColorNameForeground},
 		textPart{Text: wait, Size: sizeHeadline, Color: theme.ColorNameForeground},
-		textPart{Text: k.printNote(t), Size: sizeDetail, Bold: true, Color: theme.ColorNameForeground},
+		textPart{Text: k.printNote("ticket", t.ID), Size: sizeDetail, Bold: true, Color: theme.ColorNameForeground},
 	)
 	img, err := qrImage(k.opt.PublicURL + "/t/" + t.ID)
 	if err != nil {

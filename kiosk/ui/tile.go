@@ -19,6 +19,10 @@ type tile struct {
 
 	disabled bool
 	priority bool // the priority path: the tile wears its accent
+	// stopped is a service that issues no ticket now but offers its next
+	// free appointment: its reason in the stopped colour, and a tap opens
+	// the offer.
+	stopped bool
 
 	name, detail, hint string
 	text               *fitText
@@ -26,8 +30,10 @@ type tile struct {
 	// (its name, the longest reason in the language) and open (its name,
 	// a long wait, the priority hint): the grid is arranged for them, so
 	// that the tiles stay put as services stop and start.
-	ref, refOpen *fitText
-	bg, accent   *canvas.Rectangle
+	// refOffer is the longest a stopped tile that offers an appointment
+	// may say (empty when no service takes appointments).
+	ref, refOpen, refOffer *fitText
+	bg, accent             *canvas.Rectangle
 }
 
 // Inner measures of a tile: the accent bar, and the padding around the text.
@@ -38,11 +44,12 @@ const (
 
 func newTile(service string, onTap func()) *tile {
 	t := &tile{service: service, onTap: onTap,
-		bg:      &canvas.Rectangle{StrokeWidth: 4, CornerRadius: 18},
-		accent:  &canvas.Rectangle{CornerRadius: 8},
-		text:    newFitText(fyne.TextAlignLeading),
-		ref:     newFitText(fyne.TextAlignLeading),
-		refOpen: newFitText(fyne.TextAlignLeading),
+		bg:       &canvas.Rectangle{StrokeWidth: 4, CornerRadius: 18},
+		accent:   &canvas.Rectangle{CornerRadius: 8},
+		text:     newFitText(fyne.TextAlignLeading),
+		ref:      newFitText(fyne.TextAlignLeading),
+		refOpen:  newFitText(fyne.TextAlignLeading),
+		refOffer: newFitText(fyne.TextAlignLeading),
 	}
 	t.text.middle = true
 	t.ExtendBaseWidget(t)
@@ -50,11 +57,11 @@ func newTile(service string, onTap func()) *tile {
 }
 
 // set updates what the tile says; the caller refreshes.
-func (t *tile) set(name, detail, hint string, disabled, priority bool) {
+func (t *tile) set(name, detail, hint string, disabled, priority, stopped bool) {
 	t.name, t.detail, t.hint = name, detail, hint
-	t.disabled, t.priority = disabled, priority
+	t.disabled, t.priority, t.stopped = disabled, priority, stopped
 	detailColor, hintColor := theme.ColorNameForeground, colorHint
-	if disabled {
+	if disabled || stopped {
 		detailColor = colorTileOffText
 	}
 	if priority {
@@ -67,15 +74,21 @@ func (t *tile) set(name, detail, hint string, disabled, priority bool) {
 	}
 }
 
-// setReference sets the longest words the tile may show, stopped and
-// open.
-func (t *tile) setReference(name, reason, waiting, hint string) {
+// setReference sets the longest words the tile may show: stopped, stopped
+// with the offer of an appointment (reasonOffer and offer; empty when no
+// service takes appointments), and open.
+func (t *tile) setReference(name, reason, reasonOffer, offer, waiting, hint string) {
 	t.ref.parts = []textPart{{Text: name, Size: sizeTile, Bold: true}, {Text: reason, Size: sizeDetail}}
+	t.refOffer.parts = []textPart{{Text: name, Size: sizeTile, Bold: true}, {Text: reasonOffer, Size: sizeDetail}, {Text: offer, Size: sizeDetail, Bold: true}}
 	t.refOpen.parts = []textPart{{Text: name, Size: sizeTile, Bold: true}, {Text: waiting, Size: sizeDetail}, {Text: hint, Size: sizeDetail, Bold: true}}
 }
 
 // Disabled reports whether a tap does nothing.
 func (t *tile) Disabled() bool { return t.disabled }
+
+// Stopped reports whether the service issues no ticket now: the tile is
+// disabled, or offers an appointment instead.
+func (t *tile) Stopped() bool { return t.disabled || t.stopped }
 
 // Tapped takes a ticket, unless the service issues none now.
 func (t *tile) Tapped(*fyne.PointEvent) {
@@ -91,12 +104,20 @@ func textArea(size fyne.Size) (fyne.Position, fyne.Size) {
 	return fyne.NewPos(x, tilePad), fyne.NewSize(max(0, size.Width-x-tilePad), max(0, size.Height-2*tilePad))
 }
 
+// refs are the references in use.
+func (t *tile) refs() []*fitText {
+	if t.refOffer.parts[2].Text == "" {
+		return []*fitText{t.ref, t.refOpen}
+	}
+	return []*fitText{t.ref, t.refOffer, t.refOpen}
+}
+
 // fits reports whether the tile's longest words (ref) fit whole in a
 // tile of size at scale (0: the smallest sizes).
 func (t *tile) fits(size fyne.Size, scale float32) bool {
 	th := t.Theme()
 	_, area := textArea(size)
-	for _, ref := range []*fitText{t.ref, t.refOpen} {
+	for _, ref := range t.refs() {
 		s := scale
 		if s <= 0 {
 			s = ref.minScale(th)
@@ -114,7 +135,11 @@ func (t *tile) fits(size fyne.Size, scale float32) bool {
 func (t *tile) refScale(size fyne.Size) float32 {
 	th := t.Theme()
 	_, area := textArea(size)
-	return min(t.ref.fit(th, area).scale, t.refOpen.fit(th, area).scale)
+	scale := float32(1)
+	for _, ref := range t.refs() {
+		scale = min(scale, ref.fit(th, area).scale)
+	}
+	return scale
 }
 
 // scaleIn is the largest scale at which the tile's words fit in a tile of

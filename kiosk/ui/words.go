@@ -158,3 +158,100 @@ func (w words) refusal(sv *queue.ServiceView, r *queue.Refusal) (state, todo str
 	}
 	return w.reason(&v)
 }
+
+// slot says when an appointment is, as seen from today at the office:
+// "today at 15:00", "tomorrow at 10:30", "Wednesday 3 December at 10:30"
+// (when, without the preposition a sentence puts before a date).
+func (w words) slot(t time.Time) string {
+	loc := w.loc()
+	t = t.In(loc)
+	now := w.now().In(loc)
+	clock := t.Format("15:04")
+	y1, m1, d1 := now.Date()
+	y2, m2, d2 := t.Date()
+	switch int(math.Round(time.Date(y2, m2, d2, 0, 0, 0, 0, loc).Sub(time.Date(y1, m1, d1, 0, 0, 0, 0, loc)).Hours() / 24)) {
+	case 0:
+		return w.tr.L("slot.today", map[string]any{"Time": clock})
+	case 1:
+		return w.tr.L("slot.tomorrow", map[string]any{"Time": clock})
+	}
+	return w.tr.L("slot.date", map[string]any{
+		"Weekday": w.tr.L("weekday." + strconv.Itoa(int(t.Weekday()))),
+		"Day":     t.Day(),
+		"Month":   w.tr.L("month." + strconv.Itoa(int(t.Month()))),
+		"Time":    clock,
+	})
+}
+
+// offerable returns the next free appointment a stopped service offers
+// in the place of a ticket: cut off, capped, closed or suspended (the
+// floor assistant stops its tickets, not its agenda), and bookable.
+func offerable(sv *queue.ServiceView) *queue.Slot {
+	if sv == nil || sv.Agenda == nil || sv.Agenda.NextFree == nil || sv.Status == queue.ServiceOpen || sv.Status == "" {
+		return nil
+	}
+	return sv.Agenda.NextFree
+}
+
+// offerReason is reason for a stopped service that offers its next free
+// appointment: the state and when it reopens, and the offer itself in
+// the place of "you can book".
+func (w words) offerReason(sv *queue.ServiceView, r *queue.Refusal, next time.Time) (state, todo, offer string) {
+	v := *sv
+	v.Appointments = false
+	if r != nil {
+		c := *r
+		c.Appointment = false
+		v.Refusal = &c
+		switch r.Rule {
+		case queue.RuleClosed:
+			v.Status = queue.ServiceClosed
+		case queue.RuleLocked:
+			v.Status = queue.ServiceLocked
+		default:
+			v.Status = queue.ServiceCutoff
+		}
+	} else if v.Refusal != nil {
+		c := *v.Refusal
+		c.Appointment = false
+		v.Refusal = &c
+	}
+	state, todo = w.reason(&v)
+	return state, todo, w.tr.L("offer.next", map[string]any{"When": w.slot(next)})
+}
+
+// checkInRefusal says why a check-in was refused and what to do. code is
+// the code as typed ("KM4-TXA"), or "" for a scanned one.
+func (w words) checkInRefusal(r *queue.CheckInRefusal, code string) (title, text, todo string) {
+	slot := func() time.Time {
+		if r.Slot != nil {
+			return *r.Slot
+		}
+		return w.now()
+	}
+	switch r.Reason {
+	case queue.CheckInUnknown:
+		if code == "" {
+			return w.tr.L("checkin.unknown.title"), w.tr.L("checkin.unknownScan"), w.tr.L("checkin.unknown.todo")
+		}
+		return w.tr.L("checkin.unknown.title"), w.tr.L("checkin.unknown", map[string]any{"Code": code}), w.tr.L("checkin.unknown.todo")
+	case queue.CheckInNotToday:
+		return w.tr.L("checkin.notToday.title"), w.tr.L("checkin.notToday", map[string]any{"When": w.when(slot())}), w.tr.L("checkin.notToday.todo")
+	case queue.CheckInTooEarly:
+		from := slot()
+		if r.ComeBackAt != nil {
+			from = *r.ComeBackAt
+		}
+		data := map[string]any{"Time": w.clock(slot()), "From": w.clock(from)}
+		return w.tr.L("checkin.tooEarly.title"), w.tr.L("checkin.tooEarly", data), w.tr.L("checkin.tooEarly.todo", data)
+	case queue.CheckInTooLate:
+		return w.tr.L("checkin.tooLate.title"), w.tr.L("checkin.tooLate", map[string]any{"Time": w.clock(slot())}), w.tr.L("checkin.tooLate.todo")
+	case queue.CheckInCancelled:
+		return w.tr.L("checkin.cancelled.title"), w.tr.L("checkin.cancelled"), w.tr.L("checkin.cancelled.todo")
+	case queue.CheckInServed:
+		return w.tr.L("checkin.served.title"), w.tr.L("checkin.served"), w.tr.L("checkin.served.todo")
+	}
+	// A reason this kiosk does not know yet: the server's own words are
+	// English; the kiosk says what it can.
+	return w.tr.L("checkin.other.title"), w.tr.L("checkin.other"), w.tr.L("todo.askStaff")
+}

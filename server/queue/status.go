@@ -228,15 +228,6 @@ func orderKey(t *Ticket) int {
 	return 2
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // Position is where a waiting ticket stands.
 type Position struct {
 	Ahead int `json:"ahead"`

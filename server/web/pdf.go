@@ -115,15 +115,20 @@ func (s *Server) lookupTicket(ctx context.Context, id string) (*queue.Ticket, qu
 // under the configured public URL, or else under the address the request
 // came to, which is how the kiosk on the office's network reaches us.
 func (s *Server) ticketPageURL(r *http.Request, id string) string {
-	base := strings.TrimRight(s.publicURL, "/")
-	if base == "" {
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
-		base = scheme + "://" + r.Host
+	return s.baseURL(r) + "/t/" + id
+}
+
+// baseURL is the server's address as citizens reach it: the configured
+// public URL, or else the address the request came to.
+func (s *Server) baseURL(r *http.Request) string {
+	if base := strings.TrimRight(s.publicURL, "/"); base != "" {
+		return base
 	}
-	return base + "/t/" + id
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
 
 // writePDF renders the whole document before the first byte goes out, so a

@@ -207,7 +207,7 @@ func TestReportsAPI(t *testing.T) {
 	if err != nil || len(records) != 17 || records[0][2] != "name" || records[1][2] != "Anagrafe e stato civile" {
 		t.Fatalf("CSV: %v %v", err, records[:2])
 	}
-	resp, body = get(q+"&format=csv&decimal=comma", "")
+	_, body = get(q+"&format=csv&decimal=comma", "")
 	if !bytes.HasPrefix(body, []byte("\xef\xbb\xbf")) || !bytes.Contains(body, []byte(";")) {
 		t.Fatalf("Italian CSV: %q", body[:40])
 	}

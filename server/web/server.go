@@ -51,12 +51,15 @@ type Options struct {
 	// http://192.168.1.10:8080, for the QR codes; empty: the request's.
 	PublicURL string
 	// TrustedProxies are reverse proxies whose X-Forwarded-For names the
-	// client (for the login's per-address budget); none: the peer is the
-	// client.
+	// client (for the per-address budgets of the login and the booking
+	// page); none: the peer is the client.
 	TrustedProxies []netip.Prefix
 	// Metrics, if set, is served at GET /metrics (it checks its own token);
 	// nil when metrics are off or served on a listener of their own.
 	Metrics http.Handler
+	// Sender delivers the booking page's one-time codes; required when the
+	// office sets agenda.verify_contact.
+	Sender Sender
 }
 
 // Server serves the API.
@@ -80,8 +83,9 @@ type Server struct {
 	// trustedProxies: see Options.TrustedProxies.
 	trustedProxies []netip.Prefix
 	// reports read the office's history (reports.go).
-	reports *history.Reports
-	metrics http.Handler
+	reports  *history.Reports
+	metrics  http.Handler
+	citizens *citizenPages // the booking page /prenota
 }
 
 // New builds the server and registers every route.
@@ -108,6 +112,9 @@ func New(opt Options) (*Server, error) {
 	}
 	s.dummyUser = &config.User{PasswordHash: hash}
 	s.reports = history.NewLiveReports(s.current.Load, opt.Store, s.now)
+	if s.citizens, err = newCitizenPages(s.cfg(), opt.Sender); err != nil {
+		return nil, err
+	}
 	s.routes()
 	return s, nil
 }
@@ -149,6 +156,7 @@ func (s *Server) routes() {
 	s.streamRoutes()  // GET /api/v1/stream, the phone's page /t/{id} and its files
 	s.reportRoutes()  // ratings, reports, forecast, the back-office page (reports.go)
 	s.consoleRoutes() // the administration console, /admin (console.go)
+	s.prenotaRoutes() // the citizens' booking page /prenota and each booking's /prenota/b/{id}
 	if s.metrics != nil {
 		s.mux.Handle("GET /metrics", s.metrics)
 	}

@@ -386,8 +386,8 @@ func TestSupervisorsSeeWhichDevicesAreConnected(t *testing.T) {
 	}
 	online := func(devices []queue.DeviceStatus, id string) bool { return device(devices, id).Online }
 	got := sup.until(presence)
-	if f := got[len(got)-1]; len(f.Devices) != 2 || online(f.Devices, "kiosk-1") || online(f.Devices, "display-1") {
-		t.Fatalf("at start: got %+v, want both devices offline", f.Devices)
+	if f := got[len(got)-1]; len(f.Devices) != 3 || online(f.Devices, "kiosk-1") || online(f.Devices, "display-1") {
+		t.Fatalf("at start: got %+v, want the three devices (kiosk, board, rating pad) offline", f.Devices)
 	}
 	kiosk := o.dial(t, kioskToken, queue.Subscribe{})
 	got = sup.until(presence)
