@@ -16,20 +16,24 @@ export CGO_ENABLED := 1
 
 # Debian packages the build and the tests need: gcc for cgo and -race; the
 # X11/GL headers Fyne builds against; ALSA for the hall display's chime;
-# chromium for the phone page's test.
+# chromium for the phone page's and the booking page's tests; poppler-utils
+# (pdftotext, pdftoppm) to read the booking PDF's text and render it.
 DEBS := gcc pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev \
-	libxinerama-dev libxi-dev libxxf86vm-dev libasound2-dev chromium
+	libxinerama-dev libxi-dev libxxf86vm-dev libasound2-dev chromium poppler-utils
 # The desktop apps that exist in this checkout.
 APPS := $(patsubst %/main.go,%,$(wildcard kiosk/main.go counter/main.go display/main.go))
 
 # Fuzz targets (package:function), run briefly by make test.
 FUZZ := ./server/web:FuzzAPIBodies ./server/web:FuzzValidTicketID ./server/hub:FuzzDecodeSubscribe ./server/strictjson:FuzzDecode \
-	./server/client:FuzzModelApply ./server/ticketpdf:FuzzInfoLine ./display/chime:FuzzParseWAV
+	./server/client:FuzzModelApply ./server/ticketpdf:FuzzInfoLine ./display/chime:FuzzParseWAV \
+	./server/history:FuzzDecode ./server/web:FuzzInfoHTML
+# The configuration as the console stores it, and the sheets' previews.
+FUZZ += ./server/config:FuzzEncode ./server/admin:FuzzSheetHTML
 # A count, not a duration: Go 1.26's fuzz coordinator can report "context
 # deadline exceeded" at the end of a timed run (golang/go#75804).
 FUZZTIME ?= 20000x
 
-.PHONY: help deps build run test fuzz fmt-check vet check bench simulate screenshots clean
+.PHONY: help deps build run test fuzz fmt-check vet check bench simulate screenshots package clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -62,7 +66,7 @@ vet: deps ## go vet
 	$(GO) vet ./...
 
 test: deps fmt-check vet ## gofmt check, go vet, every test with the race detector, and the fuzzers briefly
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 	@$(MAKE) --no-print-directory fuzz
 
 fuzz: ## run each fuzz target for FUZZTIME (20000 inputs) on the decoders of untrusted input
@@ -85,13 +89,20 @@ bench: deps ## benchmarks, each beside its baseline, three runs each (about 25 m
 	$(GO) test -run '^$$' -bench Restart -benchtime 5x -count=1 ./server/live
 	$(GO) test -run '^$$' -bench 'Forecast|IssueWith200Waiting' -benchtime 2000x -count=$(BENCHCOUNT) ./server/queue
 	$(GO) test -run '^$$' -bench 'Snapshot' -benchtime 200x -count=$(BENCHCOUNT) ./server/queue
+	$(GO) test -run '^$$' -bench Reconfigure -benchtime 20x -count=1 ./server/live
+	$(GO) test -run '^$$' -bench ReportYear -benchtime 20x -count=1 ./server/history
+	$(GO) test -run '^$$' -bench 'Scrape|Request' -benchtime 2000x -count=$(BENCHCOUNT) ./server/metrics
 
 simulate: ## the what-if simulator: DAYS (100) working days of each scenario, SEED (1); see docs/accuracy.md
 	$(GO) run ./server simulate -days $(DAYS) -scenario all -seed $(SEED) $(if $(CONFIG),-config $(CONFIG)) $(if $(PROFILE),-profile $(PROFILE))
 
-screenshots: deps ## render the apps' screens to docs/screenshots (Fyne's software driver, no X)
+screenshots: deps ## render the apps' screens (Fyne's software driver, no X) and the booking page (headless Chromium) to docs/screenshots
+	TURNO_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run TestBookingAndCancellingInABrowser ./server/web
 	@if [ -z "$(APPS)" ]; then echo "no app to render yet"; exit 0; fi; \
 	TURNO_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run TestScreenshots $(addprefix ./,$(addsuffix /...,$(APPS)))
 
+package: deps ## Linux packages of the apps (fyne package) into dist/, turno-APP-VERSION-linux-ARCH.tar.xz; see docs/deploy.md
+	deploy/package-apps.sh $(APPS)
+
 clean: ## remove build output (not the data directory)
-	rm -rf $(BIN)
+	rm -rf $(BIN) dist

@@ -20,10 +20,12 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+	_ "time/tzdata" // the office's zone, whatever the machine has installed
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -52,6 +54,7 @@ type config struct {
 	ticketDir                string
 	lang                     string
 	fullscreen, contrast     bool
+	large                    bool
 	id                       string
 	width, height            float32
 	debug                    bool
@@ -84,6 +87,10 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	if err != nil {
 		return nil, err
 	}
+	large, err := envBool("TURNO_LARGE_TEXT")
+	if err != nil {
+		return nil, err
+	}
 	c := &config{}
 	fs := flag.NewFlagSet("kiosk", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -94,9 +101,10 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	fs.StringVar(&c.printer, "printer", env("TURNO_PRINTER", ""), "CUPS printer for the tickets (lp -d); empty: save them in -ticket-dir (env TURNO_PRINTER)")
 	printOpts := fs.String("print-options", env("TURNO_PRINT_OPTIONS", ""), "lp -o options, comma-separated, e.g. media=Custom.80x200mm (env TURNO_PRINT_OPTIONS)")
 	fs.StringVar(&c.ticketDir, "ticket-dir", env("TURNO_TICKET_DIR", ""), "folder for the tickets with no printer, and for those the printer refused (env TURNO_TICKET_DIR; default in the user's cache)")
-	fs.StringVar(&c.lang, "lang", env("TURNO_LANG", ui.DefaultLanguage), "the language each citizen starts in: it or en (env TURNO_LANG)")
+	fs.StringVar(&c.lang, "lang", env("TURNO_LANG", ui.DefaultLanguage), "the language each citizen starts in: "+strings.Join(ui.Languages(), ", ")+" (env TURNO_LANG)")
 	fs.BoolVar(&c.fullscreen, "fullscreen", fullscreen, "full screen, as on the kiosk (env TURNO_FULLSCREEN)")
-	fs.BoolVar(&c.contrast, "contrast", contrast, "start in the high-contrast, large-text mode (env TURNO_CONTRAST)")
+	fs.BoolVar(&c.contrast, "contrast", contrast, "each citizen starts in high contrast (env TURNO_CONTRAST)")
+	fs.BoolVar(&c.large, "large-text", large, "each citizen starts in large text (env TURNO_LARGE_TEXT)")
 	size := fs.String("size", "1080x1920", "window size when not full screen, WIDTHxHEIGHT")
 	fs.BoolVar(&c.debug, "debug", false, "log the client's calls")
 	if err := fs.Parse(args); err != nil {
@@ -108,8 +116,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	if _, err := fmt.Sscanf(*size, "%fx%f", &c.width, &c.height); err != nil || c.width <= 0 || c.height <= 0 {
 		return nil, fmt.Errorf("-size %q: want WIDTHxHEIGHT, e.g. 1080x1920", *size)
 	}
-	if c.lang != "it" && c.lang != "en" {
-		return nil, fmt.Errorf("-lang %q: want it or en", c.lang)
+	if !slices.Contains(ui.Languages(), c.lang) {
+		return nil, fmt.Errorf("-lang %q: want one of %s", c.lang, strings.Join(ui.Languages(), ", "))
 	}
 	for _, o := range strings.Split(*printOpts, ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -165,7 +173,7 @@ func run(args []string, getenv func(string) string, stderr io.Writer) int {
 	defer stop()
 	k, err := ui.New(ctx, ui.Options{
 		App: a, Client: c, PDFs: c, Printer: out, KioskID: cfg.id, Language: cfg.lang,
-		Contrast: cfg.contrast, PublicURL: cfg.publicURL, Logger: logger,
+		Contrast: cfg.contrast, LargeText: cfg.large, PublicURL: cfg.publicURL, Logger: logger,
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "kiosk:", err)
@@ -177,6 +185,7 @@ func run(args []string, getenv func(string) string, stderr io.Writer) int {
 	}
 	w.SetContent(k.Content())
 	w.SetPadded(false)
+	k.Attach(w.Canvas()) // a USB barcode reader types the confirmation's QR code
 	if cfg.fullscreen {
 		w.SetFullScreen(true)
 	} else {

@@ -24,7 +24,7 @@ func TestSimulateCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"Comune di Borgo Demo", "seed 3; 2 working days, 2026-01-05 to 2026-01-06", `== staffing: arrivals x1.00, staffing "change" ==`, "anagrafe", "oracle MAE", "overtime past closing"} {
+	for _, want := range []string{"Comune di Borgo Demo", "seed 3; 2 working days, 2026-01-05 to 2026-01-07", `== staffing: arrivals x1.00, staffing "change" ==`, "anagrafe", "oracle MAE", "overtime past closing"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the report has no %q:\n%s", want, out)
 		}

@@ -6,7 +6,7 @@
   const lang = (navigator.language || "it").toLowerCase().startsWith("it") ? "it" : "en";
   const T = {
     it: {
-      ahead: "Persone prima di Lei", eta: "Attesa stimata", min: "min", lessMin: "meno di 1 min",
+      ahead: "Persone prima di Lei", eta: "Attesa stimata", about: "circa {m} min", between: "tra {l} e {h} min", soon: "a momenti",
       turn: "È il Suo turno!", go: "Si rechi a:", calledAgain: "La stanno richiamando",
       serving: "Servizio in corso", done: "Servizio concluso. Grazie della visita.",
       noshow: "Turno perso: alla chiamata nessuno si è presentato allo sportello. Chieda all'accoglienza se il biglietto può essere riattivato.",
@@ -19,10 +19,16 @@
       busy: "Questo biglietto è già aperto su troppi schermi. Nuovo tentativo tra {s} s…",
       sound: "Attivi il suono", soundOn: "Suono attivo ✓",
       priority: "priorità",
+      rateQuestion: "Com'è andata allo sportello?", rateThanks: "Grazie del Suo giudizio.",
+      rateFailed: "Non è stato possibile registrare il giudizio. Riprovi.",
+      faces: ["Male", "Non bene", "Così così", "Bene", "Molto bene"],
       issued: "Emesso alle {t}", issuedOn: "Emesso il {d} alle {t}", called: "chiamato alle {t}",
     },
     en: {
-      ahead: "People ahead of you", eta: "Estimated wait", min: "min", lessMin: "under 1 min",
+      ahead: "People ahead of you", eta: "Estimated wait", about: "about {m} min", between: "between {l} and {h} min", soon: "any moment now",
+      rateQuestion: "How did it go at the counter?", rateThanks: "Thank you for your rating.",
+      rateFailed: "Your rating could not be recorded. Please try again.",
+      faces: ["Bad", "Not good", "So-so", "Good", "Very good"],
       turn: "It's your turn!", go: "Go to", calledAgain: "You are being called again",
       serving: "You are at the counter", done: "Served. Thank you for your visit.",
       noshow: "Missed: you did not come when you were called. Ask at the information desk whether it can be reactivated.",
@@ -79,7 +85,9 @@
   }
 
   function alertTurn() {
-    if (navigator.vibrate) navigator.vibrate([300, 150, 300, 150, 600]);
+    // Browsers vibrate only for a page the citizen has touched.
+    const touched = !navigator.userActivation || navigator.userActivation.hasBeenActive;
+    if (navigator.vibrate && touched) navigator.vibrate([300, 150, 300, 150, 600]);
     beep(0.25);
   }
 
@@ -105,9 +113,12 @@
     return text;
   }
 
-  function minutes(s) {
-    const m = Math.round(s / 60);
-    return m < 1 ? T.lessMin : "~" + m + " " + T.min;
+  // The server rounds the forecast as every surface shows it
+  // (queue.Wait.Readable); the page only words it.
+  function wait(r) {
+    if (!r) return "–";
+    if (!r.about) return T.between.replace("{l}", r.low || 0).replace("{h}", r.high || 0);
+    return r.minutes ? T.about.replace("{m}", r.minutes) : T.soon;
   }
 
   function render(t) {
@@ -121,7 +132,7 @@
     $("wait").hidden = !waiting;
     if (waiting) {
       $("ahead").textContent = t.ahead != null ? String(t.ahead) : "–";
-      $("eta").textContent = t.estimated_wait_s != null ? minutes(t.estimated_wait_s) : "–";
+      $("eta").textContent = wait(t.wait_readable);
     }
     const atCounter = t.status === "called" || t.status === "serving";
     $("turn").hidden = !atCounter;
@@ -131,9 +142,43 @@
       $("turn-counter").textContent = t.status === "serving" ? where : T.go + " " + where;
     }
     $("message").textContent = { waiting: T.waiting, done: T.done, noshow: T.noshow, expired: T.expired }[t.status] || "";
+    // One question, once, after the service: anonymous, 1 to 5.
+    const rate = t.status === "done" && (t.ratable || t.rated);
+    $("rate").hidden = !rate;
+    if (rate) {
+      $("faces").hidden = !!t.rated;
+      $("rate-thanks").hidden = !t.rated;
+      if (t.rated) $("rate-thanks").textContent = T.rateThanks;
+    }
+    // The sound matters until the call; after it, the button would only
+    // be in the way of the question.
+    if (t.status !== "waiting" && t.status !== "called") sound.hidden = true;
     const key = t.status + "/" + (t.recalls || 0);
     if (t.status === "called" && key !== lastAlert) alertTurn();
     lastAlert = key;
+  }
+
+  $("rate-question").textContent = T.rateQuestion;
+  document.querySelectorAll("#faces button").forEach((b, i) => {
+    b.setAttribute("aria-label", (i + 1) + " · " + T.faces[i]);
+    b.title = T.faces[i];
+    b.addEventListener("click", () => rateTicket(Number(b.dataset.score)));
+  });
+  function rateTicket(score) {
+    const buttons = document.querySelectorAll("#faces button");
+    buttons.forEach((b) => { b.disabled = true; });
+    fetch("/api/v1/tickets/" + id + "/rating", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ score: score }),
+    }).then((r) => r.ok ? null : r.json().then((e) => (e.error || {}).code)).then((code) => {
+      if (code && code !== "already_rated") throw new Error(code);
+      $("faces").hidden = true;
+      $("rate-thanks").hidden = false;
+      $("rate-thanks").textContent = T.rateThanks;
+    }).catch(() => {
+      buttons.forEach((b) => { b.disabled = false; });
+      $("rate-thanks").hidden = false;
+      $("rate-thanks").textContent = T.rateFailed;
+    });
   }
 
   function fail(message) {

@@ -136,6 +136,7 @@ func New(ctx context.Context, opt Options) *Console {
 	c.buildDesk()
 	c.w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { c.handleKey(ev) })
 	c.w.Canvas().SetOnTypedRune(func(r rune) { c.handleRune(r) })
+	c.addShortcuts()
 	c.showLogin("")
 	c.wg.Add(1)
 	go c.ticker()

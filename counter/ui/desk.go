@@ -37,10 +37,14 @@ type deskScreen struct {
 	number   *canvas.Text
 	service  *widget.Label
 	priority *widget.Label
-	status   *widget.Label
-	waited   *widget.Label
-	timer    *canvas.Text
-	protocol *widget.Label
+	// appointment says whose appointment the ticket is (time, name), and
+	// apptNote the booking's note
+	appointment *widget.Label
+	apptNote    *widget.Label
+	status      *widget.Label
+	waited      *widget.Label
+	timer       *canvas.Text
+	protocol    *widget.Label
 
 	// actions
 	next     *keyButton
@@ -61,7 +65,12 @@ type deskScreen struct {
 	sheet    *widget.RichText
 	sheetSrc string
 
-	// the queues and the recent no-shows
+	// the right-hand column: the queues and the recent no-shows; the
+	// appointments
+	tabs       *container.AppTabs
+	queuesTab  *container.TabItem
+	apptTab    *container.TabItem
+	appt       apptPanel
 	queues     *fyne.Container
 	noShows    *fyne.Container
 	noShowIDs  []string              // what noShows lists, to rebuild it only when it changes
@@ -90,7 +99,10 @@ func (c *Console) buildDesk() {
 	d.msg = newMessage()
 	left := container.NewHSplit(container.NewPadded(c.buildCurrent()), container.NewPadded(c.buildSheet()))
 	left.Offset = 0.58
-	body := container.NewHSplit(left, container.NewPadded(c.buildSide()))
+	d.queuesTab = container.NewTabItem(tr("Queues"), c.buildSide())
+	d.apptTab = container.NewTabItem(tr("Appointments"), c.buildAppointments())
+	d.tabs = container.NewAppTabs(d.queuesTab, d.apptTab)
+	body := container.NewHSplit(left, container.NewPadded(d.tabs))
 	body.Offset = 0.72
 	d.root = container.NewBorder(
 		newRows(top, d.banner, widget.NewSeparator()),
@@ -113,6 +125,11 @@ func (c *Console) buildCurrent() fyne.CanvasObject {
 	d.priority = centred(fyne.TextStyle{Bold: true})
 	d.priority.SetText(tr("★ Priority citizen"))
 	d.priority.Importance = widget.WarningImportance
+	d.appointment = centred(fyne.TextStyle{Bold: true})
+	d.appointment.Importance = widget.HighImportance
+	d.appointment.Hide()
+	d.apptNote = centred(fyne.TextStyle{Italic: true})
+	d.apptNote.Hide()
 	d.status = centred(fyne.TextStyle{})
 	d.waited = centred(fyne.TextStyle{})
 	d.timer = canvas.NewText("", theme.Color(theme.ColorNamePrimary))
@@ -136,7 +153,7 @@ func (c *Console) buildCurrent() fyne.CanvasObject {
 	d.save = c.newButton(withKey(tr("Save receipt"), keySave), theme.DocumentSaveIcon(), c.doSave)
 	d.fastRow = container.NewGridWithColumns(3, d.register, d.print, d.save)
 
-	card := newRows(d.number, d.service, d.priority, d.status, d.waited, d.timer, d.protocol)
+	card := newRows(d.number, d.service, d.priority, d.appointment, d.apptNote, d.status, d.waited, d.timer, d.protocol)
 	// The call button is the one pressed all day: make it big.
 	actions := container.NewVBox(
 		container.New(&minHeight{h: 56}, d.next),
@@ -227,6 +244,11 @@ func (c *Console) renderDesk() {
 	}
 	enable(d.register, !c.busy && (called || serving) && cur.Protocol == "")
 
+	head, note := c.appointmentLines(cur)
+	d.appointment.SetText(head)
+	show(d.appointment, head != "")
+	d.apptNote.SetText(note)
+	show(d.apptNote, note != "")
 	switch {
 	case cur != nil:
 		d.number.Text = cur.Number
@@ -288,6 +310,7 @@ func (c *Console) renderDesk() {
 	c.tickDesk()
 	c.renderSheetChoice(cur)
 	c.renderQueues()
+	c.renderAppointments()
 	// Texts and visibility changed sizes: lay the whole desk out again.
 	d.root.Refresh()
 }
@@ -319,6 +342,7 @@ func (c *Console) tickDesk() {
 	}
 	d := &c.desk
 	c.renderNoShows()
+	c.renderAppointments()
 	now := c.opt.Now()
 	cur := c.current()
 	if cur == nil {

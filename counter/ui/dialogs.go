@@ -47,11 +47,15 @@ type reactivateDialog struct {
 
 // dialogs holds the widgets of the open dialog, for the tests.
 type dialogs struct {
-	forward    forwardDialog
-	transfer   transferDialog
-	register   registerDialog
-	reactivate reactivateDialog
-	cancel     *keyButton
+	forward       forwardDialog
+	transfer      transferDialog
+	register      registerDialog
+	reactivate    reactivateDialog
+	book          bookDialog
+	booked        bookedDialog
+	move          moveDialog
+	cancelBooking cancelDialog
+	cancel        *keyButton
 }
 
 // tooLong says that a text is over the server's limit.

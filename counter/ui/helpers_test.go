@@ -39,6 +39,9 @@ type desk struct {
 	mu   sync.Mutex
 	size fyne.Size // of the windows opened next
 	lang string    // of the service names in the consoles opened next
+	// floor is the floor assistant's client, logged in once: a login
+	// costs a bcrypt check, slow under the race detector.
+	floor *client.Client
 }
 
 func newDesk(t *testing.T, now time.Time) *desk {
@@ -329,11 +332,20 @@ func (d *desk) as(user string) *client.Client {
 	return cl
 }
 
+// anna is the floor assistant, with one session for the whole test.
+func (d *desk) anna() *client.Client {
+	d.t.Helper()
+	if d.floor == nil {
+		d.floor = d.as("anna")
+	}
+	return d.floor
+}
+
 // ticket reads a ticket as the server has it, through the floor assistant's
 // snapshot.
 func (d *desk) ticket(number string) queue.TicketView {
 	d.t.Helper()
-	snap, err := d.as("anna").Snapshot(context.Background())
+	snap, err := d.anna().Snapshot(context.Background())
 	if err != nil {
 		d.t.Fatal(err)
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"turno/server/officetest"
 )
 
 // table reads a translation table: each key with its text, or its plural
@@ -151,6 +153,39 @@ func TestPluralForms(t *testing.T) {
 			useLanguage(t, tc.lang)
 			if got := trn("Called again {{.N}} time — waiting for the citizen", tc.n); got != tc.want {
 				t.Errorf("%d: got %q, want %q", tc.n, got, tc.want)
+			}
+		})
+	}
+	for _, tc := range []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"en", 1, "1 free time on Tuesday 24 November"},
+		{"en", 18, "18 free times on Tuesday 24 November"},
+		{"it", 1, "1 orario libero per martedì 24 novembre"},
+		{"it", 18, "18 orari liberi per martedì 24 novembre"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			useLanguage(t, tc.lang)
+			c := &Console{}
+			if got := trn("{{.N}} free time on {{.Day}}", tc.n, "Day", c.dayName(officetest.Tuesday("09:00"))); got != tc.want {
+				t.Errorf("%d: got %q, want %q", tc.n, got, tc.want)
+			}
+		})
+	}
+}
+
+// A booking code is spelled for the phone in the clerk's language.
+func TestCodeSpelled(t *testing.T) {
+	for _, tc := range []struct{ lang, want string }{
+		{"en", "K as Kilo, M as Mike, 4 — T as Tango, X as X-ray, A as Alfa"},
+		{"it", "K come Kappa, M come Milano, 4 — T come Torino, X come Xeres, A come Ancona"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			useLanguage(t, tc.lang)
+			if got := spell("KM4TXA"); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
 			}
 		})
 	}

@@ -1,9 +1,13 @@
 package ui
 
 import (
+	"slices"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
+
+	"turno/server/queue"
 )
 
 // Every action of the console has a key, and every key works wherever the
@@ -31,6 +35,69 @@ const (
 	keySave       = fyne.KeyF11
 	keyReactivate = fyne.KeyF12
 )
+
+// Ctrl shortcuts of the appointments: every function key is taken by the
+// ticket's actions, and these are the letters office programs use (N for
+// new, F for find).
+const (
+	keyBook          = fyne.KeyN   // Ctrl+N: book an appointment
+	keyFind          = fyne.KeyF   // Ctrl+F: find a booking by code or name
+	keyMove          = fyne.KeyM   // Ctrl+M: move the chosen booking
+	keyCancelBooking = fyne.KeyD   // Ctrl+D: cancel the chosen booking (disdici)
+	keyTabs          = fyne.KeyTab // Ctrl+Tab: the other tab, queues or appointments
+)
+
+// shortcutKeys are the console's Ctrl shortcuts.
+var shortcutKeys = []fyne.KeyName{keyBook, keyFind, keyMove, keyCancelBooking, keyTabs}
+
+// addShortcuts makes the Ctrl shortcuts work while no entry has the focus
+// (an entry hands them to handleShortcut itself).
+func (c *Console) addShortcuts() {
+	for _, k := range shortcutKeys {
+		c.w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault},
+			func(s fyne.Shortcut) { c.handleShortcut(s) })
+	}
+}
+
+// handleShortcut runs what a Ctrl shortcut does on the desk and reports
+// whether it was one of the console's. Behind a dialog they do nothing.
+func (c *Console) handleShortcut(s fyne.Shortcut) bool {
+	cs, ok := s.(*desktop.CustomShortcut)
+	if !ok || cs.Modifier != fyne.KeyModifierShortcutDefault || !slices.Contains(shortcutKeys, cs.KeyName) {
+		return false
+	}
+	if c.modal != nil || c.screen != screenDesk {
+		return true
+	}
+	d := &c.desk
+	switch cs.KeyName {
+	case keyBook:
+		c.showBook()
+	case keyTabs:
+		if d.tabs.Selected() == d.apptTab {
+			d.tabs.Select(d.queuesTab)
+		} else {
+			d.tabs.Select(d.apptTab)
+		}
+	case keyFind:
+		d.tabs.Select(d.apptTab)
+		c.w.Canvas().Focus(d.appt.search)
+	case keyMove, keyCancelBooking:
+		b, ok := c.selectedBooking()
+		switch {
+		case !ok:
+			d.tabs.Select(d.apptTab)
+			c.say(tr("Choose the appointment first: in Appointments, with a click or with the arrows in the search field (Ctrl+F)."), false)
+		case b.State != queue.BookingBooked:
+			c.say(tr("This appointment can no longer be moved or cancelled: {{.State}}.", "State", c.bookingState(b)), false)
+		case cs.KeyName == keyMove:
+			c.showMove(b)
+		default:
+			c.showCancelBooking(b)
+		}
+	}
+	return true
+}
 
 func isFunctionKey(k fyne.KeyName) bool {
 	switch k {
@@ -216,6 +283,9 @@ func (k *keyCheck) TypedRune(r rune) {
 type keyEntry struct {
 	widget.Entry
 	c *Console
+	// onKey, if set, takes the keys it wants first, outside dialogs (the
+	// search field's arrows and Escape).
+	onKey func(*fyne.KeyEvent) bool
 }
 
 func (c *Console) newEntry(multiLine bool) *keyEntry {
@@ -234,6 +304,9 @@ func (e *keyEntry) AcceptsTab() bool { return false }
 // TypedKey gives Escape, function keys and a single line's Enter to the
 // console; the rest is typing.
 func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) {
+	if e.onKey != nil && e.c.modal == nil && e.onKey(ev) {
+		return
+	}
 	if ev.Name == fyne.KeyEscape || isFunctionKey(ev.Name) || (isEnter(ev.Name) && !e.MultiLine) {
 		if e.c.handleKey(ev) {
 			return
@@ -242,8 +315,12 @@ func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) {
 	e.Entry.TypedKey(ev)
 }
 
-// TypedShortcut confirms the dialog with Ctrl+Enter (Cmd+Enter on a Mac).
+// TypedShortcut confirms the dialog with Ctrl+Enter (Cmd+Enter on a Mac),
+// and gives the console its shortcuts.
 func (e *keyEntry) TypedShortcut(s fyne.Shortcut) {
+	if e.c.handleShortcut(s) {
+		return
+	}
 	if cs, ok := s.(*desktop.CustomShortcut); ok && isEnter(cs.KeyName) &&
 		cs.Modifier&(fyne.KeyModifierControl|fyne.KeyModifierSuper) != 0 {
 		e.c.handleKey(&fyne.KeyEvent{Name: fyne.KeyReturn})

@@ -124,3 +124,9 @@ func (c column) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		o.Resize(size)
 	}
 }
+
+// newColumns puts its objects side by side in equal columns, as high as
+// the highest at its width.
+func newColumns(objs ...fyne.CanvasObject) *fyne.Container {
+	return container.NewGridWithColumns(len(objs), objs...)
+}

@@ -203,10 +203,3 @@ func headline(s string) *widget.Label {
 	l.Wrapping = fyne.TextWrapWord
 	return l
 }
-
-// spacer is a fixed gap.
-func spacer(w, h float32) fyne.CanvasObject {
-	r := canvas.NewRectangle(color.Transparent)
-	r.SetMinSize(fyne.NewSize(w, h))
-	return r
-}

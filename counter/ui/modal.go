@@ -34,26 +34,45 @@ type dialogSpec struct {
 	focus   fyne.Focusable // nil: no field; the dialog's keys go to key/rune
 	key     func(*fyne.KeyEvent) bool
 	rune    func(rune) bool
+	// size is the dialog's largest size; zero is dialogSize. The window
+	// still bounds it.
+	size fyne.Size
+	// dismiss labels the cancel button ("" is Cancel); noDismiss leaves it
+	// out, for a dialog that only tells (Escape still closes it).
+	dismiss   string
+	noDismiss bool
 }
 
 // showModal shows a dialog over the window: the title, the content (it
 // scrolls if the window is too small), the confirm and cancel buttons.
 func (c *Console) showModal(s dialogSpec) {
 	c.hideModal()
-	cancel := c.newButton(withKey(tr("Cancel"), keyCancel), theme.CancelIcon(), c.hideModal)
+	dismiss := s.dismiss
+	if dismiss == "" {
+		dismiss = tr("Cancel")
+	}
+	cancel := c.newButton(withKey(dismiss, keyCancel), theme.CancelIcon(), c.hideModal)
 	c.dlg.cancel = cancel
+	buttons := container.NewHBox(s.confirm, cancel)
+	if s.noDismiss {
+		buttons = container.NewHBox(s.confirm)
+	}
 	s.confirm.Importance = widget.HighImportance
 	title := widget.NewLabelWithStyle(s.title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Wrapping = fyne.TextWrapWord
 	title.SizeName = theme.SizeNameSubHeadingText
 	top := newRows(title)
-	bottom := container.NewVBox(widget.NewSeparator(), container.NewHBox(s.confirm, cancel))
+	bottom := container.NewVBox(widget.NewSeparator(), buttons)
 	// The padding inside the scroll leaves room for a focused field's
 	// border.
 	body := container.NewPadded(s.content)
 	box := container.NewBorder(top, bottom, nil, nil, container.NewVScroll(body))
+	size := s.size
+	if size.IsZero() {
+		size = dialogSize
+	}
 	frame := &dialogFrame{
-		max: dialogSize.Min(c.w.Canvas().Size().SubtractWidthHeight(48, 48)),
+		max: size.Min(c.w.Canvas().Size().SubtractWidthHeight(48, 48)),
 		natural: func() float32 {
 			return top.MinSize().Height + body.MinSize().Height + bottom.MinSize().Height + 4*theme.Padding()
 		},

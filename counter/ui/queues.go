@@ -25,8 +25,9 @@ func (c *Console) buildSide() fyne.CanvasObject {
 	d.queues = newRows()
 	d.noShows = newRows()
 	d.reactivate = map[string]*keyButton{}
+	// The tab's title, Queues, names the list.
 	return container.NewVScroll(newRows(
-		heading(tr("Queues served")), d.queues,
+		d.queues,
 		widget.NewSeparator(),
 		heading(withKey(tr("Recent no-shows"), keyReactivate)), d.noShows,
 	))

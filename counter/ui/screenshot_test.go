@@ -31,11 +31,15 @@ func TestScreenshots(t *testing.T) {
 	words := tourWords{
 		note:     "Change of residence: the landlord's consent is missing; the citizen will come back with it.",
 		document: "Istanza di cambio di residenza",
+		name:     "Maria Rossi",
+		bookNote: "Change of residence; she also needs a certificate for her son.",
+		search:   "verdi",
 	}
 	files := map[string]string{
 		"login": "counter-login.png", "idle": "counter-idle.png", "serving": "counter-serving.png",
 		"forward": "counter-forward.png", "transfer": "counter-transfer.png", "no-shows": "counter-no-shows.png",
-		"receipt": "counter-register.png",
+		"receipt": "counter-register.png", "appointments": "counter-appointments.png", "book": "counter-book.png",
+		"booked": "counter-booked.png", "appointment-ticket": "counter-appointment.png",
 	}
 	tour(t, d, words, func(c *console, name string) {
 		if f, ok := files[name]; ok {

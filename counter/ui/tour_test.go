@@ -27,6 +27,8 @@ import (
 // tourWords are what the clerk types on the tour.
 type tourWords struct {
 	note, document string
+	// name and bookNote are a booked citizen's; search finds some of them.
+	name, bookNote, search string
 }
 
 // tour drives a clerk's console (counter 1) and a fast-track console
@@ -35,6 +37,13 @@ type tourWords struct {
 // counter 1's services (a few) and for the fast-track lane (one).
 func tour(t *testing.T, d *desk, words tourWords, at func(c *console, name string)) {
 	t.Helper()
+	// Today's appointments of counter 1's services, and one tomorrow.
+	early := officetest.Tuesday("09:45") // the tours start at 09:40
+	arriving := d.book("anagrafe", early, words.name, words.bookNote)
+	d.book("tributi", early.Add(45*time.Minute), "Giuseppe Verdi", "")
+	d.book("sociali", early.Add(75*time.Minute), "Anna Verdi Bianchi", "Prima visita.")
+	d.book("anagrafe", early.AddDate(0, 0, 1), "Luigi Verdi", "")
+
 	c := d.console(Options{User: "mario", Counter: "1"})
 	c.waitFor("the login", func() bool { return c.screen == screenLogin })
 	at(c, "login")
@@ -110,6 +119,53 @@ func tour(t *testing.T, d *desk, words tourWords, at func(c *console, name strin
 	c.key(fyne.KeyEscape)
 	c.waitFor("the desk", func() bool { return c.screen == screenDesk })
 
+	// The appointments: the tab (Ctrl+Tab), the first one chosen with the
+	// arrows in the search field (Ctrl+F), a search, a move, a
+	// cancellation, a booking.
+	c.d.do(func() { c.pressCtrl(keyTabs) })
+	c.d.do(func() { c.pressCtrl(keyFind); c.press(fyne.KeyDown) })
+	c.waitFor("the chosen appointment", func() bool { return c.desk.appt.selected == arriving.ID && c.desk.appt.move != nil })
+	at(c, "appointments")
+	c.d.do(func() { c.typeRunes(words.search); c.press(fyne.KeyReturn) })
+	c.waitFor("the search", func() bool { return c.desk.appt.searched })
+	at(c, "search")
+	c.d.do(func() { c.press(fyne.KeyEscape) })
+	c.d.do(func() { c.press(fyne.KeyDown); c.pressCtrl(keyMove) })
+	c.waitFor("the move dialog", c.dialogOpen)
+	c.waitSlots(c.dlg.move.slots)
+	at(c, "move")
+	c.key(fyne.KeyEscape)
+	c.d.do(func() { c.pressCtrl(keyCancelBooking) })
+	c.waitFor("the cancel dialog", c.dialogOpen)
+	at(c, "cancel")
+	c.key(fyne.KeyEscape)
+	b := c.openBook()
+	c.d.do(func() {
+		c.press(fyne.KeyTab) // the day
+		c.press(fyne.KeyTab) // the times
+		c.press(fyne.KeyTab)
+		c.typeRunes(words.name)
+		c.press(fyne.KeyTab)
+		c.typeRunes("maria.rossi@example.it")
+		c.press(fyne.KeyTab)
+		c.typeRunes(words.bookNote)
+	})
+	at(c, "book")
+	c.d.do(func() { c.pressCtrl(fyne.KeyReturn) }) // in the note, Enter is a new line
+	c.waitBooked(b)
+	at(c, "booked")
+	c.key(fyne.KeyReturn)
+
+	// The citizen of 09:45 checks in, and is called before the walk-ins.
+	d.checkIn(arriving.Code)
+	c.key(keyNext)
+	c.waitFor("the appointment at the counter", func() bool {
+		return c.desk.appointment.Visible() && strings.Contains(c.desk.appointment.Text, words.name)
+	})
+	at(c, "appointment-ticket")
+	c.key(keyFinish)
+	c.waitIdle()
+
 	d.o.Stop()
 	c.waitFor("the banner", func() bool { return c.desk.banner.Visible() })
 	at(c, "offline")
@@ -174,7 +230,7 @@ func longOffice(t *testing.T) *config.Config {
 	base := o.Services[0]
 	for i, id := range []string{"edilizia", "commercio", "scuola"} {
 		s := base
-		s.ID, s.Prefix = id, []string{"E", "C", "P"}[i]
+		s.ID, s.Prefix = id, []string{"E", "C", "K"}[i]
 		s.NameIT = "Sportello unico " + id + ": pratiche, autorizzazioni, segnalazioni certificate di inizio attività"
 		s.NameEN = "One-stop desk " + id + ": applications, permits and certified notices of start of activity"
 		o.Services = append(o.Services, s)
@@ -209,6 +265,10 @@ func TestEveryScreenFits(t *testing.T) {
 		note: strings.Repeat("Manca il consenso del proprietario; il cittadino tornerà con il contratto registrato. ", 11),
 		document: "Istanza di cambio di residenza con allegati: contratto di locazione registrato, consenso del proprietario, " +
 			"copia dei documenti d'identità del nucleo familiare",
+		name: "Maria Addolorata Immacolata Concetta Rossi Bianchi Esposito Santangelo de' Medici Lombardi",
+		bookNote: strings.Repeat("Porta il contratto di locazione registrato e il consenso del proprietario; chiede anche il certificato per il figlio. ", 3) +
+			"Ha difficoltà a salire le scale: accoglierla al piano terra, vicino all'ingresso.", // 435 characters: near the 500 allowed
+		search: "verdi",
 	}
 	for _, l := range []string{"it", "en"} {
 		for _, size := range []fyne.Size{WindowSize, fyne.NewSize(1366, 768)} {
@@ -231,7 +291,8 @@ func TestEveryScreenFits(t *testing.T) {
 					}
 				})
 				want := []string{"login", "login-refused", "open", "idle", "paused", "called", "recalled", "serving", "forward",
-					"transfer", "no-shows", "reactivate", "services", "offline", "register", "receipt"}
+					"transfer", "no-shows", "reactivate", "services", "appointments", "search", "move", "cancel", "book", "booked",
+					"appointment-ticket", "offline", "register", "receipt"}
 				for _, n := range want {
 					if !seen[n] {
 						t.Errorf("the tour never showed %s", n)

@@ -34,9 +34,9 @@ type FlowOptions struct {
 // Flow is the floor assistant's view, made for a tablet held in one hand:
 // a header, a banner while the server is out of reach, the outcome of the
 // last action, and panels behind a row of tabs (the hall: alerts and
-// services; the counters; the actions). Each panel is a flowPanel in its
-// own file; a new one (today's appointments, a satisfaction pad) is one
-// more flowPanel added in NewFlow.
+// services; the counters against the staffing plan; the actions; today's
+// appointments; tomorrow's forecast). Each panel is a flowPanel in its own
+// file; a new one is one more flowPanel added in NewFlow.
 type Flow struct {
 	opt   FlowOptions
 	f     *follower
@@ -86,10 +86,12 @@ type Flow struct {
 	stage     *fyne.Container // the current panel, under the stale veil
 	veil      *canvas.Rectangle
 
-	hall    *hallPanel
-	desks   *countersPanel
-	actions *actionsPanel
-	dialogs *dialogs
+	hall     *hallPanel
+	desks    *countersPanel
+	actions  *actionsPanel
+	agenda   *agendaPanel
+	tomorrow *tomorrowPanel
+	dialogs  *dialogs
 }
 
 // flowPanel is one tab of the flow view.
@@ -100,6 +102,12 @@ type flowPanel interface {
 	object() fyne.CanvasObject
 	// refresh redraws the panel from fl.model at now, inside Do.
 	refresh(now time.Time)
+}
+
+// keeper is a panel that reads from the server beyond the stream, and
+// keeps that fresh on every refresh, in view or not (its tab may warn).
+type keeper interface {
+	keep(now time.Time)
 }
 
 // issueFor is what a ticket tap asks for.
@@ -136,8 +144,10 @@ func NewFlow(ctx context.Context, opt FlowOptions) *Flow {
 	fl.hall = newHallPanel(fl)
 	fl.desks = newCountersPanel(fl)
 	fl.actions = newActionsPanel(fl)
-	// The tabs, in order. Appointments and a satisfaction pad join here.
-	fl.panels = []flowPanel{fl.hall, fl.desks, fl.actions}
+	fl.agenda = newAgendaPanel(fl)
+	fl.tomorrow = newTomorrowPanel(fl)
+	// The tabs, in order.
+	fl.panels = []flowPanel{fl.hall, fl.desks, fl.actions, fl.agenda, fl.tomorrow}
 	fl.buildMain()
 	fl.dialogs = newDialogs(fl)
 	fl.root = container.NewStack(fl.loginBox, fl.mainBox)
@@ -301,7 +311,7 @@ func (fl *Flow) buildMain() {
 	fl.veil = canvas.NewRectangle(flowStaleVeil)
 	fl.veil.Hide()
 	fl.stage = container.NewStack()
-	top := container.NewVBox(header, fl.banner, fl.toast, container.NewGridWithColumns(len(tabs), tabs...), widget.NewSeparator())
+	top := container.NewVBox(header, fl.banner, fl.toast, container.New(&tabRow{gap: 4}, tabs...), widget.NewSeparator())
 	fl.mainBox = container.New(layout.NewCustomPaddedLayout(8, 8, 16, 16), container.NewBorder(top, nil, nil, nil, container.NewStack(fl.stage, fl.veil)))
 	fl.show(0)
 }
@@ -378,12 +388,16 @@ func (fl *Flow) refresh(m client.Model, st client.Status) {
 	fl.alerts = Alerts(m, now, fl.opt.Rules)
 	if !fl.online() {
 		// The server is what is down: the kiosks and displays it no longer
-		// hears from are not offline for that.
-		fl.alerts = withoutDeviceAlerts(fl.alerts)
+		// hears from are not offline for that, and a counter that opened
+		// meanwhile is not known to be closed.
+		fl.alerts = withoutOutageAlerts(fl.alerts)
 	}
 	// Only the panel in view is drawn: the others are drawn when shown.
 	fl.panels[fl.current].refresh(now)
 	for i, p := range fl.panels {
+		if k, ok := p.(keeper); ok && i != fl.current {
+			k.keep(now)
+		}
 		if t := p.tab(); fl.tabs[i].Text != t {
 			fl.tabs[i].SetText(t)
 		}
@@ -391,10 +405,10 @@ func (fl *Flow) refresh(m client.Model, st client.Status) {
 	fl.content.Refresh()
 }
 
-func withoutDeviceAlerts(as []Alert) []Alert {
+func withoutOutageAlerts(as []Alert) []Alert {
 	out := as[:0:0]
 	for _, a := range as {
-		if a.Kind != AlertDeviceOffline {
+		if a.Kind != AlertDeviceOffline && a.Kind != AlertPlannedClosed {
 			out = append(out, a)
 		}
 	}
@@ -424,8 +438,9 @@ func (fl *Flow) act(what string, call func(ctx context.Context) (string, error))
 }
 
 // actThen is act, with settle told the outcome (inside Do) before the view
-// shows it; for an error, settle may return what to say instead of the
-// usual explanation.
+// shows it; settle may return what to say instead of call's words or the
+// usual explanation. The call runs off the UI goroutine: what it says may
+// not read the view's state (the model, the zone), which settle may.
 func (fl *Flow) actThen(what string, call func(ctx context.Context) (string, error), settle func(err error) string) {
 	if fl.busy {
 		return
@@ -454,10 +469,18 @@ func (fl *Flow) actThen(what string, call func(ctx context.Context) (string, err
 			}
 			fl.tell(said, true)
 		} else {
-			fl.tell(ok, false)
+			if said == "" {
+				said = ok
+			}
+			fl.tell(said, false)
 		}
 		fl.refresh(fl.model, fl.status)
 	})
+}
+
+// quietly is a call for actThen whose words settle says.
+func quietly(call func(ctx context.Context) error) func(ctx context.Context) (string, error) {
+	return func(ctx context.Context) (string, error) { return "", call(ctx) }
 }
 
 // tell shows the outcome of an action above the tabs, until the next one
@@ -493,6 +516,9 @@ func (fl *Flow) explain(err error) string {
 		return fl.tr("The numerator is not locked.")
 	case "illegal_transition", "unknown_ticket":
 		return fl.tr("The ticket is no longer waiting (it may have been called meanwhile).")
+	}
+	if s := fl.explainBooking(e); s != "" {
+		return s
 	}
 	// A numerator's refusal and anything else: the server's own words say
 	// the rule and when the service reopens.

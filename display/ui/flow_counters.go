@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"turno/server/client"
 	"turno/server/queue"
 )
 
@@ -23,9 +24,9 @@ type countersPanel struct {
 }
 
 type counterCard struct {
-	obj                  fyne.CanvasObject
-	name                 *widget.Label
-	state, clerk, ticket *widget.Label
+	obj                        fyne.CanvasObject
+	name                       *widget.Label
+	state, plan, clerk, ticket *widget.Label
 }
 
 func newCountersPanel(fl *Flow) *countersPanel {
@@ -59,10 +60,10 @@ func (p *countersPanel) refresh(now time.Time) {
 		clear(p.cards)
 		objs := make([]fyne.CanvasObject, 0, len(fl.model.Counters))
 		for _, c := range fl.model.Counters {
-			k := &counterCard{name: bold(""), state: wrapped(""), clerk: wrapped(""), ticket: wrapped("")}
+			k := &counterCard{name: bold(""), state: wrapped(""), plan: wrapped(""), clerk: wrapped(""), ticket: wrapped("")}
 			k.name.SizeName = theme.SizeNameSubHeadingText
 			k.name.Truncation = fyne.TextTruncateEllipsis
-			k.obj = card(k.name, k.state, k.clerk, k.ticket)
+			k.obj = card(k.name, k.state, k.plan, k.clerk, k.ticket)
 			p.cards[c.ID] = k
 			objs = append(objs, k.obj)
 		}
@@ -85,7 +86,20 @@ func (p *countersPanel) refresh(now time.Time) {
 				}
 			}
 		}
+		if c.State == queue.CounterClosed {
+			if sp, ok := plannedNow(fl.model, c.ID, now); ok {
+				// Plan against reality: closed while planned open is
+				// an alert past the grace, a clerk expected before it.
+				state, imp = fl.tr("Closed: planned open since {{.T}}", "T", clock(sp.Open, fl.loc)), widget.WarningImportance
+				for _, a := range fl.alerts {
+					if a.Kind == AlertPlannedClosed && a.Counter == c.ID {
+						imp = widget.DangerImportance
+					}
+				}
+			}
+		}
 		setLabel(k.state, state, imp)
+		setLabel(k.plan, p.planText(c.ID), widget.MediumImportance)
 		clerk := ""
 		if c.Clerk != "" {
 			clerk = fl.tr("Clerk: {{.C}}", "C", c.Clerk)
@@ -107,4 +121,38 @@ func (p *countersPanel) refresh(now time.Time) {
 		}
 		setLabel(k.ticket, ticket, imp)
 	}
+}
+
+// planText says a counter's planned hours today.
+func (p *countersPanel) planText(counter string) string {
+	fl := p.fl
+	var spans []string
+	for _, pc := range fl.model.Plan {
+		if pc.Counter != counter {
+			continue
+		}
+		for _, st := range pc.Stretches {
+			spans = append(spans, clock(st.Open, fl.loc)+"–"+clock(st.Close, fl.loc))
+		}
+	}
+	if len(spans) == 0 {
+		return fl.tr("Not in today's staffing plan")
+	}
+	return fl.tr("Planned today: {{.H}}", "H", strings.Join(spans, ", "))
+}
+
+// plannedNow returns the stretch of the staffing plan that has the counter
+// open at now.
+func plannedNow(m client.Model, counter string, now time.Time) (queue.Span, bool) {
+	for _, pc := range m.Plan {
+		if pc.Counter != counter {
+			continue
+		}
+		for _, st := range pc.Stretches {
+			if !now.Before(st.Open) && now.Before(st.Close) {
+				return st.Span, true
+			}
+		}
+	}
+	return queue.Span{}, false
 }

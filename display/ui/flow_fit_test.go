@@ -47,6 +47,7 @@ func TestTheFlowViewFitsTheTablet(t *testing.T) {
 					t.Errorf("%s %s: only %d targets seen", lang, what, len(r.targets))
 				}
 			}
+			eventually(t, u, "tomorrow's forecast", func() (bool, string) { return fl.tomorrow.fc != nil, fl.tomorrow.msg.Text })
 			for i := range fl.panels {
 				u.do(func() { fl.show(i) })
 				check(fmt.Sprintf("panel %d", i))
@@ -58,6 +59,44 @@ func TestTheFlowViewFitsTheTablet(t *testing.T) {
 			u.do(func() { fl.dialogs.lockPop.Hide(); fl.show(2); test.Tap(fl.actions.moveTicket.button) })
 			check("the waiting tickets to move")
 			u.do(func() { fl.dialogs.choosePop.Hide() })
+
+			// The appointments: the day, a booking opened, the form with a
+			// long service's free times, the code to read back, a search.
+			a := fl.agenda
+			u.do(func() { fl.show(agendaTab(fl)) })
+			eventually(t, u, "the day's bookings", func() (bool, string) {
+				_, said := tileOf(fl, "anagrafe", fl.model.Bookings[0].ID)
+				return len(fl.model.Bookings) == 10, said
+			})
+			check("the appointments")
+			u.do(func() { test.Tap(a.byService["anagrafe"].tiles[0].button) })
+			check("a booking opened")
+			u.do(func() { test.Tap(a.detail.cancel) })
+			check("a cancellation to confirm")
+			u.do(func() {
+				a.detail.pop.Hide()
+				test.Tap(a.bookNew)
+				test.Tap(a.form.services["edilizia"].button)
+			})
+			eventually(t, u, "the free times", func() (bool, string) { return len(a.form.slots) > 0, a.form.slotMsg.Text })
+			u.do(func() {
+				test.Tap(a.form.slotTiles[len(a.form.slots)-1])
+				a.form.warn(fl.tr("The contact must be an e-mail address or a phone number (or left empty)."))
+			})
+			check("the booking form")
+			u.do(func() {
+				a.showList()
+				a.booked.show(fl.model.Bookings[len(fl.model.Bookings)-1], true)
+			})
+			check("the code to read back")
+			u.do(func() {
+				a.booked.pop.Hide()
+				test.Type(a.search, "a")
+				test.Tap(a.searchGo)
+			})
+			eventually(t, u, "found", func() (bool, string) { return len(a.results) > 3, a.foundTitle.Text })
+			check("a search")
+			u.do(func() { a.clearSearch(); fl.show(0) })
 		})
 	}
 }
@@ -100,7 +139,7 @@ func TestAnOutageIsOneBannerDimmedFiguresAndNoFalseAlerts(t *testing.T) {
 		}
 		fl.show(0)
 	})
-	o = o.Restart()
+	o.Restart()
 	eventually(t, u, "live again", func() (bool, string) {
 		return !fl.banner.Visible() && !fl.veil.Visible() && !fl.hall.cards["anagrafe"].issue.Disabled(), fl.bannerMsg.Text
 	})

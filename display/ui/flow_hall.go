@@ -44,7 +44,7 @@ func (p *hallPanel) object() fyne.CanvasObject { return p.box }
 
 func (p *hallPanel) tab() string {
 	fl := p.fl
-	if n := len(fl.alerts); n > 0 {
+	if n := Attention(fl.alerts); n > 0 {
 		return fl.tr("Hall") + " · " + fl.trN(n, "{{.N}} alert", "{{.N}} alerts")
 	}
 	return fl.tr("Hall")
@@ -87,8 +87,11 @@ func (p *hallPanel) drawAlerts(now time.Time) {
 		}
 		a := fl.alerts[i]
 		icon, imp := theme.NewColoredResource(theme.WarningIcon(), theme.ColorNameWarning), widget.WarningImportance
-		if a.Level == LevelUrgent {
+		switch a.Level {
+		case LevelUrgent:
 			icon, imp = theme.NewColoredResource(theme.ErrorIcon(), theme.ColorNameError), widget.DangerImportance
+		case LevelInfo:
+			icon, imp = theme.NewColoredResource(theme.InfoIcon(), theme.ColorNamePrimary), widget.MediumImportance
 		}
 		r.icon.SetResource(icon)
 		r.label.TextStyle.Bold = a.Level == LevelUrgent
@@ -130,6 +133,37 @@ func (p *hallPanel) alertText(a Alert, now time.Time) string {
 		return fl.tr("{{.D}} has been offline since {{.T}}", "D", a.Device, "T", clock(a.At, fl.loc))
 	case AlertPausedTooLong:
 		return fl.tr("{{.C}} has been paused for {{.D}}, since {{.T}}", "C", fl.counterName(a.Counter), "D", minutes(now.Sub(a.At)), "T", clock(a.At, fl.loc))
+	case AlertAppointmentDue:
+		number := a.Ticket
+		if t := fl.model.FindTicket(a.Ticket); t != nil {
+			number = t.Number
+		}
+		if a.Busy == 0 {
+			return fl.tr("Appointment {{.P}} ({{.S}}) has been due since {{.T}} and no counter serving {{.S}} is open",
+				"P", number, "S", fl.serviceName(a.Service), "T", clock(a.At, fl.loc))
+		}
+		return fl.trN(a.Busy, "Appointment {{.P}} ({{.S}}) has been due since {{.T}}; the one counter serving it is busy",
+			"Appointment {{.P}} ({{.S}}) has been due since {{.T}}; all {{.C}} counters serving it are busy",
+			"P", number, "S", fl.serviceName(a.Service), "T", clock(a.At, fl.loc), "C", a.Busy)
+	case AlertBookingLate:
+		name := ""
+		for _, b := range fl.model.Bookings {
+			if b.ID == a.Booking {
+				name = b.Name
+			}
+		}
+		return fl.tr("{{.P}} ({{.S}}, {{.T}}) has not checked in yet: {{.D}} late",
+			"P", name, "S", fl.serviceName(a.Service), "T", clock(a.At, fl.loc), "D", minutes(now.Sub(a.At)))
+	case AlertPlannedClosed:
+		c, from, to := fl.counterName(a.Counter), clock(a.Plan.Open, fl.loc), clock(a.Plan.Close, fl.loc)
+		text := fl.tr("{{.C}} should be open from {{.T}} to {{.U}} by the staffing plan, but it is closed", "C", c, "T", from, "U", to)
+		if a.At.After(a.Plan.Open) {
+			text = fl.tr("{{.C}} closed at {{.T}}, but the staffing plan has it open until {{.U}}", "C", c, "T", clock(a.At, fl.loc), "U", to)
+		}
+		if a.Waiting > 0 {
+			text += " " + fl.trN(a.Waiting, "(1 person waiting for its services)", "({{.N}} people waiting for its services)")
+		}
+		return text
 	}
 	return ""
 }

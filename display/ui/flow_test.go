@@ -111,7 +111,8 @@ func TestTheLoginRefusesAWrongPasswordAndAClerk(t *testing.T) {
 }
 
 func TestEachAlertAppearsUnderItsCondition(t *testing.T) {
-	o := officetest.Start(t, officetest.Tuesday("09:00"))
+	// Without a staffing plan: the plan's own alerts are tested apart.
+	o := officetest.StartWith(t, withoutPlan(t), officetest.NewClock(officetest.Tuesday("09:00")))
 	ctx := context.Background()
 	fl, u, _ := newFlow(t, o)
 	eventually(t, u, "no alert on a quiet morning", func() (bool, string) { return len(fl.alerts) == 0, kinds(fl.alerts) })
@@ -337,6 +338,13 @@ func TestADisplayThatGoesOfflineIsAnAlert(t *testing.T) {
 // first ticket issued: the server issues it, the caller hears nothing.
 func lossyProxy(t *testing.T, o *officetest.Office) string {
 	t.Helper()
+	return lossyProxyFor(t, o, "/api/v1/tickets")
+}
+
+// lossyProxyFor loses the answer to the first POST to a path ending in
+// path.
+func lossyProxyFor(t *testing.T, o *officetest.Office, path string) string {
+	t.Helper()
 	target, err := url.Parse(o.URL)
 	if err != nil {
 		t.Fatal(err)
@@ -344,7 +352,7 @@ func lossyProxy(t *testing.T, o *officetest.Office) string {
 	pass := httputil.NewSingleHostReverseProxy(target)
 	var lost atomic.Bool
 	p := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost || r.URL.Path != "/api/v1/tickets" || lost.Swap(true) {
+		if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, path) || lost.Swap(true) {
 			pass.ServeHTTP(w, r)
 			return
 		}

@@ -30,10 +30,13 @@ type Options struct {
 	// Tick is how often the clock and the timers refresh; 0 is a second.
 	Tick time.Duration
 	// MinBackoff and MaxBackoff bound the stream's reconnections; 0 takes
-	// the client's defaults, but MaxBackoff defaults to 10 s: a board must
-	// not stay stale for half a minute after the server is back.
+	// the client's defaults, which bring a screen back within 2 s of its
+	// server (client.DefaultMaxBackoff).
 	MinBackoff, MaxBackoff time.Duration
-	Logger                 *slog.Logger
+	// StreamWait replaces the stream's timer between reconnection attempts
+	// (client.StreamOptions.Wait); tests count the attempts with it.
+	StreamWait func(ctx context.Context, d time.Duration) error
+	Logger     *slog.Logger
 }
 
 func (o *Options) defaults() {
@@ -48,9 +51,6 @@ func (o *Options) defaults() {
 	}
 	if o.Tick <= 0 {
 		o.Tick = time.Second
-	}
-	if o.MaxBackoff <= 0 {
-		o.MaxBackoff = 10 * time.Second
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -93,7 +93,7 @@ func (f *follower) follow(onEvent func(*client.Stream, queue.Event), refresh fun
 		}
 	}
 	s = f.opt.Client.Stream(f.ctx, client.StreamOptions{
-		OnEvent: handler, MinBackoff: f.opt.MinBackoff, MaxBackoff: f.opt.MaxBackoff,
+		OnEvent: handler, MinBackoff: f.opt.MinBackoff, MaxBackoff: f.opt.MaxBackoff, Wait: f.opt.StreamWait,
 	})
 	close(ready)
 	f.mu.Lock()

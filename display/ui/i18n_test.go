@@ -83,14 +83,17 @@ func TestEveryStringHasItsItalian(t *testing.T) {
 	}
 }
 
+// informalItalian finds the informal register: pronouns and "you can"
+// anywhere; an imperative where a clause starts (in mid-clause "il totem
+// lo mostra" is the third person).
+var informalItalian = regexp.MustCompile(`(?i)\b(tu|ti|te|tuo|tua|tuoi|tue|hai|puoi|devi|vuoi)\b|(?:^|[.:;!?]\s*)(scegli|riprova|accedi|tocca|premi|indica|consegnalo|consegna|inserisci|controlla|attendi|prendi|emetti|blocca|sblocca|sposta|mostra|togli|rimuovi|accorcia|scrivi|conferma|pubblica|annulla|chiedi|vai|torna|sbloccalo|emettilo)\b`)
+
 // One register throughout: the office addresses people as "Lei". The
 // informal pronouns never appear, nor an informal verb form in a sentence;
 // a one-word command on a button (Annulla, Blocca, Accedi) is the neutral
 // form Italian interfaces use, and is allowed.
 func TestTheItalianIsFormalThroughout(t *testing.T) {
-	// Pronouns and "you can" anywhere; an imperative where a clause starts
-	// (in mid-clause "il totem lo mostra" is the third person).
-	informal := regexp.MustCompile(`(?i)\b(tu|ti|te|tuo|tua|tuoi|tue|hai|puoi|devi|vuoi)\b|(?:^|[.:;!?]\s*)(scegli|riprova|accedi|tocca|premi|indica|consegnalo|consegna|inserisci|controlla|attendi|prendi|emetti|blocca|sblocca|sposta|mostra|togli|rimuovi|accorcia|scrivi|conferma|pubblica|annulla|chiedi|vai|torna|sbloccalo|emettilo)\b`)
+	informal := informalItalian
 	placeholder := regexp.MustCompile(`\{\{[^}]*\}\}`)
 	for key, v := range italianTable(t) {
 		text := placeholder.ReplaceAllString(v, "")
@@ -126,6 +129,30 @@ func TestPluralsAgreeWithTheirCount(t *testing.T) {
 		fl := &Flow{words: loadCatalog(), opt: FlowOptions{Lang: c.lang}}
 		if got := fl.trN(c.n, "1 person waiting", "{{.N}} people waiting"); got != c.want {
 			t.Errorf("%s %d: got %q, want %q", c.lang, c.n, got, c.want)
+		}
+	}
+	// The appointments' and the plan's counts.
+	for _, c := range []struct {
+		lang, one, other string
+		n                int
+		kv               []any
+		want             string
+	}{
+		{"it", "1 expected", "{{.N}} expected", 1, nil, "1 atteso"},
+		{"it", "1 expected", "{{.N}} expected", 4, nil, "4 attesi"},
+		{"it", "1 checked in", "{{.N}} checked in", 0, nil, "0 arrivati"},
+		{"it", "1 free time on {{.D}}: tap it.", "{{.N}} free times on {{.D}}: tap one.", 1, []any{"D", "domani"}, "1 orario libero domani: lo tocchi."},
+		{"it", "1 free time on {{.D}}: tap it.", "{{.N}} free times on {{.D}}: tap one.", 12, []any{"D", "oggi"}, "12 orari liberi oggi: ne tocchi uno."},
+		{"en", "1 booking found for «{{.Q}}»", "{{.N}} bookings found for «{{.Q}}»", 2, []any{"Q", "rossi"}, "2 bookings found for «rossi»"},
+		{"it", "(1 person waiting for its services)", "({{.N}} people waiting for its services)", 1, nil, "(1 persona attende i suoi servizi)"},
+		{"it", "(1 person waiting for its services)", "({{.N}} people waiting for its services)", 3, nil, "(3 persone attendono i suoi servizi)"},
+		{"it", "Appointment {{.P}} ({{.S}}) has been due since {{.T}}; the one counter serving it is busy",
+			"Appointment {{.P}} ({{.S}}) has been due since {{.T}}; all {{.C}} counters serving it are busy", 2, []any{"P", "P004", "S", "Anagrafe", "T", "10:15", "C", 2},
+			"L'appuntamento P004 (Anagrafe) è di turno dalle 10:15; tutti e 2 gli sportelli che lo servono sono occupati"},
+	} {
+		fl := &Flow{words: loadCatalog(), opt: FlowOptions{Lang: c.lang}}
+		if got := fl.trN(c.n, c.one, c.other, c.kv...); got != c.want {
+			t.Errorf("%s %d %q: got %q, want %q", c.lang, c.n, c.one, got, c.want)
 		}
 	}
 	fl := &Flow{words: loadCatalog(), opt: FlowOptions{Lang: "it"}}

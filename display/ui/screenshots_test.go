@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 
 	"turno/server/client"
 	"turno/server/officetest"
+	"turno/server/queue"
 )
 
 // TestScreenshots renders the board and the flow view of a busy morning to
@@ -68,6 +70,40 @@ func TestScreenshots(t *testing.T) {
 	assertFits(t, u, fw, "the flow view")
 	capture(t, u, fw, filepath.Join(dir, "display-flow.png"))
 
+	// The counters against the staffing plan; the day's appointments; a
+	// booking by phone, and the code to read back.
+	u.do(func() { fl.toast.Hide(); fl.show(1) })
+	capture(t, u, fw, filepath.Join(dir, "display-flow-counters.png"))
+	u.do(func() { fl.show(agendaTab(fl)) })
+	eventually(t, u, "the appointments", func() (bool, string) { return len(fl.agenda.byService) == 5, fmt.Sprint(len(fl.agenda.byService)) })
+	capture(t, u, fw, filepath.Join(dir, "display-flow-agenda.png"))
+	f := fl.agenda.form
+	u.do(func() {
+		test.Tap(fl.agenda.bookNew)
+		test.Tap(f.services["anagrafe"].button)
+	})
+	eventually(t, u, "the free times", func() (bool, string) { return len(f.slots) > 0, f.slotMsg.Text })
+	u.do(func() {
+		for i, s := range f.slots {
+			if s.Start.Equal(officetest.Tuesday("11:15")) {
+				test.Tap(f.slotTiles[i])
+			}
+		}
+		test.Type(f.name, "Giuseppina Marchetti")
+		test.Type(f.contact, "+39 347 555 0192")
+		test.Type(f.note, "Rinnovo carta d'identità, porta la vecchia")
+	})
+	capture(t, u, fw, filepath.Join(dir, "display-flow-booking.png"))
+	u.do(func() { test.Tap(f.submit) })
+	eventually(t, u, "the code", func() (bool, string) { return shown(fl.agenda.booked.pop), fl.say.Text })
+	// The new booking's tile joined the list in the refresh that showed
+	// the code; the theme reaches a new widget in that refresh, its size
+	// in the next one (a second at most in the app), as the fit tests do.
+	u.do(func() { fw.Canvas().Content().Refresh() })
+	assertFits(t, u, fw, "the booking made")
+	capture(t, u, fw, filepath.Join(dir, "display-flow-booked.png"))
+	u.do(func() { test.Tap(fl.agenda.booked.done); fl.show(0) })
+
 	// The server goes away: one banner, the figures dimmed, no kiosk
 	// reported offline for it.
 	o.Stop()
@@ -94,19 +130,44 @@ func capture(t *testing.T, u *ui, w fyne.Window, path string) {
 	t.Logf("wrote %s", path)
 }
 
-// busyMorning fills the office of six services: tickets in every queue,
+// busyMorning fills the office of six services: the day's appointments
+// (served, waiting, late, missed, to come), tickets in every queue,
 // counters at work, a numerator locked, the daily cap of another reached,
-// an idle counter and a paused one, a hall message.
+// an idle counter and a paused one, a planned counter missing, a hall
+// message.
 func busyMorning(t *testing.T, o *officetest.Office) {
 	t.Helper()
 	ctx := context.Background()
 	start := o.Clock.Now()
 	o.Clock.Set(officetest.Tuesday("08:35"))
+	// The day's appointments, booked by phone and on the web page: one
+	// checked in and served, one checked in and waiting for its slot, one
+	// late, one missed, others to come, long names among them.
+	ids := map[string]queue.Booking{}
+	for _, b := range []struct{ key, service, at, name string }{
+		{"served", "anagrafe", "10:00", "Maria Antonietta Bevilacqua De Santis Ferraris"},
+		{"missed", "tributi", "09:30", "Giovanni Battista Dell'Acqua Montemurro"},
+		{"late", "anagrafe", "10:15", "Lucia Esposito"},
+		{"waiting", "anagrafe", "10:30", "Francesco Russo"},
+		{"", "anagrafe", "11:00", "Chiara Colombo"},
+		{"", "anagrafe", "11:30", "Alessandro Ricci Marino"},
+		{"", "tributi", "10:45", "Paola Gallo"},
+		{"", "sociali", "11:00", "Roberto Conti"},
+		{"", "edilizia", "11:15", "Studio tecnico associato Bruno, Costa & Fontana"},
+		{"", "documenti", "10:40", "Elena Rinaldi"},
+	} {
+		bk := book(t, o, b.service, officetest.Tuesday(b.at), b.name)
+		if b.key != "" {
+			ids[b.key] = bk
+		}
+	}
 	for i, s := range []string{"anagrafe", "tributi", "edilizia", "anagrafe", "sociali", "anagrafe", "tributi", "documenti", "elettorale", "edilizia",
 		"anagrafe", "tributi", "anagrafe", "sociali", "edilizia", "anagrafe", "documenti", "tributi", "anagrafe", "edilizia", "anagrafe", "tributi", "anagrafe"} {
 		issue(t, o, s)
 		o.Clock.Add(time.Duration(2+i%3) * time.Minute)
 	}
+	o.Clock.Set(officetest.Tuesday("09:50"))
+	checkIn(t, o, ids["served"].Code)
 	mario := open(t, o, "mario", "1", "anagrafe", "tributi", "sociali")
 	giulia := open(t, o, "giulia", "2", "anagrafe", "tributi")
 	luca := open(t, o, "luca", "6", "documenti")
@@ -130,6 +191,8 @@ func busyMorning(t *testing.T, o *officetest.Office) {
 	if _, err := luca.Pause(ctx, "6"); err != nil {
 		t.Fatal(err)
 	}
+	o.Clock.Set(officetest.Tuesday("10:16"))
+	checkIn(t, o, ids["waiting"].Code)
 	anna := login(t, o, "anna")
 	if _, err := anna.LockService(ctx, "sociali", "assistente sociale assente fino alle 11"); err != nil {
 		t.Fatal(err)

@@ -71,8 +71,10 @@ func (t boardTheme) Size(n fyne.ThemeSizeName) float32 {
 
 // The flow view's palette: dark text on light grounds, every text colour at
 // least 4.5:1 against every ground it is drawn on (WCAG AA; the test
-// computes it): Fyne's own light theme draws success in #43F436, 1.5:1 on
-// white. The blue is that of Italian public-administration sites.
+// computes it), a button being pressed included (a booking's state, in its
+// colour, lies on the button that opens it): Fyne's own light theme draws
+// success in #43F436, 1.5:1 on white. The blue is a shade darker than that
+// of Italian public-administration sites.
 var (
 	flowGround      = color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xff}
 	flowCard        = color.NRGBA{R: 0xf4, G: 0xf6, B: 0xf8, A: 0xff}
@@ -81,10 +83,10 @@ var (
 	flowButton      = color.NRGBA{R: 0xe8, G: 0xeb, B: 0xef, A: 0xff}
 	flowInk         = color.NRGBA{R: 0x1b, G: 0x1f, B: 0x24, A: 0xff}
 	flowMuted       = color.NRGBA{R: 0x5c, G: 0x66, B: 0x70, A: 0xff} // disabled text, placeholders
-	flowPrimary     = color.NRGBA{R: 0x0a, G: 0x58, B: 0xa6, A: 0xff}
-	flowSuccess     = color.NRGBA{R: 0x1b, G: 0x6e, B: 0x34, A: 0xff}
-	flowWarning     = color.NRGBA{R: 0x8a, G: 0x4b, B: 0x00, A: 0xff}
-	flowError       = color.NRGBA{R: 0xb3, G: 0x26, B: 0x1e, A: 0xff}
+	flowPrimary     = color.NRGBA{R: 0x09, G: 0x53, B: 0x9d, A: 0xff}
+	flowSuccess     = color.NRGBA{R: 0x17, G: 0x60, B: 0x2d, A: 0xff}
+	flowWarning     = color.NRGBA{R: 0x80, G: 0x45, B: 0x00, A: 0xff}
+	flowError       = color.NRGBA{R: 0xa1, G: 0x22, B: 0x1a, A: 0xff}
 	flowOnColour    = color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xff}
 	flowHover       = color.NRGBA{R: 0x00, G: 0x00, B: 0x00, A: 0x10}
 	flowPressed     = color.NRGBA{R: 0x00, G: 0x00, B: 0x00, A: 0x26}
@@ -171,3 +173,73 @@ func NewFlowTheme() fyne.Theme { return flowTheme{theme.DefaultTheme()} }
 
 // NewBoardTheme is the board's theme, for the app to set.
 func NewBoardTheme() fyne.Theme { return boardTheme{theme.DefaultTheme()} }
+
+// The rating pad's palette: white on a dark blue ground, as the hall board
+// (the citizen's side of the office speaks one visual language), and black
+// when the pad has nothing to ask, so that a dark pad does not glare across
+// the counter. The faces go from red to green, each with its word under it:
+// the colour is never the only sign.
+var (
+	padBlack    = color.NRGBA{R: 0x00, G: 0x00, B: 0x00, A: 0xff}
+	padGround   = color.NRGBA{R: 0x0a, G: 0x16, B: 0x28, A: 0xff}
+	padTile     = color.NRGBA{R: 0x1a, G: 0x2f, B: 0x4d, A: 0xff}
+	padTileEdge = color.NRGBA{R: 0x6b, G: 0x8c, B: 0xbf, A: 0xff}
+	padInk      = color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xff}
+	padDim      = color.NRGBA{R: 0xd2, G: 0xdc, B: 0xe8, A: 0xff}
+	padRed      = color.NRGBA{R: 0xb3, G: 0x26, B: 0x1e, A: 0xff}
+	padHover    = color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0x14}
+	padPressed  = color.NRGBA{R: 0x00, G: 0x00, B: 0x00, A: 0x4d} // darker, so the faces stand out more, not less
+	padFeature  = color.NRGBA{R: 0x11, G: 0x11, B: 0x11, A: 0xff} // the faces' eyes and mouths
+	// padFaces are the faces' colours, score 1 to 5.
+	padFaces = []color.NRGBA{
+		{R: 0xef, G: 0x53, B: 0x50, A: 0xff},
+		{R: 0xff, G: 0x98, B: 0x00, A: 0xff},
+		{R: 0xfd, G: 0xd8, B: 0x35, A: 0xff},
+		{R: 0x9c, G: 0xcc, B: 0x65, A: 0xff},
+		{R: 0x4c, G: 0xaf, B: 0x50, A: 0xff},
+	}
+)
+
+// Sizes of the rating pad, in Fyne units at scale 1. A 7" 800x480 screen
+// has about 133 dpi, so padTarget (80 units) is 15 mm there, and 17 mm on
+// a 10" 1024x600 one: a target for any finger, an unsteady one included.
+const (
+	padTarget float32 = 80
+	padText   float32 = 28
+)
+
+// padTheme is Fyne's dark theme in the pad's palette, with large text.
+type padTheme struct{ fyne.Theme }
+
+func (t padTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	switch n {
+	case theme.ColorNameBackground:
+		return padGround
+	case theme.ColorNameForeground:
+		return padInk
+	case theme.ColorNameButton:
+		return padTile
+	case theme.ColorNameHover:
+		return padHover
+	case theme.ColorNamePressed:
+		return padPressed
+	}
+	return t.Theme.Color(n, theme.VariantDark)
+}
+
+func (t padTheme) Size(n fyne.ThemeSizeName) float32 {
+	switch n {
+	case theme.SizeNameText:
+		return padText
+	case theme.SizeNameInputRadius:
+		return 12
+	}
+	return t.Theme.Size(n)
+}
+
+// NewPadTheme is the rating pad's theme, for the app to set.
+func NewPadTheme() fyne.Theme { return padTheme{theme.DefaultTheme()} }
+
+// flowShortRow grounds an hour of the forecast the staffing plan falls
+// short in, under its text in the error colour.
+var flowShortRow = color.NRGBA{R: 0xa1, G: 0x22, B: 0x1a, A: 0x14}

@@ -24,8 +24,12 @@ var Translations embed.FS
 // TranslationsDir is the directory of Translations that holds the files.
 const TranslationsDir = "translations"
 
-// Languages are the kiosk's languages, in the order of the buttons.
-var languages = []string{"it", "en"}
+// languages are the kiosk's languages, in the order of the buttons: one
+// table each in translations/.
+var languages = []string{"it", "en", "fr", "es"}
+
+// Languages returns the kiosk's languages ("it", "en", "fr", "es").
+func Languages() []string { return append([]string(nil), languages...) }
 
 // DefaultLanguage is used when none, or an unknown one, is configured.
 const DefaultLanguage = "it"
@@ -89,7 +93,7 @@ func (tr *Translator) SetLanguage(lang string) {
 	tr.lang = lang
 }
 
-// Language returns the language in use ("it", "en").
+// Language returns the language in use ("it", "en", "fr", "es").
 func (tr *Translator) Language() string { return tr.lang }
 
 // L translates key with optional template data (a map or struct, as Fyne's
@@ -99,12 +103,12 @@ func (tr *Translator) L(key string, data ...any) string {
 	return tr.render(key, tr.lookup(key).Other, data)
 }
 
-// N translates a plural: the "one" form when count is 1. The data gets
-// .Count.
+// N translates a plural: the "one" form for a count the language
+// treats as singular (1; in French 0 and 1). The data gets .Count.
 func (tr *Translator) N(key string, count int, data map[string]any) string {
 	m := tr.lookup(key)
 	text := m.Other
-	if count == 1 && m.One != "" {
+	if singular(tr.lang, count) && m.One != "" {
 		text = m.One
 	}
 	if data == nil {
@@ -112,6 +116,15 @@ func (tr *Translator) N(key string, count int, data map[string]any) string {
 	}
 	data["Count"] = count
 	return tr.render(key, text, []any{data})
+}
+
+// singular is the CLDR plural rule "one" of the kiosk's languages for
+// whole numbers.
+func singular(lang string, n int) bool {
+	if lang == "fr" {
+		return n == 0 || n == 1
+	}
+	return n == 1
 }
 
 func (tr *Translator) lookup(key string) message {

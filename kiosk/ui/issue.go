@@ -13,39 +13,18 @@ import (
 	"turno/server/queue"
 )
 
-// after runs fn after d on Fyne's goroutine, unless the screen changed
-// meanwhile (the citizen moved on, or the next one arrived).
-func (k *Kiosk) after(d time.Duration, fn func()) {
-	gen := k.gen
-	go func() {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-k.ctx.Done():
-			return
-		case <-t.C:
-		}
-		k.do(func() {
-			if k.gen == gen {
-				fn()
-			}
-		})
-	}()
-}
-
-// armIdle brings the kiosk back to the start if nobody touches it.
-func (k *Kiosk) armIdle() {
-	k.gen++ // a newer touch pushes the deadline back
-	k.after(k.opt.IdleAfter, k.reset)
-}
-
 // keyFor returns the idempotency key of a tap: a fresh one, or the key of
 // an earlier tap for the same service that got no answer, so that if the
 // server did issue that ticket the citizen gets it now, and no second one.
 // Which keys survive, and for how long, is decided by reset and keyReuse;
 // what a reused key may bring back, by request.
 func (k *Kiosk) keyFor(service string, priority bool) string {
-	slot := fmt.Sprintf("%s/%t", service, priority)
+	return k.keyAt(fmt.Sprintf("%s/%t", service, priority))
+}
+
+// keyAt is keyFor for any request a tap makes: slot names what it asks
+// for (a service's ticket, a booking of a slot).
+func (k *Kiosk) keyAt(slot string) string {
 	now := k.opt.Now()
 	if p, ok := k.pending[slot]; ok && now.Sub(p.at) < keyReuse {
 		return p.key
@@ -68,6 +47,7 @@ func (k *Kiosk) take(service string) {
 	priority := k.priority
 	slot := fmt.Sprintf("%s/%t", service, priority)
 	key := k.keyFor(service, priority)
+	k.setBusy("busy.text")
 	k.show(screenBusy)
 	go func() {
 		t, replay, used, err := k.request(service, priority, key)
@@ -115,17 +95,28 @@ func (k *Kiosk) request(service string, priority bool, key string) (*queue.Ticke
 
 // issue sends the request, and sends it again with the same key while the
 // server does not answer, until ctx ends.
-func (k *Kiosk) issue(ctx context.Context, service string, priority bool, key string) (*queue.TicketView, bool, error) {
+func (k *Kiosk) issue(ctx context.Context, service string, priority bool, key string) (t *queue.TicketView, replay bool, err error) {
+	err = k.retry(ctx, "issue", func(ctx context.Context) error {
+		t, replay, err = k.opt.Client.Issue(ctx, service, priority, key)
+		return err
+	}, "service", service, "key", key)
+	return t, replay, err
+}
+
+// retry makes a request, and makes it again while the server does not
+// answer, until ctx ends: an issue or a booking with the same key, a
+// check-in (the server answers a second one with the same ticket).
+func (k *Kiosk) retry(ctx context.Context, what string, call func(context.Context) error, logArgs ...any) error {
 	wait := 250 * time.Millisecond
 	for {
-		t, replay, err := k.opt.Client.Issue(ctx, service, priority, key)
+		err := call(ctx)
 		if err == nil || !errors.Is(err, client.ErrUnreachable) || ctx.Err() != nil {
-			return t, replay, err
+			return err
 		}
-		k.log.Warn("issue: server unreachable, retrying with the same key", "service", service, "key", key, "err", err)
+		k.log.Warn(what+": server unreachable, retrying", append(logArgs, "err", err)...)
 		select {
 		case <-ctx.Done():
-			return nil, false, err
+			return err
 		case <-time.After(wait):
 		}
 		wait = min(2*wait, 2*time.Second)
@@ -137,11 +128,7 @@ func (k *Kiosk) issued(service, slot, key string, t *queue.TicketView, replay bo
 	if err == nil {
 		delete(k.pending, slot) // answered: the next tap is a new request
 		k.log.Info("ticket issued", "number", t.Number, "id", t.ID, "service", t.Service, "priority", t.Priority, "replay", replay)
-		k.shown = t
-		k.fillTicket(t)
-		k.show(screenTicket)
-		k.after(k.opt.ReturnAfter, k.reset)
-		k.print(t)
+		k.showTicket(t, nil)
 		return
 	}
 	var apiErr *client.Error
@@ -149,15 +136,27 @@ func (k *Kiosk) issued(service, slot, key string, t *queue.TicketView, replay bo
 	case errors.As(err, &apiErr) && apiErr.Refusal() != nil:
 		delete(k.pending, slot)
 		k.log.Info("ticket refused", "service", service, "rule", apiErr.Code, "msg", apiErr.Message)
-		state, todo := k.words.refusal(k.model.Service(service), apiErr.Refusal())
-		k.message(k.tr.L("refused.title"), state, todo)
+		sv, refusal := k.model.Service(service), apiErr.Refusal()
+		if sv != nil && sv.Agenda != nil && sv.Agenda.NextFree != nil {
+			// The service can be booked instead: its sheet says why no
+			// ticket, offers the next free appointment, and says what to
+			// bring to it.
+			k.openInfo(service)
+			k.infoRefus = refusal
+			k.fillInfo()
+			return
+		}
+		k.message(func() (string, string, string) {
+			state, todo := k.words.refusal(sv, refusal)
+			return k.tr.L("refused.title"), state, todo
+		})
 	case notAuthorised(err):
 		// Retrying cannot help: the server does not accept this kiosk's
 		// token for issuing tickets.
 		delete(k.pending, slot)
 		k.log.Error("issue: the server does not authorise this kiosk: check its token (TURNO_KIOSK_TOKEN) and the office's [[devices]]",
 			"service", service, "status", client.StatusOf(err), "err", err)
-		k.message(k.tr.L("failed.title"), k.tr.L("failed.auth"), k.tr.L("todo.askStaff"))
+		k.message(k.words.fixed("failed.title", "failed.auth", "todo.askStaff"))
 	case errors.Is(err, client.ErrUnreachable) || errors.Is(err, context.DeadlineExceeded):
 		// The key is kept: the server may have issued the ticket and lost
 		// the answer; the same tap again gets that very ticket. request
@@ -167,88 +166,72 @@ func (k *Kiosk) issued(service, slot, key string, t *queue.TicketView, replay bo
 			k.pending[slot] = pendingKey{key: key, at: k.opt.Now()}
 		}
 		k.log.Error("issue: no answer from the server", "service", service, "err", err)
-		k.message(k.tr.L("failed.title"), k.tr.L("failed.unreachable"), k.tr.L("failed.todo"))
+		k.message(k.words.fixed("failed.title", "failed.unreachable", "failed.todo"))
 	default:
 		delete(k.pending, slot)
 		k.log.Error("issue: refused", "service", service, "err", err)
-		k.message(k.tr.L("failed.title"), k.tr.L("failed.other"), k.tr.L("failed.todo"))
+		k.message(k.words.fixed("failed.title", "failed.other", "failed.todo"))
 	}
 }
 
-// message shows a short message that goes away by itself.
-func (k *Kiosk) message(title, text, todo string) {
-	k.mTitle.SetText(title)
-	k.mText.SetText(text)
-	k.mTodo.SetText(todo)
-	k.mTodo.Hidden = todo == ""
-	k.show(screenMessage)
-	k.after(k.opt.ReturnAfter, k.reset)
+// showTicket shows a ticket just issued, or a booked citizen's, and
+// prints it.
+func (k *Kiosk) showTicket(t *queue.TicketView, b *queue.Booking) {
+	k.shown, k.shownFor = t, b
+	k.fillTicket(t)
+	k.show(screenTicket)
+	k.returnAt = k.opt.Now().Add(k.opt.ReturnAfter)
+	k.print(t)
 }
 
-// fillTicket writes the ticket screen.
-func (k *Kiosk) fillTicket(t *queue.TicketView) {
-	k.tNumber.Text = t.Number
-	k.tNumber.Refresh()
-	name := t.Service
-	if sv := k.model.Service(t.Service); sv != nil {
-		name = k.name(sv)
-	}
-	k.tService.SetText(name)
-	k.tPrio.SetText(k.tr.L("ticket.priority"))
-	k.tPrio.Hidden = !t.Priority
-	if t.Position != nil {
-		k.tAhead.SetText(k.words.aheadText(t.Ahead))
-		k.tWait.SetText(k.tr.L("ticket.wait", map[string]any{"Wait": k.words.waitText(t.EstimatedWait)}))
-	} else {
-		k.tAhead.SetText("")
-		k.tWait.SetText("")
-	}
-	k.tPrint.SetText(k.printNote(t))
-	img, err := qrImage(k.opt.PublicURL + "/t/" + t.ID)
-	if err != nil {
-		k.log.Error("qr code", "err", err)
-	}
-	k.tQR.Image = img
-	k.tQR.Hidden = img == nil
-	k.tQRText.Hidden = img == nil
-	k.tQR.Refresh()
-}
-
-func (k *Kiosk) printNote(t *queue.TicketView) string {
+// printNote says what became of the paper of id: printing, not printed,
+// or no printer. prefix is the screen's ("ticket", "booked").
+func (k *Kiosk) printNote(prefix, id string) string {
 	switch {
 	case k.opt.PDFs == nil || k.opt.Printer == nil:
-		return k.tr.L("ticket.noPrinter")
-	case k.printErr != "" && !k.printed[t.ID]:
-		return k.tr.L("ticket.printFailed")
+		return k.tr.L(prefix + ".noPrinter")
+	case k.printFailed == id, k.printErr != "" && !k.printed[id]:
+		return k.tr.L(prefix + ".printFailed")
 	}
-	return k.tr.L("ticket.printing")
+	return k.tr.L(prefix + ".printing")
 }
 
 // print sends a ticket to the printer once. A failure is logged and shown
 // on the staff line; the ticket is issued and on screen whatever happens
 // to the paper.
 func (k *Kiosk) print(t *queue.TicketView) {
-	if k.opt.PDFs == nil || k.opt.Printer == nil || k.printed[t.ID] {
+	if k.opt.PDFs == nil || k.opt.Printer == nil {
 		return
 	}
-	k.printed[t.ID] = true
-	name := fmt.Sprintf("ticket-%s-%s.pdf", t.Number, t.ID)
-	id, number := t.ID, t.Number
+	id := t.ID
+	k.printDoc(id, fmt.Sprintf("ticket-%s-%s.pdf", t.Number, t.ID), "ticket "+t.Number, k.opt.PDFs.TicketPDF, func() {
+		if k.shown != nil && k.shown.ID == id {
+			k.fillTicket(k.shown)
+		}
+	})
+}
+
+// printDoc fetches the PDF of id and sends it to the printer, once. what
+// names it in the log; failed writes the screen again if it still shows
+// it.
+func (k *Kiosk) printDoc(id, name, what string, fetch func(context.Context, string) ([]byte, error), failed func()) {
+	if k.printed[id] {
+		return
+	}
+	k.printed[id] = true
 	go func() {
 		ctx, cancel := context.WithTimeout(k.ctx, printTimeout)
 		defer cancel()
-		where, err := k.printPDF(ctx, id, name)
+		where, err := k.printPDF(ctx, fetch, id, name)
 		k.do(func() {
 			if err != nil {
-				k.log.Error("ticket not printed", "number", number, "id", id, "err", err)
-				k.printErr = err.Error()
-				// Printed may be retried by staff later; a ticket is never
+				k.log.Error("not printed", "what", what, "id", id, "err", err)
+				k.printErr, k.printFailed = err.Error(), id
+				// Printed may be retried by staff later; nothing is
 				// printed twice by the kiosk on its own.
-				if k.shown != nil && k.shown.ID == id {
-					k.tPrint.SetText(k.tr.L("ticket.printFailed"))
-				}
+				failed()
 			} else {
-				k.log.Info("ticket printed", "number", number, "id", id, "to", where)
+				k.log.Info("printed", "what", what, "id", id, "to", where)
 				k.printErr = ""
 			}
 			k.staffLine()
@@ -256,11 +239,11 @@ func (k *Kiosk) print(t *queue.TicketView) {
 	}()
 }
 
-func (k *Kiosk) printPDF(ctx context.Context, id, name string) (string, error) {
+func (k *Kiosk) printPDF(ctx context.Context, fetch func(context.Context, string) ([]byte, error), id, name string) (string, error) {
 	var pdf []byte
 	var err error
 	for wait := 250 * time.Millisecond; ; wait *= 2 {
-		pdf, err = k.opt.PDFs.TicketPDF(ctx, id)
+		pdf, err = fetch(ctx, id)
 		if err == nil || !errors.Is(err, client.ErrUnreachable) || ctx.Err() != nil {
 			break
 		}
@@ -270,7 +253,7 @@ func (k *Kiosk) printPDF(ctx context.Context, id, name string) (string, error) {
 		}
 	}
 	if err != nil {
-		return "", fmt.Errorf("fetch the ticket's PDF: %w", err)
+		return "", fmt.Errorf("fetch the PDF: %w", err)
 	}
 	return k.opt.Printer.Print(ctx, name, pdf)
 }

@@ -38,7 +38,7 @@ func (h *harness) loseAnswer(service string) *queue.TicketView {
 // taps the same service. B must get a new ticket, not the dead A001.
 func TestReusedKeyNeverBringsBackADeadTicket(t *testing.T) {
 	o := officetest.Start(t, officetest.Tuesday("09:00"))
-	h := newHarness(t, o.URL, o.Clock.Now, nil)
+	h := newHarness(t, o.URL, o.Clock, nil)
 	anagrafe := h.tile("anagrafe")
 	h.waitFor("anagrafe open", func() bool { return !anagrafe.Disabled() })
 
@@ -84,14 +84,14 @@ func TestReusedKeyNeverBringsBackADeadTicket(t *testing.T) {
 // earlier tap: even a ghost ticket that still waits is not handed on.
 func TestNextCitizenInheritsNoKey(t *testing.T) {
 	o := officetest.Start(t, officetest.Tuesday("09:00"))
-	h := newHarness(t, o.URL, o.Clock.Now, nil)
+	h := newHarness(t, o.URL, o.Clock, nil)
 	anagrafe, tributi := h.tile("anagrafe"), h.tile("tributi")
 	h.waitFor("both open", func() bool { return !anagrafe.Disabled() && !tributi.Disabled() })
 
 	ghost := h.loseAnswer("anagrafe")
 	h.k.locked(h.k.back)
 	h.tap(tributi) // A takes another service instead, and is served
-	h.waitFor("A's ticket", func() bool { return h.k.screen == screenTicket && h.k.tNumber.Text == "T001" })
+	h.waitFor("A's ticket", func() bool { return h.k.screen == screenTicket && h.k.number() == "T001" })
 	h.tap(h.k.tDone)
 	h.k.locked(func() {
 		if len(h.k.pending) != 0 {
@@ -150,7 +150,7 @@ func TestRefusedKioskSaysItIsNotAuthorised(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			logs := &lockedBuffer{}
-			h := newHarness(t, tc.url, o.Clock.Now, func(opt *Options) {
+			h := newHarness(t, tc.url, o.Clock, func(opt *Options) {
 				c, err := client.New(tc.url, client.WithToken(tc.token))
 				if err != nil {
 					t.Fatal(err)
@@ -160,10 +160,10 @@ func TestRefusedKioskSaysItIsNotAuthorised(t *testing.T) {
 			})
 			h.waitFor("the stream stopped", func() bool { return h.k.status.State == client.Stopped })
 			h.k.locked(func() {
-				if h.k.banner.Hidden || !h.k.grid.Hidden {
+				if !h.k.banner.Visible() || h.k.grid.Visible() {
 					t.Error("the services show on a refused kiosk")
 				}
-				d := h.k.bannerD.Text
+				d := h.k.bannerText.Text()
 				if strings.Contains(d, "da solo") {
 					t.Errorf("the banner promises to reconnect: %q", d)
 				}
@@ -172,7 +172,7 @@ func TestRefusedKioskSaysItIsNotAuthorised(t *testing.T) {
 						t.Errorf("banner %q lacks %q", d, want)
 					}
 				}
-				if s := h.k.staff.Text; !strings.Contains(s, "NON AUTORIZZATO") || !strings.Contains(s, "TURNO_KIOSK_TOKEN") {
+				if s := h.k.staff.Text(); !strings.Contains(s, "NON AUTORIZZATO") || !strings.Contains(s, "TURNO_KIOSK_TOKEN") {
 					t.Errorf("staff line: got %q", s)
 				}
 			})
@@ -188,7 +188,7 @@ func TestRefusedKioskSaysItIsNotAuthorised(t *testing.T) {
 // try again.
 func TestIssueForbiddenSaysNotAuthorised(t *testing.T) {
 	o := officetest.Start(t, officetest.Tuesday("09:00"))
-	h := newHarness(t, o.URL, o.Clock.Now, func(opt *Options) {
+	h := newHarness(t, o.URL, o.Clock, func(opt *Options) {
 		c, err := client.New(o.URL, client.WithToken(officetest.DisplayToken))
 		if err != nil {
 			t.Fatal(err)
@@ -200,10 +200,10 @@ func TestIssueForbiddenSaysNotAuthorised(t *testing.T) {
 	h.tap(anagrafe)
 	h.waitFor("the message", func() bool { return h.k.screen == screenMessage })
 	h.k.locked(func() {
-		if got := h.k.mText.Text; !strings.Contains(got, "non è autorizzato") {
+		if got := h.k.mText.Text(); !strings.Contains(got, "non è autorizzato") {
 			t.Errorf("message: got %q", got)
 		}
-		if got := h.k.mTodo.Text; strings.Contains(got, "Riprovi") {
+		if got := h.k.mText.Text(); strings.Contains(got, "Riprovi") {
 			t.Errorf("the kiosk invites a retry: %q", got)
 		}
 		if len(h.k.pending) != 0 {

@@ -8,44 +8,52 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"turno/server/client"
 	"turno/server/queue"
 )
 
-// Defaults of Options.
+// Defaults of Options, and the kiosk's fixed delays.
 const (
 	// DefaultReturnAfter is how long the ticket stays on screen: time to read
 	// the number and take the printed ticket, not long enough to make the
 	// next citizen wait.
 	DefaultReturnAfter = 12 * time.Second
-	// DefaultIdleAfter brings an abandoned screen (an information sheet, the
-	// priority path, another language) back to the start.
+	// DefaultIdleAfter brings an abandoned kiosk (an information sheet, the
+	// priority path, another language, large text) back to the start.
 	DefaultIdleAfter = 60 * time.Second
 	// DefaultIssueTimeout bounds a tap: the retries of one request with the
 	// same key, while the citizen watches "one moment".
 	DefaultIssueTimeout = 10 * time.Second
+	// TapGuard is how long taps are ignored after the screen changes: the
+	// second tap of a double tap, or a tap meant for the screen that just
+	// went away, must not act on the new one.
+	TapGuard = 500 * time.Millisecond
 	// keyReuse is how long a tap that got no answer keeps its key: a citizen
 	// who taps the same service again within it gets the ticket of the first
 	// tap if the server did issue it, never a second one.
 	keyReuse = 3 * time.Minute
 	// printTimeout bounds fetching and printing one ticket.
 	printTimeout = 30 * time.Second
+	// tickEvery is how often the kiosk looks at its clock: the return to
+	// the start, the idle reset, the clock on screen.
+	tickEvery = 250 * time.Millisecond
 )
 
-// TicketPDFs fetches a ticket's printable PDF. The client provides it
-// (client.TicketPDF); nil prints nothing.
-type TicketPDFs interface {
+// PDFs fetches what the kiosk prints: a ticket, and the confirmation of
+// an appointment booked at the kiosk. The client provides both
+// (client.TicketPDF, client.BookingPDF); nil prints nothing.
+type PDFs interface {
 	TicketPDF(ctx context.Context, id string) ([]byte, error)
+	BookingPDF(ctx context.Context, id string) ([]byte, error)
 }
 
 // Printer puts a ticket's PDF on paper or in a folder, and says where.
@@ -57,22 +65,25 @@ type Printer interface {
 type Options struct {
 	App    fyne.App       // required: the kiosk sets its theme
 	Client *client.Client // required: the server, with the kiosk's token
-	// PDFs and Printer print each ticket; with either nil the kiosk only
-	// shows it.
-	PDFs    TicketPDFs
+	// PDFs and Printer print each ticket and booking confirmation; with
+	// either nil the kiosk only shows them.
+	PDFs    PDFs
 	Printer Printer
 	// KioskID names the kiosk in idempotency keys and logs.
 	KioskID string
 	// Language is the language the kiosk returns to for each citizen.
 	Language string
-	// Contrast starts in the high-contrast, large-text mode.
-	Contrast bool
+	// Contrast and LargeText are the modes the kiosk returns to for each
+	// citizen (normally off: a citizen turns them on).
+	Contrast, LargeText bool
 	// PublicURL is the server's address as phones reach it, for the QR code;
 	// empty uses the client's.
 	PublicURL string
 	// ReturnAfter, IdleAfter and IssueTimeout replace their defaults.
 	ReturnAfter, IdleAfter, IssueTimeout time.Duration
-	// Now is the clock (the office's time decides "today" and "tomorrow").
+	// Now is the clock: the office's day and hour, and the kiosk's own
+	// delays (the tap guard, the return to the start, the idle reset),
+	// which the tests drive by moving it.
 	Now    func() time.Time
 	Logger *slog.Logger
 }
@@ -84,7 +95,12 @@ const (
 	screenBusy    = "busy"
 	screenTicket  = "ticket"
 	screenMessage = "message"
+	screenCheckIn = "checkin" // "I have an appointment": the code's keypad
+	screenBook    = "book"    // a free appointment offered: the name's keyboard
+	screenBooked  = "booked"  // the booking's code and its confirmation
 )
+
+var screenNames = []string{screenStart, screenInfo, screenBusy, screenTicket, screenMessage, screenCheckIn, screenBook, screenBooked}
 
 // Kiosk is the running kiosk: its state and the widgets it changes. Every
 // field is used on Fyne's goroutine (taps, and updates through do).
@@ -103,62 +119,112 @@ type Kiosk struct {
 	mu     sync.Mutex
 	closed bool
 
-	model    client.Model
-	status   client.Status
-	screen   string
-	gen      int // the screen's generation: a timer for an older one does nothing
+	model  client.Model
+	status client.Status
+	screen string
+
+	// The citizen's modes: idle reset and the next citizen restore them.
 	priority bool
 	contrast bool
-	busy     bool   // a ticket request is under way: other taps wait
+	large    bool
 	info     string // the service whose sheet is open
-	shown    *queue.TicketView
-	pending  map[string]pendingKey // service/priority -> the key of a tap with no answer
-	printed  map[string]bool       // ticket ids sent to the printer
-	printErr string                // the last printing failure, for staff
 
-	root      fyne.CanvasObject
-	screens   map[string]fyne.CanvasObject
-	office    *widget.Label
-	langs     map[string]*widget.Button
-	contrastB *widget.Button
-	title     *widget.Label
-	subtitle  *widget.Label
-	prioBar   *fyne.Container
-	prioText  *widget.Label
-	prioCanc  *widget.Button
-	prioB     *widget.Button
-	banner    *fyne.Container
-	bannerT   *canvas.Text
-	bannerD   *widget.Label
-	grid      *fyne.Container
-	tiles     map[string]*tile
-	infoBs    map[string]*widget.Button
-	staff     *widget.Label
+	busy        bool   // a ticket request is under way: other taps wait
+	busyWords   string // what the busy screen says (a key)
+	shown       *queue.TicketView
+	shownFor    *queue.Booking        // the booking a shown ticket checked in, if any
+	pending     map[string]pendingKey // service/priority, book/service/slot -> the key of a tap with no answer
+	printed     map[string]bool       // ticket and booking ids sent to the printer
+	printErr    string                // the last printing failure, for staff
+	printFailed string                // the ticket it concerned
 
-	infoTitle *widget.Label
-	infoText  *widget.RichText
-	infoTake  *widget.Button
-	infoBack  *widget.Button
+	changedAt time.Time // the screen last changed: taps until TapGuard after it are ignored
+	touchedAt time.Time // the last tap or screen change: the idle reset counts from it
+	returnAt  time.Time // the ticket or message goes back to the start then; zero: no
+	clockText string    // the start screen's date and time, as last written
 
-	busyText *widget.Label
+	// The check-in and the booking: what the citizen typed, what a
+	// barcode reader typed, the appointment offered, the booking made.
+	code      []rune // on the keypad, in the codes' alphabet
+	scan      []rune // on the keyboard (a barcode reader), until Enter
+	scanAt    time.Time
+	typedName []rune // on the booking keyboard
+	offer     *offer
+	booked    *queue.Booking
+	infoRefus *queue.Refusal // the refusal at the tap that opened the sheet
 
-	tYour    *widget.Label
-	tNumber  *canvas.Text
-	tService *widget.Label
-	tPrio    *widget.Label
-	tAhead   *widget.Label
-	tWait    *widget.Label
-	tQR      *canvas.Image
-	tQRText  *widget.Label
-	tPrint   *widget.Label
-	tDone    *widget.Button
+	root   fyne.CanvasObject
+	bodies map[string]fyne.CanvasObject
+	bands  map[string]fyne.CanvasObject
 
-	mTitle *widget.Label
-	mText  *widget.Label
-	mTodo  *widget.Label
-	mOK    *widget.Button
+	// The access row, on every screen.
+	langs     map[string]*button
+	largeB    *button
+	contrastB *button
+	staff     *fitText
+
+	// The start screen.
+	heading    *fitText
+	grid       *serviceGrid
+	cells      map[string]*gridCell
+	banner     fyne.CanvasObject
+	bannerText *fitText
+	prioB      *button
+	checkInB   *button // "I have an appointment"
+	prevB      *button // the pages of services
+	nextB      *button
+	officeLine *fitText // the band: the office, the date and time
+
+	// The information sheet.
+	infoTitle  *fitText
+	infoText   *fitText
+	infoBack   *button
+	infoTake   *button
+	infoScroll *container.Scroll
+
+	busyText *fitText
+
+	// The ticket.
+	tNumber *fitText // your number, the number, the service, priority
+	tFacts  *fitText // ahead, wait, printing
+	tQR     *canvas.Image
+	tQRText *fitText
+	tDone   *button
+
+	// A message (refusal, failure).
+	mText        *fitText
+	mOK          *button
+	messageWords func() (title, text, todo string)
+
+	// The check-in: heading, code, keys, the strip that says a QR code
+	// can be scanned, Back and Confirm.
+	ciHeading *fitText
+	ciCode    *fitText
+	ciKeys    map[rune]*button
+	ciDelete  *button
+	ciHint    *fitText
+	ciBack    *button
+	ciConfirm *button
+
+	// The booking of an offered appointment: heading, name, keys, Back
+	// and Book.
+	bkHeading *fitText
+	bkName    *fitText
+	bkKeys    map[rune]*button
+	bkSpace   *button
+	bkDelete  *button
+	bkBack    *button
+	bkConfirm *button
+
+	// The booking made: its code, when, the QR code of its page, Done.
+	bdCode   *fitText
+	bdFacts  *fitText
+	bdQR     *canvas.Image
+	bdQRText *fitText
+	bdDone   *button
 
 	colorize func() // repaints the surfaces drawn with theme colours
+	measures *measures
 }
 
 type pendingKey struct {
@@ -198,12 +264,13 @@ func New(ctx context.Context, opt Options) (*Kiosk, error) {
 	}
 	opt.Language = tr.Language()
 	k := &Kiosk{
-		opt: opt, tr: tr, words: words{tr: tr, now: opt.Now}, log: opt.Logger,
-		screen: screenStart, contrast: opt.Contrast,
+		opt: opt, tr: tr, log: opt.Logger,
+		screen: screenStart, contrast: opt.Contrast, large: opt.LargeText,
 		pending: map[string]pendingKey{}, printed: map[string]bool{},
-		tiles: map[string]*tile{}, infoBs: map[string]*widget.Button{},
+		cells: map[string]*gridCell{}, measures: &measures{},
 		status: client.Status{State: client.Connecting, Since: opt.Now()},
 	}
+	k.words = words{tr: tr, now: opt.Now, loc: k.location}
 	k.ctx, k.cancel = context.WithCancel(ctx)
 	k.build()
 	k.relabel()
@@ -212,17 +279,17 @@ func New(ctx context.Context, opt Options) (*Kiosk, error) {
 	// reads k.stream.
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	k.stream = opt.Client.Stream(k.ctx, client.StreamOptions{
-		MaxBackoff: 5 * time.Second, // a kiosk that is down turns citizens away: come back soon
-		OnChange:   func() { k.do(k.sync) },
-	})
+	// The client's default backoff brings the kiosk back within 2 s of a
+	// restarted server: a kiosk that is down turns citizens away.
+	k.stream = opt.Client.Stream(k.ctx, client.StreamOptions{OnChange: func() { k.do(k.sync) }})
+	go k.run()
 	return k, nil
 }
 
 // Content is the kiosk's whole window content.
 func (k *Kiosk) Content() fyne.CanvasObject { return k.root }
 
-// Close stops following the server and the kiosk's timers. It must not be
+// Close stops following the server and the kiosk's clock. It must not be
 // called from inside do.
 func (k *Kiosk) Close() {
 	k.mu.Lock()
@@ -242,6 +309,75 @@ func (k *Kiosk) do(fn func()) {
 		}
 		fn()
 	})
+}
+
+// run looks at the clock until the kiosk closes.
+func (k *Kiosk) run() {
+	t := time.NewTicker(tickEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-k.ctx.Done():
+			return
+		case <-t.C:
+			k.do(k.tick)
+		}
+	}
+}
+
+// tick does what is due at Now: the ticket's or message's return to the
+// start, the idle reset, the clock on the start screen.
+func (k *Kiosk) tick() {
+	now := k.opt.Now()
+	k.writeClock(now)
+	if k.busy {
+		return // the answer to a tap is on its way: it decides the next screen
+	}
+	switch {
+	case !k.returnAt.IsZero() && !now.Before(k.returnAt):
+		k.reset()
+	case !k.fresh() && now.Sub(k.touchedAt) >= k.opt.IdleAfter:
+		k.log.Info("idle: back to the start for the next citizen", "screen", k.screen, "lang", k.tr.Language(),
+			"priority", k.priority, "large", k.large, "contrast", k.contrast)
+		k.reset()
+	}
+}
+
+// fresh reports whether the kiosk is as the next citizen should find it.
+func (k *Kiosk) fresh() bool {
+	return k.screen == screenStart && !k.priority && k.info == "" && k.grid.page == 0 && len(k.scan) == 0 &&
+		k.tr.Language() == k.opt.Language && k.contrast == k.opt.Contrast && k.large == k.opt.LargeText
+}
+
+// guard wraps what a tap does: taps within TapGuard of a screen change
+// are ignored (the finger meant the screen that was there), and every tap
+// pushes the idle reset back.
+func (k *Kiosk) guard(fn func()) func() {
+	return func() {
+		now := k.opt.Now()
+		k.touchedAt = now
+		if d := now.Sub(k.changedAt); d >= 0 && d < TapGuard {
+			k.log.Debug("tap ignored: the screen has just changed", "after", d, "screen", k.screen)
+			return
+		}
+		fn()
+	}
+}
+
+// changed notes that what is under the citizen's finger has changed.
+func (k *Kiosk) changed() {
+	now := k.opt.Now()
+	k.changedAt, k.touchedAt = now, now
+}
+
+// location is the office's time zone, from the server's snapshot. Before
+// the first snapshot (or from an older server that names none) it is the
+// machine's: nothing with a time is shown then anyway.
+func (k *Kiosk) location() *time.Location {
+	if loc, ok := k.model.Location(); ok {
+		return loc
+	}
+	return time.Local
 }
 
 // sync takes the stream's news: model and connection state.
@@ -264,118 +400,149 @@ func (k *Kiosk) online() bool {
 	return k.status.State == client.Connected && len(k.model.Services) > 0
 }
 
-func (k *Kiosk) build() {
-	k.office = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}
-	k.langs = map[string]*widget.Button{}
-	var langRow []fyne.CanvasObject
-	for _, l := range languages {
-		b := widget.NewButton("", func() { k.setLanguage(l) })
-		k.langs[l] = b
-		langRow = append(langRow, b)
-	}
-	k.contrastB = widget.NewButtonWithIcon("", theme.VisibilityIcon(), k.toggleContrast)
-	header := container.NewBorder(nil, nil, nil, container.NewHBox(append(langRow, k.contrastB)...), k.office)
-
-	k.title = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, SizeName: sizeTitle, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
-	k.subtitle = &widget.Label{SizeName: sizeDetail, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
-
-	k.prioText = &widget.Label{SizeName: sizeDetail, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord, Importance: widget.HighImportance}
-	k.prioCanc = widget.NewButtonWithIcon("", theme.CancelIcon(), func() { k.setPriority(false) })
-	prioBg := canvas.NewRectangle(nil)
-	prioBg.StrokeWidth, prioBg.CornerRadius = 4, 12
-	k.prioBar = container.NewStack(prioBg, container.NewPadded(container.NewBorder(nil, nil, nil, container.NewCenter(k.prioCanc), k.prioText)))
-
-	bannerBg := canvas.NewRectangle(nil)
-	bannerBg.CornerRadius = 18
-	k.bannerT = &canvas.Text{TextStyle: fyne.TextStyle{Bold: true}, Alignment: fyne.TextAlignCenter}
-	k.bannerD = &widget.Label{SizeName: sizeDetail, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
-	k.banner = container.NewStack(bannerBg, container.NewPadded(container.NewVBox(layout.NewSpacer(), k.bannerT, k.bannerD, layout.NewSpacer())))
-
-	k.grid = container.New(&serviceGrid{gap: 20})
-	k.prioB = &widget.Button{Icon: theme.AccountIcon(), Importance: widget.MediumImportance, OnTapped: func() { k.setPriority(true) }}
-	k.staff = &widget.Label{Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis}
-
-	start := container.NewBorder(
-		container.NewVBox(k.title, k.subtitle, k.prioBar),
-		container.NewVBox(container.NewPadded(k.prioB)),
-		nil, nil,
-		container.NewStack(k.grid, k.banner),
-	)
-
-	k.infoTitle = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, SizeName: sizeTitle, Wrapping: fyne.TextWrapWord}
-	k.infoText = widget.NewRichText()
-	k.infoText.Wrapping = fyne.TextWrapWord
-	k.infoTake = &widget.Button{Importance: widget.HighImportance, Icon: theme.ConfirmIcon(), OnTapped: func() {
-		if k.info != "" {
-			k.take(k.info)
-		}
-	}}
-	k.infoBack = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), k.back)
-	info := container.NewBorder(k.infoTitle, container.NewGridWithColumns(2, k.infoBack, k.infoTake), nil, nil,
-		container.NewVScroll(k.infoText))
-
-	k.busyText = &widget.Label{SizeName: sizeHeadline, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
-	busy := container.NewVBox(layout.NewSpacer(), widget.NewProgressBarInfinite(), k.busyText, layout.NewSpacer())
-
-	k.tYour = &widget.Label{SizeName: sizeHeadline, Alignment: fyne.TextAlignCenter}
-	k.tNumber = &canvas.Text{TextStyle: fyne.TextStyle{Bold: true}, Alignment: fyne.TextAlignCenter}
-	k.tService = &widget.Label{SizeName: sizeHeadline, TextStyle: fyne.TextStyle{Bold: true}, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
-	k.tPrio = &widget.Label{SizeName: sizeDetail, TextStyle: fyne.TextStyle{Bold: true}, Alignment: fyne.TextAlignCenter, Importance: widget.HighImportance}
-	k.tAhead = &widget.Label{SizeName: sizeHeadline, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
-	k.tWait = &widget.Label{SizeName: sizeHeadline, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
-	k.tQR = &canvas.Image{FillMode: canvas.ImageFillContain, ScaleMode: canvas.ImageScalePixels}
-	k.tQR.SetMinSize(fyne.NewSize(300, 300))
-	k.tQRText = &widget.Label{SizeName: sizeDetail, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
-	k.tPrint = &widget.Label{SizeName: sizeDetail, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
-	k.tDone = &widget.Button{Importance: widget.HighImportance, Icon: theme.ConfirmIcon(), OnTapped: k.back}
-	numberBg := canvas.NewRectangle(nil)
-	numberBg.CornerRadius = 24
-	numberBox := container.NewStack(numberBg, container.NewVBox(k.tYour, k.tNumber, k.tService, k.tPrio))
-	facts := container.NewVBox(k.tAhead, k.tWait, k.tPrint)
-	qr := container.NewVBox(container.NewCenter(k.tQR), k.tQRText)
-	ticket := container.NewBorder(nil, container.NewPadded(k.tDone), nil, nil,
-		container.New(&orientLayout{gap: 24},
-			container.NewVBox(layout.NewSpacer(), numberBox, facts, layout.NewSpacer()),
-			container.NewVBox(layout.NewSpacer(), qr, layout.NewSpacer())))
-
-	k.mTitle = &widget.Label{SizeName: sizeTitle, TextStyle: fyne.TextStyle{Bold: true}, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
-	k.mText = &widget.Label{SizeName: sizeHeadline, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord}
-	k.mTodo = &widget.Label{SizeName: sizeHeadline, Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord, Importance: widget.HighImportance}
-	k.mOK = &widget.Button{Importance: widget.HighImportance, Icon: theme.ConfirmIcon(), OnTapped: k.back}
-	message := container.NewBorder(nil, container.NewPadded(k.mOK), nil, nil,
-		container.NewVBox(layout.NewSpacer(), k.mTitle, k.mText, k.mTodo, layout.NewSpacer()))
-
-	k.screens = map[string]fyne.CanvasObject{
-		screenStart: start, screenInfo: info, screenBusy: busy, screenTicket: ticket, screenMessage: message,
-	}
-	body := container.NewStack(start, info, busy, ticket, message)
-	all := container.NewBorder(container.NewVBox(header, widget.NewSeparator()), k.staff, nil, nil, container.NewPadded(body))
-	bg := canvas.NewRectangle(nil)
-	k.root = container.NewStack(bg, container.NewPadded(all))
-	// The theme is the app's, not a ThemeOverride of the content: Fyne 2.7
-	// resolves a label's custom text size through the app's theme when
-	// the label was not yet in the override's scope, and the kiosk is the
-	// only window of its app anyway.
-	k.opt.App.Settings().SetTheme(newTheme(k.contrast))
-	k.colorize = func() {
-		th := k.opt.App.Settings().Theme()
-		v := theme.VariantLight
-		bg.FillColor = th.Color(theme.ColorNameBackground, v)
-		prioBg.FillColor = th.Color(colorTile, v)
-		prioBg.StrokeColor = th.Color(colorPriority, v)
-		bannerBg.FillColor = th.Color(colorNumberBacker, v)
-		bannerBg.StrokeColor = th.Color(colorBanner, v)
-		bannerBg.StrokeWidth = 6
-		k.bannerT.Color = th.Color(colorBanner, v)
-		k.bannerT.TextSize = th.Size(sizeTitle)
-		numberBg.FillColor = th.Color(colorNumberBacker, v)
-		numberBg.StrokeColor = th.Color(theme.ColorNamePrimary, v)
-		numberBg.StrokeWidth = 4
-		k.tNumber.Color = th.Color(theme.ColorNamePrimary, v)
-		k.tNumber.TextSize = th.Size(sizeNumber)
-		for _, o := range []fyne.CanvasObject{bg, prioBg, bannerBg, numberBg, k.bannerT, k.tNumber} {
-			o.Refresh()
+// show switches to a screen.
+func (k *Kiosk) show(screen string) {
+	k.screen = screen
+	k.returnAt = time.Time{}
+	for _, name := range screenNames {
+		for _, o := range []fyne.CanvasObject{k.bodies[name], k.bands[name]} {
+			if name == screen {
+				o.Show()
+			} else {
+				o.Hide()
+			}
 		}
 	}
+	k.changed()
+	k.root.Refresh()
+}
+
+// back returns to the start at once.
+func (k *Kiosk) back() { k.reset() }
+
+// reset prepares the kiosk for the next citizen: the start screen, the
+// first page of services, in the kiosk's language and text size, without
+// the priority path or a sheet.
+func (k *Kiosk) reset() {
+	if k.shown != nil {
+		// A ticket was on screen: its citizen is served, and whoever taps
+		// next is someone else, who must not inherit the key of an earlier
+		// tap that got no answer (it would bring back that tap's ticket).
+		// Keys survive only the way from the "no answer" message back to
+		// the start, where the same citizen taps the same button again: a
+		// key dropped there would issue a second ticket if the server had
+		// issued the first, a ghost that a clerk calls into an empty hall.
+		// Should that citizen walk away instead, the next one gets the
+		// ghost only while it is still waiting (request), within keyReuse:
+		// a live place in the queue, never a dead one.
+		clear(k.pending)
+	}
+	if k.booked != nil {
+		clear(k.pending) // the same: the booking's citizen is done
+	}
+	k.priority = false
+	k.info = ""
+	k.infoRefus = nil
+	k.shown, k.shownFor = nil, nil
+	k.messageWords = nil
+	// Nothing typed survives: not a code, not a name, not half a scan.
+	k.code, k.scan, k.typedName = nil, nil, nil
+	k.offer, k.booked = nil, nil
+	k.grid.page = 0
+	k.infoScroll.ScrollToTop()
+	if k.contrast != k.opt.Contrast || k.large != k.opt.LargeText {
+		k.contrast, k.large = k.opt.Contrast, k.opt.LargeText
+		k.applyTheme()
+	}
+	k.tr.SetLanguage(k.opt.Language)
+	k.show(screenStart)
+	k.relabel()
+}
+
+// applyTheme installs the theme of the citizen's modes.
+func (k *Kiosk) applyTheme() {
+	k.opt.App.Settings().SetTheme(newTheme(k.contrast, k.large, k.measures))
 	k.colorize()
+}
+
+func (k *Kiosk) setLanguage(l string) {
+	if l == k.tr.Language() {
+		return
+	}
+	k.tr.SetLanguage(l)
+	k.changed()
+	k.relabel()
+}
+
+func (k *Kiosk) toggleLarge() {
+	k.large = !k.large
+	k.changed()
+	k.applyTheme()
+	k.relabel()
+}
+
+func (k *Kiosk) toggleContrast() {
+	k.contrast = !k.contrast
+	k.changed()
+	k.applyTheme()
+	k.relabel()
+}
+
+func (k *Kiosk) setPriority(on bool) {
+	k.priority = on
+	k.changed()
+	k.refresh()
+}
+
+// turnPage shows the next (+1) or previous (-1) page of services.
+func (k *Kiosk) turnPage(delta int) {
+	if k.grid.setPage(k.grid.page + delta) {
+		k.changed()
+	}
+}
+
+// staffLine is the small line at the bottom for staff: the kiosk, its
+// connection, its printer.
+func (k *Kiosk) staffLine() {
+	parts := []string{k.opt.KioskID}
+	switch k.status.State {
+	case client.Connected:
+		parts = append(parts, k.tr.L("staff.online"))
+	case client.Disconnected:
+		parts = append(parts, k.tr.L("staff.offline", map[string]any{
+			"Since": k.status.Since.In(k.location()).Format("15:04:05"), "Retries": k.status.Retries}))
+	case client.Stopped:
+		msg := k.tr.L("staff.stopped")
+		if k.refused() {
+			msg = k.tr.L("staff.refused")
+		}
+		if k.status.Err != nil {
+			msg += ": " + k.status.Err.Error()
+		}
+		parts = append(parts, msg)
+	default:
+		parts = append(parts, k.tr.L("staff.connecting"))
+	}
+	if k.printErr != "" {
+		parts = append(parts, k.tr.L("staff.printFailed", map[string]any{"Error": k.printErr}))
+	}
+	color := colorMuted
+	if k.printErr != "" || k.refused() {
+		color = colorAlert
+	}
+	k.staff.set(textPart{Text: strings.Join(parts, " · "), Size: sizeStaff, Color: color})
+}
+
+// writeClock writes the office's name, date and time on the start
+// screen's band, when the minute changes.
+func (k *Kiosk) writeClock(now time.Time) {
+	text := k.words.date(now) + " · " + k.words.clock(now)
+	if text == k.clockText && len(k.officeLine.parts) > 0 && k.officeLine.parts[0].Text == k.model.Office {
+		return
+	}
+	k.clockText = text
+	k.officeLine.set(
+		textPart{Text: k.model.Office, Size: sizeDetail, Bold: true, Color: theme.ColorNameForeground},
+		textPart{Text: text, Size: sizeDetail, Color: colorMuted},
+	)
 }

@@ -12,30 +12,35 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
+	"turno/assets"
 	"turno/kiosk/printer"
 	"turno/server/client"
+	"turno/server/config"
 	"turno/server/officetest"
 	"turno/server/queue"
 )
 
-// harness is a kiosk on a test window, talking to a real office.
+// harness is a kiosk on a test window, talking to a real office. The
+// kiosk's clock is the office's: the tests move it (a tap is a second
+// after the last thing that happened, elapse moves it further) and the
+// kiosk looks at it (tick) without the tests sleeping.
 type harness struct {
-	t   *testing.T
-	k   *Kiosk
-	c   *client.Client
-	win fyne.Window
+	t     *testing.T
+	k     *Kiosk
+	c     *client.Client
+	win   fyne.Window
+	clock *officetest.Clock
 }
 
-func newHarness(t *testing.T, url string, now func() time.Time, edit func(*Options)) *harness {
+func newHarness(t *testing.T, url string, clock *officetest.Clock, edit func(*Options)) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
 	c, err := client.New(url, client.WithToken(officetest.KioskToken))
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt := Options{App: a, Client: c, KioskID: "kiosk-1", Now: now, ReturnAfter: time.Minute, IssueTimeout: 3 * time.Second}
+	opt := Options{App: a, Client: c, KioskID: "kiosk-1", Now: clock.Now, ReturnAfter: time.Minute, IssueTimeout: 3 * time.Second}
 	if edit != nil {
 		edit(&opt)
 	}
@@ -44,12 +49,20 @@ func newHarness(t *testing.T, url string, now func() time.Time, edit func(*Optio
 		t.Fatal(err)
 	}
 	t.Cleanup(k.Close)
-	h := &harness{t: t, k: k, c: c}
+	h := &harness{t: t, k: k, c: c, clock: clock}
 	k.locked(func() {
 		h.win = test.NewTempWindow(t, k.Content())
+		h.win.SetPadded(false) // as main.go
 		h.win.Resize(fyne.NewSize(1080, 1920))
+		k.Attach(h.win.Canvas())
 	})
 	return h
+}
+
+// elapse moves the clock on by d and lets the kiosk look at it.
+func (h *harness) elapse(d time.Duration) {
+	h.clock.Add(d)
+	h.k.locked(h.k.tick)
 }
 
 // locked runs fn as the UI goroutine would: exclusive of the stream's
@@ -84,8 +97,8 @@ func (k *Kiosk) describe() string {
 	var b strings.Builder
 	b.WriteString("screen=" + k.screen + " status=" + k.status.State.String() + " lang=" + k.tr.Language())
 	for _, sv := range k.model.Services {
-		if t := k.tiles[sv.ID]; t != nil {
-			b.WriteString(" | " + sv.ID + ": " + t.name.Text + " / " + strings.ReplaceAll(t.detail.Text, "\n", " ") + " disabled=" + boolText(t.disabled))
+		if c := k.cells[sv.ID]; c != nil {
+			b.WriteString(" | " + sv.ID + ": " + c.tile.name + " / " + strings.ReplaceAll(c.tile.detail, "\n", " ") + " disabled=" + boolText(c.tile.disabled))
 		}
 	}
 	return b.String()
@@ -102,12 +115,27 @@ func boolText(b bool) string {
 func (h *harness) tile(id string) *tile {
 	h.t.Helper()
 	var t *tile
-	h.waitFor("the button of "+id, func() bool { t = h.k.tiles[id]; return t != nil && h.k.online() })
+	h.waitFor("the button of "+id, func() bool {
+		if c := h.k.cells[id]; c != nil {
+			t = c.tile
+		}
+		return t != nil && h.k.online()
+	})
 	return t
 }
 
+// tap taps o a second after whatever happened last, as a citizen would.
 func (h *harness) tap(o fyne.Tappable) {
+	h.clock.Add(time.Second)
 	h.k.locked(func() { test.Tap(o) })
+}
+
+// infoButton is the information button of a service.
+func (h *harness) infoButton(id string) *button {
+	h.tile(id)
+	var b *button
+	h.k.locked(func() { b = h.k.cells[id].info })
+	return b
 }
 
 // issued counts the tickets the server issued for a service today.
@@ -130,19 +158,28 @@ func (h *harness) shownNumber() string {
 	var n string
 	h.k.locked(func() {
 		if h.k.screen == screenTicket {
-			n = h.k.tNumber.Text
+			n = h.k.number()
 		}
 	})
 	return n
 }
 
+// number is the number on the ticket screen.
+func (k *Kiosk) number() string { return k.tNumber.parts[1].Text }
+
+// ticketService is the service's name on the ticket screen.
+func (k *Kiosk) ticketService() string { return k.tNumber.parts[2].Text }
+
+// ticketPriority is the priority line on the ticket screen.
+func (k *Kiosk) ticketPriority() string { return k.tNumber.parts[3].Text }
+
 func TestTapShowsTheTicket(t *testing.T) {
 	o := officetest.Start(t, officetest.Tuesday("09:00"))
-	h := newHarness(t, o.URL, o.Clock.Now, func(opt *Options) { opt.ReturnAfter = 500 * time.Millisecond })
+	h := newHarness(t, o.URL, o.Clock, func(opt *Options) { opt.ReturnAfter = 12 * time.Second })
 
 	anagrafe := h.tile("anagrafe")
 	h.waitFor("anagrafe open and empty", func() bool {
-		return !anagrafe.Disabled() && anagrafe.detail.Text == "Nessuno in attesa" && anagrafe.name.Text == "Anagrafe e stato civile"
+		return !anagrafe.Disabled() && anagrafe.detail == "Nessuno in attesa" && anagrafe.name == "Anagrafe e stato civile"
 	})
 	h.tap(anagrafe)
 	h.waitFor("the ticket screen", func() bool { return h.k.screen == screenTicket })
@@ -150,11 +187,11 @@ func TestTapShowsTheTicket(t *testing.T) {
 		t.Errorf("number: got %q, want A001", got)
 	}
 	h.k.locked(func() {
-		if got := h.k.tService.Text; got != "Anagrafe e stato civile" {
+		if got := h.k.ticketService(); got != "Anagrafe e stato civile" {
 			t.Errorf("service: got %q", got)
 		}
-		if got := h.k.tAhead.Text; got != "Nessuno prima di lei" {
-			t.Errorf("ahead: got %q", got)
+		if got := h.k.tFacts.Text(); !strings.HasPrefix(got, "Nessuno prima di lei\nAttesa prevista: nessuna attesa") {
+			t.Errorf("facts: got %q", got)
 		}
 		if h.k.tQR.Image == nil || h.k.tQR.Hidden {
 			t.Error("no QR code")
@@ -162,18 +199,26 @@ func TestTapShowsTheTicket(t *testing.T) {
 	})
 
 	// Back to the start by itself, and the button counts the ticket.
+	h.elapse(11 * time.Second)
+	if h.k.screen != screenTicket {
+		t.Errorf("after 11 s: screen %s, want the ticket still", h.k.screen)
+	}
+	h.elapse(time.Second)
 	h.waitFor("the start screen again", func() bool { return h.k.screen == screenStart })
-	h.waitFor("one person waiting", func() bool { return strings.HasPrefix(anagrafe.detail.Text, "1 persona in attesa") })
+	h.waitFor("one person waiting", func() bool { return strings.HasPrefix(anagrafe.detail, "1 persona in attesa") })
 
 	// The second citizen is second.
 	h.tap(anagrafe)
 	h.waitFor("the second ticket", func() bool { return h.k.screen == screenTicket })
 	h.k.locked(func() {
-		if got := h.k.tNumber.Text; got != "A002" {
+		if got := h.k.number(); got != "A002" {
 			t.Errorf("number: got %q, want A002", got)
 		}
-		if got := h.k.tAhead.Text; got != "1 persona prima di lei" {
-			t.Errorf("ahead: got %q", got)
+		// The wait is the server's forecast (at 09:00 the staffing plan
+		// has three counters ready for two people: no wait), in words.
+		want := "1 persona prima di lei\nAttesa prevista: " + h.k.words.waitText(h.k.shown.Wait)
+		if got := h.k.tFacts.Text(); !strings.HasPrefix(got, want) {
+			t.Errorf("facts: got %q, want %q", got, want)
 		}
 	})
 	if n := h.issued("anagrafe"); n != 2 {
@@ -181,21 +226,45 @@ func TestTapShowsTheTicket(t *testing.T) {
 	}
 }
 
+// demoOffice is the demo office with edits (old: new).
+func demoOffice(t *testing.T, edits ...string) *config.Config {
+	t.Helper()
+	toml := string(assets.DemoOffice)
+	for i := 0; i+1 < len(edits); i += 2 {
+		if !strings.Contains(toml, edits[i]) {
+			t.Fatalf("the demo office has changed: no %q", edits[i])
+		}
+		toml = strings.Replace(toml, edits[i], edits[i+1], 1)
+	}
+	cfg, err := config.Parse([]byte(toml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// notBookable is the demo office's edit that takes the registry office's
+// appointments away.
+var notBookable = []string{`appointments = { slot = "15m", per_slot = 1, horizon_days = 30, min_notice = "2h", check_in_early = "15m", check_in_late = "10m", late = "walkin", max_per_contact = 1 }`, ""}
+
+// A service cut off that takes no appointments: its button cannot be
+// pressed, and says why and when it reopens. (A bookable one offers its
+// next free appointment: checkin_test.go.)
 func TestCutoffButtonIsDisabledWithItsReason(t *testing.T) {
-	o := officetest.Start(t, officetest.Tuesday("12:10"))
-	h := newHarness(t, o.URL, o.Clock.Now, nil)
+	o := officetest.StartWith(t, demoOffice(t, notBookable...), officetest.NewClock(officetest.Tuesday("12:10")))
+	h := newHarness(t, o.URL, o.Clock, nil)
 
 	anagrafe := h.tile("anagrafe")
 	h.waitFor("anagrafe cut off", func() bool { return anagrafe.Disabled() })
 	h.k.locked(func() {
-		d := anagrafe.detail.Text
-		for _, want := range []string{"12:30", "oggi alle 15:00", "appuntamento"} {
+		d := anagrafe.detail
+		for _, want := range []string{"12:30", "Riapre oggi alle 15:00."} {
 			if !strings.Contains(d, want) {
 				t.Errorf("reason %q lacks %q", d, want)
 			}
 		}
-		if !anagrafe.hint.Hidden {
-			t.Error("a disabled button invites a tap")
+		if anagrafe.hint != "" {
+			t.Errorf("a disabled button invites a tap: %q", anagrafe.hint)
 		}
 	})
 	h.tap(anagrafe)
@@ -207,16 +276,16 @@ func TestCutoffButtonIsDisabledWithItsReason(t *testing.T) {
 		t.Errorf("issued: got %d, want 0", n)
 	}
 	// The fast-track lane stops at 12:15: still open.
-	if h.tile("documenti").Disabled() {
-		t.Error("documenti is disabled at 12:10")
+	if h.tile("documenti").Stopped() {
+		t.Error("documenti is stopped at 12:10")
 	}
 }
 
 func TestLockedServiceFollowsLive(t *testing.T) {
 	o := officetest.Start(t, officetest.Tuesday("09:00"))
-	h := newHarness(t, o.URL, o.Clock.Now, nil)
+	h := newHarness(t, o.URL, o.Clock, nil)
 	sociali := h.tile("sociali")
-	h.waitFor("sociali open", func() bool { return !sociali.Disabled() })
+	h.waitFor("sociali open", func() bool { return !sociali.Stopped() })
 
 	floor, err := client.New(o.URL)
 	if err != nil {
@@ -228,47 +297,68 @@ func TestLockedServiceFollowsLive(t *testing.T) {
 	if _, err := floor.LockService(context.Background(), "sociali", "assistente sociale assente fino alle 11"); err != nil {
 		t.Fatal(err)
 	}
+	// Its tickets are suspended, not its agenda: it offers the next free
+	// appointment.
 	h.waitFor("sociali locked with the reason", func() bool {
-		return sociali.Disabled() && strings.Contains(sociali.detail.Text, "assistente sociale assente fino alle 11")
+		return sociali.Stopped() && strings.Contains(sociali.detail, "assistente sociale assente fino alle 11") &&
+			sociali.hint == "Prenoti per oggi alle 11:00\u00a0›"
 	})
 	if _, err := floor.UnlockService(context.Background(), "sociali"); err != nil {
 		t.Fatal(err)
 	}
-	h.waitFor("sociali open again", func() bool { return !sociali.Disabled() })
+	h.waitFor("sociali open again", func() bool { return !sociali.Stopped() })
 }
 
 func TestLanguageSwitch(t *testing.T) {
 	o := officetest.Start(t, officetest.Tuesday("12:10"))
-	h := newHarness(t, o.URL, o.Clock.Now, func(opt *Options) { opt.ReturnAfter = 300 * time.Millisecond })
+	h := newHarness(t, o.URL, o.Clock, nil)
 	anagrafe := h.tile("anagrafe")
-	h.waitFor("Italian", func() bool { return h.k.title.Text == "Prenda il suo numero" && anagrafe.Disabled() })
+	h.waitFor("Italian", func() bool {
+		return strings.HasPrefix(h.k.heading.Text(), "Prenda il suo numero") && anagrafe.Stopped()
+	})
 
 	h.tap(h.k.langs["en"])
 	h.k.locked(func() {
-		if got := h.k.title.Text; got != "Take a number" {
-			t.Errorf("title: got %q", got)
+		if got := h.k.heading.Text(); got != "Take a number\nTap the service you need" {
+			t.Errorf("heading: got %q", got)
 		}
-		if got := anagrafe.name.Text; got != "Registry office" {
+		if got := anagrafe.name; got != "Registry office" {
 			t.Errorf("service: got %q", got)
 		}
-		if d := anagrafe.detail.Text; !strings.Contains(d, "today at 15:00") || !strings.Contains(d, "book an appointment") {
+		if d := anagrafe.detail + "\n" + anagrafe.hint; !strings.Contains(d, "today at 15:00") || !strings.Contains(d, "Book for today at 15:00\u00a0›") {
 			t.Errorf("reason: got %q", d)
 		}
 	})
+	h.tap(h.k.langs["fr"])
+	h.k.locked(func() {
+		if got := h.k.heading.Text(); got != "Prenez votre numéro\nTouchez le service dont vous avez besoin" {
+			t.Errorf("heading: got %q", got)
+		}
+		if d := anagrafe.detail + "\n" + anagrafe.hint; !strings.Contains(d, "aujourd'hui à 15:00") || !strings.Contains(d, "Réservez pour aujourd'hui à 15:00\u00a0›") {
+			t.Errorf("reason: got %q", d)
+		}
+		if got := anagrafe.name; got != "Anagrafe e stato civile" {
+			t.Errorf("service: got %q, want the Italian name", got)
+		}
+	})
+	h.tap(h.k.langs["en"])
 
 	// The next citizen starts in the kiosk's language.
 	documenti := h.tile("documenti") // the fast-track lane stops at 12:15
-	h.waitFor("documenti open", func() bool { return !documenti.Disabled() })
+	h.waitFor("documenti open", func() bool { return !documenti.Stopped() })
 	h.tap(documenti)
 	h.waitFor("the ticket in English", func() bool {
-		return h.k.screen == screenTicket && h.k.tYour.Text == "Your number" && h.k.tService.Text == "Document drop-off"
+		return h.k.screen == screenTicket && h.k.tNumber.parts[0].Text == "Your number" && h.k.ticketService() == "Document drop-off"
 	})
-	h.waitFor("back in Italian", func() bool { return h.k.screen == screenStart && h.k.title.Text == "Prenda il suo numero" })
+	h.elapse(time.Minute)
+	h.waitFor("back in Italian", func() bool {
+		return h.k.screen == screenStart && strings.HasPrefix(h.k.heading.Text(), "Prenda il suo numero")
+	})
 }
 
 func TestDoubleTapGivesOneTicket(t *testing.T) {
 	o := officetest.Start(t, officetest.Tuesday("09:00"))
-	h := newHarness(t, o.URL, o.Clock.Now, nil)
+	h := newHarness(t, o.URL, o.Clock, nil)
 	tributi := h.tile("tributi")
 	h.waitFor("tributi open", func() bool { return !tributi.Disabled() })
 	h.k.locked(func() {
@@ -289,7 +379,7 @@ func TestDoubleTapGivesOneTicket(t *testing.T) {
 // never heard) keeps its key: tapping again gets that ticket, not another.
 func TestRetriedTapGetsTheSameTicket(t *testing.T) {
 	o := officetest.Start(t, officetest.Tuesday("09:00"))
-	h := newHarness(t, o.URL, o.Clock.Now, nil)
+	h := newHarness(t, o.URL, o.Clock, nil)
 	anagrafe := h.tile("anagrafe")
 	var key string
 	h.k.locked(func() {
@@ -312,27 +402,25 @@ func TestRetriedTapGetsTheSameTicket(t *testing.T) {
 	// Answered: the next tap is a new citizen.
 	h.k.locked(h.k.back)
 	h.tap(anagrafe)
-	h.waitFor("a second ticket", func() bool { return h.k.screen == screenTicket && h.k.tNumber.Text == "A002" })
+	h.waitFor("a second ticket", func() bool { return h.k.screen == screenTicket && h.k.number() == "A002" })
 }
 
 func TestPriorityPath(t *testing.T) {
 	o := officetest.Start(t, officetest.Tuesday("09:00"))
-	h := newHarness(t, o.URL, o.Clock.Now, nil)
+	h := newHarness(t, o.URL, o.Clock, nil)
 	anagrafe := h.tile("anagrafe")
 	h.waitFor("anagrafe open", func() bool { return !anagrafe.Disabled() })
 	h.tap(h.k.prioB)
 	h.k.locked(func() {
-		if h.k.prioBar.Hidden || !anagrafe.priority {
-			t.Error("the priority path does not show")
+		if !h.k.priority || !anagrafe.priority || !strings.HasPrefix(h.k.heading.Text(), "Biglietto con precedenza") {
+			t.Errorf("the priority path does not show: heading %q", h.k.heading.Text())
+		}
+		if got := h.k.prioB.Text(); got != "Annulli la precedenza" {
+			t.Errorf("priority button: got %q", got)
 		}
 	})
 	h.tap(anagrafe)
-	h.waitFor("the priority ticket", func() bool { return h.k.screen == screenTicket && !h.k.tPrio.Hidden })
-	snap, err := h.c.Services(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = snap
+	h.waitFor("the priority ticket", func() bool { return h.k.screen == screenTicket && h.k.ticketPriority() == "CON PRECEDENZA" })
 	h.k.locked(func() {
 		if h.k.shown == nil || !h.k.shown.Priority {
 			t.Error("the ticket is not a priority one")
@@ -348,19 +436,18 @@ func TestPriorityPath(t *testing.T) {
 
 func TestInformationSheetBeforeTheTicket(t *testing.T) {
 	o := officetest.Start(t, officetest.Tuesday("09:00"))
-	h := newHarness(t, o.URL, o.Clock.Now, nil)
-	h.tile("anagrafe")
-	h.tap(h.k.infoBs["anagrafe"])
+	h := newHarness(t, o.URL, o.Clock, nil)
+	h.tap(h.infoButton("anagrafe"))
 	h.k.locked(func() {
 		if h.k.screen != screenInfo {
 			t.Fatalf("screen: got %s, want info", h.k.screen)
 		}
-		if txt := segmentsText(h.k.infoText.Segments); !strings.Contains(txt, "documento d'identità valido") {
+		if txt := h.k.infoText.Text(); !strings.Contains(txt, "documento d'identità valido") {
 			t.Errorf("sheet: got %q", txt)
 		}
 	})
 	h.tap(h.k.infoTake)
-	h.waitFor("the ticket", func() bool { return h.k.screen == screenTicket && h.k.tNumber.Text == "A001" })
+	h.waitFor("the ticket", func() bool { return h.k.screen == screenTicket && h.k.number() == "A001" })
 }
 
 // relay forwards TCP connections to a target that can be swapped, so that
@@ -425,14 +512,14 @@ func (r *relay) cut() {
 func TestServerDownThenBack(t *testing.T) {
 	o := officetest.Start(t, officetest.Tuesday("09:00"))
 	r := newRelay(t, strings.TrimPrefix(o.URL, "http://"))
-	h := newHarness(t, r.URL(), o.Clock.Now, nil)
+	h := newHarness(t, r.URL(), o.Clock, nil)
 	anagrafe := h.tile("anagrafe")
 	h.waitFor("anagrafe open", func() bool { return !anagrafe.Disabled() })
 
 	o.Stop()
 	r.cut()
 	h.waitFor("the server-down message", func() bool {
-		return !h.k.banner.Hidden && h.k.grid.Hidden && h.k.bannerT.Text == "Biglietti non disponibili"
+		return h.k.banner.Visible() && !h.k.grid.Visible() && h.k.heading.Text() == "Biglietti non disponibili"
 	})
 	h.tap(anagrafe) // hidden, and refused anyway
 	h.k.locked(func() {
@@ -442,20 +529,29 @@ func TestServerDownThenBack(t *testing.T) {
 		if !anagrafe.Disabled() {
 			t.Error("the button is enabled while the server is down")
 		}
+		// Nothing invites a tap: not the heading, not a button.
+		for _, invite := range []string{"Prenda", "Tocchi"} {
+			if strings.Contains(h.k.heading.Text(), invite) || strings.Contains(h.k.bannerText.Text(), invite) {
+				t.Errorf("offline, the screen still says %q: %q / %q", invite, h.k.heading.Text(), h.k.bannerText.Text())
+			}
+		}
+		if h.k.prioB.Visible() {
+			t.Error("the priority button shows while no ticket can be issued")
+		}
 	})
 
 	// The server comes back at the same address.
 	back := officetest.StartWith(t, o.Config, o.Clock)
 	r.point(strings.TrimPrefix(back.URL, "http://"))
-	h.waitFor("recovery", func() bool { return h.k.banner.Hidden && !h.k.grid.Hidden && !anagrafe.Disabled() })
+	h.waitFor("recovery", func() bool { return !h.k.banner.Visible() && h.k.grid.Visible() && !anagrafe.Disabled() })
 	h.tap(anagrafe)
-	h.waitFor("a ticket after recovery", func() bool { return h.k.screen == screenTicket && h.k.tNumber.Text == "A001" })
+	h.waitFor("a ticket after recovery", func() bool { return h.k.screen == screenTicket && h.k.number() == "A001" })
 }
 
 func TestPrintsOnceIntoTheFolder(t *testing.T) {
 	o := officetest.Start(t, officetest.Tuesday("09:00"))
 	dir := t.TempDir()
-	h := newHarness(t, o.URL, o.Clock.Now, nil)
+	h := newHarness(t, o.URL, o.Clock, nil)
 	h.k.locked(func() { h.k.opt.PDFs, h.k.opt.Printer = h.c, printer.Folder{Dir: dir} })
 	anagrafe := h.tile("anagrafe")
 	h.waitFor("anagrafe open", func() bool { return !anagrafe.Disabled() })
@@ -475,7 +571,7 @@ func TestPrintsOnceIntoTheFolder(t *testing.T) {
 
 func TestPrintingFailureIsShownAndKeepsTheTicket(t *testing.T) {
 	o := officetest.Start(t, officetest.Tuesday("09:00"))
-	h := newHarness(t, o.URL, o.Clock.Now, nil)
+	h := newHarness(t, o.URL, o.Clock, nil)
 	h.k.locked(func() {
 		h.k.opt.PDFs, h.k.opt.Printer = h.c, printer.LP{Printer: "kiosk", Command: "/nonexistent/lp"}
 	})
@@ -483,8 +579,8 @@ func TestPrintingFailureIsShownAndKeepsTheTicket(t *testing.T) {
 	h.waitFor("anagrafe open", func() bool { return !anagrafe.Disabled() })
 	h.tap(anagrafe)
 	h.waitFor("the printing failure", func() bool {
-		return h.k.screen == screenTicket && strings.Contains(h.k.staff.Text, "STAMPA NON RIUSCITA") &&
-			strings.Contains(h.k.tPrint.Text, "non è stato stampato")
+		return h.k.screen == screenTicket && strings.Contains(h.k.staff.Text(), "STAMPA NON RIUSCITA") &&
+			strings.Contains(h.k.tFacts.Text(), "non è stato stampato")
 	})
 	if got := h.shownNumber(); got != "A001" {
 		t.Errorf("number: got %q, want A001", got)
@@ -499,27 +595,11 @@ func fileHasPDF(path string) bool {
 	return err == nil && strings.HasPrefix(string(b), "%PDF")
 }
 
-// segmentsText is the text of a rich text, lists included.
-func segmentsText(segs []widget.RichTextSegment) string {
-	var b strings.Builder
-	for _, s := range segs {
-		switch s := s.(type) {
-		case *widget.ListSegment:
-			b.WriteString(segmentsText(s.Items))
-		case *widget.ParagraphSegment:
-			b.WriteString(segmentsText(s.Texts))
-		default:
-			b.WriteString(s.Textual() + "\n")
-		}
-	}
-	return b.String()
-}
-
 // A service that stops between what the button shows and the tap: the
 // server refuses, and the kiosk says why in the citizen's words.
 func TestRefusalAtTheTapIsExplained(t *testing.T) {
-	o := officetest.Start(t, officetest.Tuesday("11:59"))
-	h := newHarness(t, o.URL, o.Clock.Now, nil)
+	o := officetest.StartWith(t, demoOffice(t, notBookable...), officetest.NewClock(officetest.Tuesday("11:59")))
+	h := newHarness(t, o.URL, o.Clock, nil)
 	anagrafe := h.tile("anagrafe")
 	h.waitFor("anagrafe open", func() bool { return !anagrafe.Disabled() })
 	h.k.locked(func() {
@@ -529,11 +609,39 @@ func TestRefusalAtTheTapIsExplained(t *testing.T) {
 	})
 	h.waitFor("the refusal", func() bool { return h.k.screen == screenMessage })
 	h.k.locked(func() {
-		if got := h.k.mTitle.Text; got != "Biglietto non disponibile" {
+		if got := h.k.mText.parts[0].Text; got != "Biglietto non disponibile" {
 			t.Errorf("title: got %q", got)
 		}
-		if got := h.k.mText.Text + " " + h.k.mTodo.Text; !strings.Contains(got, "12:30") || !strings.Contains(got, "oggi alle 15:00") {
+		if got := h.k.mText.Text(); !strings.Contains(got, "12:30") || !strings.Contains(got, "oggi alle 15:00") {
 			t.Errorf("reason: got %q", got)
+		}
+	})
+	if n := h.issued("anagrafe"); n != 0 {
+		t.Errorf("issued: got %d, want 0", n)
+	}
+}
+
+// The same for a service that can be booked: its sheet says why, and
+// offers the next free appointment with what to bring to it.
+func TestRefusalAtTheTapOffersAnAppointment(t *testing.T) {
+	o := officetest.Start(t, officetest.Tuesday("11:59"))
+	h := newHarness(t, o.URL, o.Clock, nil)
+	anagrafe := h.tile("anagrafe")
+	h.waitFor("anagrafe open", func() bool { return !anagrafe.Stopped() })
+	h.k.locked(func() {
+		o.Clock.Set(officetest.Tuesday("12:01"))
+		test.Tap(anagrafe)
+	})
+	h.waitFor("the offer", func() bool { return h.k.screen == screenInfo })
+	h.k.locked(func() {
+		got := h.k.infoTitle.Text()
+		for _, w := range []string{"Anagrafe e stato civile", "12:30", "Riapre oggi alle 15:00.", "Primo appuntamento libero: oggi alle 15:00"} {
+			if !strings.Contains(got, w) {
+				t.Errorf("sheet's title %q lacks %q", got, w)
+			}
+		}
+		if h.k.infoTake.Disabled() || h.k.infoTake.Text() != "Prenoti l'appuntamento" {
+			t.Errorf("Take: %q disabled %t, want Book", h.k.infoTake.Text(), h.k.infoTake.Disabled())
 		}
 	})
 	if n := h.issued("anagrafe"); n != 0 {

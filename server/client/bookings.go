@@ -124,3 +124,11 @@ func (c *Client) CheckIn(ctx context.Context, code string) (*CheckIn, bool, erro
 	}
 	return &v, status == http.StatusOK, nil
 }
+
+// BookingPDF returns a booking's printable confirmation on the 80 mm
+// roll of a kiosk's printer (the booking page's own PDF: code, slot, QR
+// code of the booking's page, what to bring, how to check in and cancel).
+// id is the booking's id, which only its creator learns.
+func (c *Client) BookingPDF(ctx context.Context, id string) ([]byte, error) {
+	return c.pdf(ctx, "/prenota/b/"+url.PathEscape(id)+"/booking.pdf?paper=80mm")
+}

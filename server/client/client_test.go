@@ -367,6 +367,13 @@ func TestBookingCalls(t *testing.T) {
 		t.Fatalf("move: got %+v %v", moved, err)
 	}
 	kiosk := o.client(kioskToken)
+	// The confirmation a kiosk prints, by the booking's id only.
+	if pdf, err := kiosk.BookingPDF(ctx, b.ID); err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		t.Fatalf("booking PDF: got %d bytes %v", len(pdf), err)
+	}
+	if _, err := kiosk.BookingPDF(ctx, b.Code); client.StatusOf(err) != 404 {
+		t.Fatalf("booking PDF by code: got %v, want 404", err)
+	}
 	_, _, err = kiosk.CheckIn(ctx, b.Code)
 	var apiErr *client.Error
 	if !errors.As(err, &apiErr) || apiErr.CheckIn == nil || apiErr.CheckIn.Reason != queue.CheckInTooEarly || apiErr.Refusal() != nil {

@@ -2,7 +2,6 @@ package client
 
 import (
 	"fmt"
-	"iter"
 	"maps"
 	"slices"
 
@@ -418,17 +417,6 @@ func (m *model) positions() {
 		}
 		if m.full {
 			sv.Waiting = len(q)
-		}
-	}
-}
-
-// counterSeq yields the counters the model holds.
-func (m *model) counterSeq() iter.Seq[*queue.Counter] {
-	return func(yield func(*queue.Counter) bool) {
-		for i := range m.Counters {
-			if !yield(&m.Counters[i]) {
-				return
-			}
 		}
 	}
 }

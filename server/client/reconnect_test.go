@@ -111,7 +111,7 @@ func TestStreamBackWithinTwoSecondsOfTheServer(t *testing.T) {
 				st.next <- struct{}{}
 			}
 			last := st.take(t, "after the outage")
-			o = o.restart()
+			o.restart()
 			st.next <- struct{}{}
 
 			// Back on the very next attempt: no further step.

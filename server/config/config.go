@@ -22,6 +22,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"turno/assets"
+	"turno/server/calendar"
 	"turno/server/queue"
 )
 
@@ -55,6 +56,9 @@ type User struct {
 	FullName     string
 	Role         Role
 	PasswordHash string
+	// Services limits a backoffice user to the information sheets of these
+	// services in the administration console; none: every service.
+	Services []string
 	// demoPassword is shown at start-up for the embedded demo office only.
 	demoPassword string
 }
@@ -64,11 +68,36 @@ func (u *User) CheckPassword(password string) bool {
 	return bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) == nil
 }
 
+// SetPassword gives the user a new password hash (HashPassword); a demo
+// password is forgotten with the old one.
+func (u *User) SetPassword(hash string) {
+	u.PasswordHash = hash
+	u.demoPassword = ""
+}
+
 // Device is a kiosk or a display, known by its configured token.
 type Device struct {
 	ID    string
 	Role  Role
 	Token string
+	// Counter makes a display the rating pad of that counter: it may rate
+	// the ticket finished last there, and no other.
+	Counter string
+}
+
+// Forecast defaults.
+const (
+	DefaultForecastWeeks = 8
+	DefaultServiceLevel  = 0.8
+)
+
+// Forecast is how the office forecasts arrivals and the counters it needs.
+type Forecast struct {
+	// Weeks of history the forecast averages (the same weekday and hour).
+	Weeks int
+	// ServiceLevel is the share of citizens who must be called within their
+	// service's target wait for a number of counters to be enough.
+	ServiceLevel float64
 }
 
 // Config is the whole configuration.
@@ -85,7 +114,23 @@ type Config struct {
 	// WebBookingsPerHour limits the bookings one client address makes from
 	// the web page in an hour.
 	WebBookingsPerHour int
-	users              map[string]*User
+	// Calendar holds the holidays (already among Office.Closures) and the
+	// known peaks of demand.
+	Calendar calendar.Calendar
+	Forecast Forecast
+	// ReportsPerClerk lets the reports group figures by clerk; off by
+	// default, as workers' agreements usually require.
+	ReportsPerClerk bool
+	// Closures are the office's own closure dates as written (sorted);
+	// Office.Closures holds them and the calendar's holidays.
+	Closures []string
+	// Demo marks the embedded demo office (and the versions that grew from
+	// it), whose start-up banner prints its logins.
+	Demo bool
+	// Version is the stored version of the configuration (package store's
+	// config_versions), 0 while it is not recorded.
+	Version uint64
+	users   map[string]*User
 }
 
 // User returns the user with name, or nil.
@@ -149,13 +194,14 @@ func Demo() (*Config, error) {
 		return nil, fmt.Errorf("assets/demo-office.toml: %w", err)
 	}
 	cfg.Source = DemoSource
+	cfg.Demo = true
 	return cfg, nil
 }
 
 // DemoCredentials lists the demo office's logins for the start-up banner; it
 // is empty for any other configuration.
 func DemoCredentials(c *Config) []string {
-	if c.Source != DemoSource {
+	if !c.Demo {
 		return nil
 	}
 	var lines []string
@@ -207,6 +253,7 @@ type file struct {
 		CutoffConfidence   float64   `toml:"cutoff_confidence"`
 		OvertimeConfidence float64   `toml:"overtime_confidence"`
 		OvertimeTolerance  *Duration `toml:"overtime_tolerance"`
+		RatingsPerClerk    bool      `toml:"ratings_per_clerk"`
 	} `toml:"rules"`
 	Agenda struct {
 		Prefix        string `toml:"prefix"`
@@ -220,6 +267,28 @@ type file struct {
 	Exceptions []exceptionFile `toml:"staffing_exceptions"`
 	Users      []userFile      `toml:"users"`
 	Devices    []deviceFile    `toml:"devices"`
+	Calendar   struct {
+		Holidays   *bool    `toml:"holidays"`
+		Patron     string   `toml:"patron"`
+		PatronName string   `toml:"patron_name"`
+		OpenOn     []string `toml:"open_on"`
+	} `toml:"calendar"`
+	Peaks    []peakFile `toml:"peaks"`
+	Forecast struct {
+		Weeks        int     `toml:"weeks"`
+		ServiceLevel float64 `toml:"service_level"`
+	} `toml:"forecast"`
+	Reports struct {
+		PerClerk bool `toml:"per_clerk"`
+	} `toml:"reports"`
+}
+
+type peakFile struct {
+	Name     string   `toml:"name"`
+	Services []string `toml:"services"`
+	From     string   `toml:"from"`
+	To       string   `toml:"to"`
+	Factor   float64  `toml:"factor"`
 }
 
 type weekFile struct {
@@ -401,17 +470,19 @@ type counterFile struct {
 }
 
 type userFile struct {
-	Name         string `toml:"name"`
-	FullName     string `toml:"full_name"`
-	Role         string `toml:"role"`
-	PasswordHash string `toml:"password_hash"`
-	DemoPassword string `toml:"demo_password"`
+	Name         string   `toml:"name"`
+	FullName     string   `toml:"full_name"`
+	Role         string   `toml:"role"`
+	PasswordHash string   `toml:"password_hash"`
+	DemoPassword string   `toml:"demo_password"`
+	Services     []string `toml:"services"`
 }
 
 type deviceFile struct {
-	ID    string `toml:"id"`
-	Role  string `toml:"role"`
-	Token string `toml:"token"`
+	ID      string `toml:"id"`
+	Role    string `toml:"role"`
+	Token   string `toml:"token"`
+	Counter string `toml:"counter"`
 }
 
 // Duration reads a TOML duration string, "30m", "1h30m", "45s"; the
@@ -482,10 +553,17 @@ func (f *file) build() (*Config, error) {
 	}
 	o.Closures = map[string]bool{}
 	for i, d := range f.Office.Closures {
-		if _, err := time.Parse(queue.DayLayout, d); err != nil {
+		if _, err := time.Parse(queue.DayLayout, d); err != nil || len(d) != len(queue.DayLayout) {
 			return nil, fmt.Errorf("office.closures[%d]: %q is not a date YYYY-MM-DD", i, d)
 		}
+		if !o.Closures[d] {
+			c.Closures = append(c.Closures, d)
+		}
 		o.Closures[d] = true
+	}
+	sort.Strings(c.Closures)
+	if err := f.calendar(c); err != nil {
+		return nil, err
 	}
 	c.SessionTTL = f.Office.SessionTTL.Or(DefaultSessionTTL)
 	if c.SessionTTL < time.Minute {
@@ -503,6 +581,8 @@ func (f *file) build() (*Config, error) {
 	o.Rules.CutoffConfidence = f.Rules.CutoffConfidence
 	o.Rules.OvertimeConfidence = f.Rules.OvertimeConfidence
 	o.Rules.OvertimeTolerance = f.Rules.OvertimeTolerance.Or(0)
+	o.Rules.RatingsPerClerk = f.Rules.RatingsPerClerk
+	c.ReportsPerClerk = f.Reports.PerClerk
 	o.Agenda.Prefix = f.Agenda.Prefix
 	if f.Agenda.RetentionDays < 0 {
 		return nil, errors.New("agenda.retention_days: must not be negative")
@@ -550,7 +630,7 @@ func (f *file) build() (*Config, error) {
 		if err != nil {
 			return nil, err
 		}
-		o.Staffing.Shifts = append(o.Staffing.Shifts, queue.Shift{Counter: sh.Counter, Hours: w, Services: sh.Services})
+		o.Staffing.Shifts = append(o.Staffing.Shifts, queue.Shift{Counter: sh.Counter, Hours: w, Services: nilIfEmpty(sh.Services)})
 	}
 	for i, ex := range f.Exceptions {
 		field := fmt.Sprintf("staffing_exceptions[%d]", i)
@@ -582,6 +662,27 @@ func (f *file) build() (*Config, error) {
 	if o.Hours.Empty() {
 		return nil, errors.New("office.hours: the office never opens")
 	}
+	for i := range f.Peaks {
+		p := f.Peaks[i]
+		peak := calendar.Peak{Name: strings.TrimSpace(p.Name), Services: nilIfEmpty(p.Services), From: p.From, To: p.To, Factor: p.Factor}
+		if err := peak.Check(func(id string) bool { return o.Service(id) != nil }); err != nil {
+			return nil, fmt.Errorf("peaks[%d].%w", i, err)
+		}
+		c.Calendar.Peaks = append(c.Calendar.Peaks, peak)
+	}
+	c.Forecast = Forecast{Weeks: f.Forecast.Weeks, ServiceLevel: f.Forecast.ServiceLevel}
+	if c.Forecast.Weeks == 0 {
+		c.Forecast.Weeks = DefaultForecastWeeks
+	}
+	if c.Forecast.Weeks < 1 || c.Forecast.Weeks > 52 {
+		return nil, fmt.Errorf("forecast.weeks: %d must be 1 to 52", c.Forecast.Weeks)
+	}
+	if c.Forecast.ServiceLevel == 0 {
+		c.Forecast.ServiceLevel = DefaultServiceLevel
+	}
+	if sl := c.Forecast.ServiceLevel; sl < 0.5 || sl > 0.99 {
+		return nil, fmt.Errorf("forecast.service_level: %v must be 0.5 to 0.99", sl)
+	}
 
 	roles := map[Role]bool{RoleKiosk: true, RoleDisplay: true, RoleClerk: true, RoleFloor: true, RoleBackoffice: true, RoleAdmin: true}
 	for i, u := range f.Users {
@@ -599,11 +700,24 @@ func (f *file) build() (*Config, error) {
 		if _, err := bcrypt.Cost([]byte(u.PasswordHash)); err != nil {
 			return nil, fmt.Errorf("%s.password_hash: not a bcrypt hash (make one with: turno-server -hash-password)", field)
 		}
-		full := u.FullName
+		if len(u.Services) > 0 && role != RoleBackoffice {
+			return nil, fmt.Errorf("%s.services: only a backoffice user's sheets are limited to services", field)
+		}
+		seen := map[string]bool{}
+		for _, id := range u.Services {
+			if o.Service(id) == nil {
+				return nil, fmt.Errorf("%s.services: unknown service %q", field, id)
+			}
+			if seen[id] {
+				return nil, fmt.Errorf("%s.services: %q is listed twice", field, id)
+			}
+			seen[id] = true
+		}
+		full := strings.TrimSpace(u.FullName)
 		if full == "" {
 			full = u.Name
 		}
-		c.Users = append(c.Users, User{Name: u.Name, FullName: full, Role: role, PasswordHash: u.PasswordHash, demoPassword: u.DemoPassword})
+		c.Users = append(c.Users, User{Name: u.Name, FullName: full, Role: role, PasswordHash: u.PasswordHash, Services: nilIfEmpty(u.Services), demoPassword: u.DemoPassword})
 	}
 	for i := range c.Users {
 		c.users[c.Users[i].Name] = &c.Users[i]
@@ -630,11 +744,63 @@ func (f *file) build() (*Config, error) {
 			return nil, fmt.Errorf("%s.token: the same token is given to two devices", field)
 		}
 		tokens[d.Token] = true
-		c.Devices = append(c.Devices, Device{ID: d.ID, Role: role, Token: d.Token})
+		if d.Counter != "" {
+			if role != RoleDisplay {
+				return nil, fmt.Errorf("%s.counter: only a display can be a counter's rating pad", field)
+			}
+			if o.Counter(d.Counter) == nil {
+				return nil, fmt.Errorf("%s.counter: unknown counter %q", field, d.Counter)
+			}
+		}
+		c.Devices = append(c.Devices, Device{ID: d.ID, Role: role, Token: d.Token, Counter: d.Counter})
 	}
 	if len(c.Users) == 0 {
 		return nil, errors.New("users: nobody can log in; add at least an admin")
 	}
 	sort.SliceStable(c.Devices, func(i, j int) bool { return c.Devices[i].ID < c.Devices[j].ID })
 	return c, nil
+}
+
+// nilIfEmpty makes "services = []" the same as no list, as the domain
+// reads it, so a configuration has one form.
+func nilIfEmpty(list []string) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	return list
+}
+
+// calendar reads [calendar]: the Italian public holidays (on unless
+// holidays = false) and the patron saint's day close the office, except on
+// the dates of open_on; they join the configured closures.
+func (f *file) calendar(c *Config) error {
+	cal := &c.Calendar
+	cal.Holidays = f.Calendar.Holidays == nil || *f.Calendar.Holidays
+	if f.Calendar.Patron != "" {
+		md, err := calendar.ParseMonthDay(f.Calendar.Patron)
+		if err != nil {
+			return fmt.Errorf("calendar.patron: %w", err)
+		}
+		name := strings.TrimSpace(f.Calendar.PatronName)
+		if name == "" {
+			name = "Santo patrono"
+		}
+		cal.Patron = &calendar.Local{Day: md, NameIT: name, NameEN: name + " (patron saint)"}
+	} else if f.Calendar.PatronName != "" {
+		return errors.New("calendar.patron_name: set calendar.patron, the day (MM-DD), too")
+	}
+	cal.OpenOn = map[string]bool{}
+	for i, d := range f.Calendar.OpenOn {
+		if _, err := time.Parse(queue.DayLayout, d); err != nil {
+			return fmt.Errorf("calendar.open_on[%d]: %q is not a date YYYY-MM-DD", i, d)
+		}
+		if c.Office.Closures[d] {
+			return fmt.Errorf("calendar.open_on[%d]: %s is also in office.closures", i, d)
+		}
+		cal.OpenOn[d] = true
+	}
+	for d := range cal.Closures() {
+		c.Office.Closures[d] = true
+	}
+	return nil
 }

@@ -37,8 +37,11 @@ func TestDemoOfficeLoads(t *testing.T) {
 	if d := cfg.DeviceByToken("demo-kiosk-toke"); d != nil {
 		t.Fatalf("a prefix of a token matched %+v", d)
 	}
-	if creds := DemoCredentials(cfg); len(creds) != 9 {
-		t.Fatalf("got %d credential lines, want 9: %q", len(creds), creds)
+	if d := cfg.DeviceByToken("demo-pad-3-token"); d == nil || d.Role != RoleDisplay || d.Counter != "3" {
+		t.Fatalf("the rating pad of counter 3: got %+v", d)
+	}
+	if creds := DemoCredentials(cfg); len(creds) != 10 {
+		t.Fatalf("got %d credential lines, want 10: %q", len(creds), creds)
 	}
 }
 

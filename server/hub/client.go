@@ -40,6 +40,10 @@ type client struct {
 	// frames are written.
 	started func()
 
+	// resolve and sub made the view: a new configuration checks them again.
+	resolve Resolver
+	sub     queue.Subscribe
+
 	// Owned by the hub goroutine.
 	sent uint64 // every event up to here is sent or covered
 	// rolled says it saw a day begin: a snapshot of the new day follows
@@ -165,7 +169,7 @@ func (h *Hub) subscribe(conn *websocket.Conn, resolve Resolver) (*client, [][]by
 		release()
 		return nil, nil, werr
 	}
-	c := &client{conn: conn, view: view, name: conn.RemoteAddr().String(), send: make(chan []byte, h.opt.SendQueue), started: release}
+	c := &client{conn: conn, view: view, name: conn.RemoteAddr().String(), send: make(chan []byte, h.opt.SendQueue), started: release, resolve: resolve, sub: sub}
 	backlog, werr := h.attach(c, sub.Since)
 	if werr != nil {
 		release()
@@ -192,6 +196,13 @@ func (h *Hub) startSlot() (release func()) {
 // adds the events it holds after them.
 func (h *Hub) attach(c *client, since uint64) ([][]byte, *queue.WireError) {
 	share := h.opt.ShareSnapshot
+	if c.view.Kind == KindClerk || c.view.Kind == KindAll {
+		// Staff act on what the snapshot says (a clerk's app leaves the desk
+		// of a counter it reads as closed), and a snapshot moments old is
+		// followed by its events only frames later: theirs is of their own
+		// moment. They are a few; the hall's screens are the crowd.
+		share = 0
+	}
 	for range 3 { // a snapshot may need a retry if a burst pushed it out of the ring
 		r := &registration{c: c, since: since, reply: make(chan registered, 1)}
 		fresh := c.view.Kind != KindPhone && since == 0
@@ -202,12 +213,12 @@ func (h *Hub) attach(c *client, since uint64) ([][]byte, *queue.WireError) {
 				switch {
 				case c.view.Kind == KindPhone:
 					if t := st.TicketByID(c.view.Ticket); t != nil {
-						r.ticket = ptr(queue.PublicView(h.cfg, st, t, now))
+						r.ticket = ptr(queue.PublicView(st.Config(), st, t, now))
 					}
 				case since > r.cur: // a database newer than the client's
 					fresh = true
 				default: // resuming: the stats frames it missed are not in the ring
-					for _, s := range h.cfg.Services {
+					for _, s := range st.Config().Services {
 						r.stats = append(r.stats, st.ServiceView(now, s.ID))
 					}
 				}
@@ -276,7 +287,7 @@ func (h *Hub) join(r *registration) {
 		c.service = r.ticket.Service
 		backlog = append(backlog, marshalFrame(queue.Frame{Type: queue.FrameTicket, Seq: c.sent, Ticket: r.ticket}))
 		h.clients[c] = struct{}{}
-		h.count.Store(int64(len(h.clients)))
+		h.counted(c, 1)
 		r.reply <- registered{ok: true, backlog: backlog}
 		return
 	case r.snap != nil:
@@ -288,7 +299,7 @@ func (h *Hub) join(r *registration) {
 		backlog = append(backlog, r.snapFrame)
 	default:
 		from = r.since
-		if from+1 < h.ring.first() { // the events after it are gone
+		if from+1 < h.ring.first() || h.reconfiguredAfter(from) { // the events after it are gone, or no longer describe the office
 			r.reply <- registered{}
 			return
 		}
@@ -299,6 +310,9 @@ func (h *Hub) join(r *registration) {
 			// A day began after its snapshot: the new day's follows.
 			c.rolled = c.rolled || e.ev.Type == queue.EventDayRollover
 		}
+		if e.ev.Type == queue.EventConfigChanged {
+			c.rolled = true // so did a new configuration, whatever the view sees
+		}
 	})
 	c.sent = max(from, h.ring.last)
 	if len(r.stats) > 0 && c.view.wantsStats() {
@@ -308,11 +322,19 @@ func (h *Hub) join(r *registration) {
 		backlog = append(backlog, marshalFrame(queue.Frame{Type: queue.FramePresence, Seq: c.sent, Devices: h.presence.list()}))
 	}
 	h.clients[c] = struct{}{}
-	h.count.Store(int64(len(h.clients)))
+	h.counted(c, 1)
 	r.reply <- registered{ok: true, backlog: backlog}
 	if c.view.Device != "" && h.presence.enter(c.view.Device, h.opt.Now()) {
 		h.broadcastPresence()
 	}
+}
+
+// reconfiguredAfter reports whether the configuration changed after seq:
+// a client resuming from before must start over from a snapshot.
+func (h *Hub) reconfiguredAfter(seq uint64) bool {
+	changed := false
+	h.ring.after(seq, func(e *encoded) { changed = changed || e.ev.Type == queue.EventConfigChanged })
+	return changed
 }
 
 // readPump reads until the client goes away. Clients send nothing after

@@ -68,6 +68,9 @@ type Office interface {
 // Options configure a hub; only Config is required.
 type Options struct {
 	Config *queue.Config
+	// Current, if set, returns the configuration in force, which the
+	// administration console may replace (Config is then only the first).
+	Current func() *queue.Config
 	// Last is the sequence of the last committed event when the hub is
 	// built, before the office opens; History may hold the events that end
 	// at Last (the ring starts with them, so clients can resume across a
@@ -141,6 +144,9 @@ type Hub struct {
 	conns   sync.WaitGroup
 
 	count atomic.Int64 // clients, for Clients
+	// byKind and tooSlow are for Stats.
+	byKind  [kindCount]atomic.Int64
+	tooSlow atomic.Uint64
 
 	snapshots snapshotFrames // encoded snapshots, shared by the views alike
 	// starting are the slots to subscribe clients in (startSlots).
@@ -415,7 +421,10 @@ func (h *Hub) drop(c *client, code int) {
 		return
 	}
 	delete(h.clients, c)
-	h.count.Store(int64(len(h.clients)))
+	h.counted(c, -1)
+	if code == closeTooSlow {
+		h.tooSlow.Add(1)
+	}
 	if c.view.Kind == KindPhone {
 		h.phones.leave(c.view.Ticket, c.view.Addr)
 	}
@@ -424,6 +433,48 @@ func (h *Hub) drop(c *client, code int) {
 	if c.view.Device != "" && h.presence.leave(c.view.Device, h.opt.Now()) {
 		h.broadcastPresence()
 	}
+}
+
+// config is the configuration in force.
+func (h *Hub) config() *queue.Config {
+	if h.opt.Current != nil {
+		return h.opt.Current()
+	}
+	return h.cfg
+}
+
+// SetDevices replaces the configured devices whose presence supervisors
+// follow (the administration console added or revoked one); a device kept
+// keeps its state. It never blocks on the hub.
+func (h *Hub) SetDevices(devices []queue.DeviceStatus) { h.presence.reconfigure(devices) }
+
+// recheck resolves every token-holding client's subscription again under
+// the configuration just put in force: a device whose token was revoked,
+// or a user removed or given another role or password, is refused as its
+// next request would be; the others get their new view (a counter's
+// services), and a fresh snapshot follows.
+func (h *Hub) recheck() {
+	for c := range h.clients {
+		if c.view.Kind == KindPhone || c.resolve == nil {
+			continue
+		}
+		v, werr := c.resolve(h.ctx, c.sub)
+		if werr != nil {
+			h.end(c, werr, "configuration changed")
+			continue
+		}
+		v.Addr = c.view.Addr
+		if v.Device != c.view.Device {
+			if c.view.Device != "" {
+				h.presence.leave(c.view.Device, h.opt.Now())
+			}
+			if v.Device != "" {
+				h.presence.enter(v.Device, h.opt.Now())
+			}
+		}
+		c.view = v
+	}
+	h.broadcastPresence()
 }
 
 // Presence returns the configured devices' connection status.
@@ -517,6 +568,12 @@ func (h *Hub) deliver(batches [][]queue.Event) []*encoded {
 	if len(fresh) == 0 {
 		return nil
 	}
+	for _, e := range fresh {
+		if e.ev.Type == queue.EventConfigChanged {
+			h.recheck() // a revoked device or a changed user sees nothing more
+			break
+		}
+	}
 	h.expire() // an expired session sees nothing more
 	for c := range h.clients {
 		if c.view.Kind == KindPhone { // phones get their ticket in refresh
@@ -532,6 +589,9 @@ func (h *Hub) deliver(batches [][]queue.Event) []*encoded {
 				h.send(c, e.frame(&c.view))
 				c.rolled = c.rolled || e.ev.Type == queue.EventDayRollover
 			}
+			if e.ev.Type == queue.EventConfigChanged {
+				c.rolled = true // whatever the view sees: services, counters and rules may have changed
+			}
 		}
 	}
 	return fresh
@@ -545,6 +605,7 @@ func (h *Hub) refresh(fresh []*encoded, all bool) {
 	if len(h.clients) == 0 {
 		return
 	}
+	cfg := h.config()
 	touched := map[string]bool{}
 	latest := map[string]*queue.Ticket{} // this batch's tickets, by id
 	// Some client saw a day begin, live or in its backlog.
@@ -553,13 +614,13 @@ func (h *Hub) refresh(fresh []*encoded, all bool) {
 		rolled = rolled || c.rolled
 	}
 	for _, e := range fresh {
-		touches(h.cfg, e.ev, func(s string) { touched[s] = true })
+		touches(cfg, e.ev, func(s string) { touched[s] = true })
 		if t := e.ev.Ticket; t != nil {
 			latest[t.ID] = t
 		}
 	}
 	var services []string
-	for _, s := range h.cfg.Services {
+	for _, s := range cfg.Services {
 		if all || touched[s.ID] {
 			services = append(services, s.ID)
 		}
@@ -601,7 +662,7 @@ func (h *Hub) refresh(fresh []*encoded, all bool) {
 		}
 		for i, c := range phones {
 			if t := st.TicketByID(c.view.Ticket); t != nil {
-				tickets[i] = ptr(queue.PublicView(h.cfg, st, t, now))
+				tickets[i] = ptr(queue.PublicView(st.Config(), st, t, now))
 			}
 		}
 	})
@@ -646,7 +707,7 @@ func (h *Hub) refresh(fresh []*encoded, all bool) {
 			if t == nil {
 				continue
 			}
-			pt = ptr(queue.PublicView(h.cfg, nil, t, time.Time{}))
+			pt = ptr(queue.PublicView(cfg, nil, t, time.Time{}))
 		}
 		h.sendTicket(c, pt, c.sent)
 	}

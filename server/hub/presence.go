@@ -33,6 +33,27 @@ func newPresence(devices []queue.DeviceStatus) *presence {
 	return p
 }
 
+// reconfigure replaces the configured devices; those kept keep their
+// state and connections.
+func (p *presence) reconfigure(devices []queue.DeviceStatus) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	old := p.devices
+	p.order, p.devices = nil, map[string]*deviceState{}
+	for _, d := range devices {
+		if _, dup := p.devices[d.ID]; dup {
+			continue
+		}
+		p.order = append(p.order, d.ID)
+		if st := old[d.ID]; st != nil {
+			st.status.Role = d.Role
+			p.devices[d.ID] = st
+			continue
+		}
+		p.devices[d.ID] = &deviceState{status: queue.DeviceStatus{ID: d.ID, Role: d.Role}}
+	}
+}
+
 // enter counts a connection in and reports whether the device came online.
 func (p *presence) enter(id string, now time.Time) bool {
 	p.mu.Lock()

@@ -133,6 +133,11 @@ func (v *View) event(ev queue.Event) queue.Event {
 }
 
 func strip(ev queue.Event, lv level) queue.Event {
+	if ev.Config != nil { // its text holds password hashes and device tokens: never sent
+		c := *ev.Config
+		c.TOML = ""
+		ev.Config = &c
+	}
 	if ev.Ticket != nil {
 		t := stripTicket(*ev.Ticket, lv)
 		ev.Ticket = &t
@@ -148,6 +153,11 @@ func strip(ev queue.Event, lv level) queue.Event {
 			l := *ev.Lock
 			l.By = ""
 			ev.Lock = &l
+		}
+		if ev.Rating != nil { // named only where the rules allow, and never to a screen
+			r := *ev.Rating
+			r.Clerk = ""
+			ev.Rating = &r
 		}
 	}
 	return ev
@@ -330,7 +340,7 @@ func (v *View) positions(byService map[string]map[string]queue.Position) map[str
 
 // touches reports the services whose queue or estimates ev may change.
 func touches(cfg *queue.Config, ev *queue.Event, add func(service string)) {
-	if ev.Type == queue.EventDayRollover {
+	if ev.Type == queue.EventDayRollover || ev.Type == queue.EventConfigChanged {
 		for _, s := range cfg.Services {
 			add(s.ID)
 		}

@@ -24,6 +24,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"turno/server/queue"
@@ -38,6 +39,8 @@ type Log interface {
 	// Bookings returns the bookings of day and after: the agenda outlives
 	// the business day, like protocol numbers.
 	Bookings(fromDay string) ([]queue.Booking, error)
+	// EventsSince returns the events after seq (limit <= 0: all of them).
+	EventsSince(seq uint64, limit int) ([]queue.Event, error)
 }
 
 // ErrClosed is returned once the office has been closed.
@@ -46,23 +49,39 @@ var ErrClosed = errors.New("live: office closed")
 // Options are the office's collaborators; all are optional.
 type Options struct {
 	Now func() time.Time
-	// Publish receives every committed batch of events, in order, from one
-	// goroutine. It must not block.
+	// Publish receives every committed batch of events, in order, one
+	// batch at a time (from the committer, or from Reconfigure, which
+	// commits in its place). It must not block.
 	Publish func([]queue.Event)
 	// NewID makes ticket ids (tests make them predictable).
 	NewID  func() string
 	Logger *slog.Logger
+	// Committed, if set, is told of every write of the committer, from its
+	// goroutine (the server's metrics). It must not block.
+	Committed func(Commit)
+}
+
+// Commit is one write of the committer: one transaction, one fsync.
+type Commit struct {
+	Events   int           // events written
+	Requests int           // callers that waited for it (group commit)
+	Duration time.Duration // the write, until it was on disk or failed
+	Err      error
 }
 
 // Office is the running office.
 type Office struct {
-	cfg     *queue.Config
-	log     Log
-	now     func() time.Time
-	publish func([]queue.Event)
-	newID   func() string
-	logger  *slog.Logger
+	cfg      atomic.Pointer[queue.Config] // replaced by Reconfigure
+	log      Log
+	now      func() time.Time
+	publish  func([]queue.Event)
+	newID    func() string
+	logger   *slog.Logger
+	onCommit func(Commit) // Options.Committed
 
+	// commitMu is held for each write to the log and its publication:
+	// by the committer, or by Reconfigure. Taken before mu.
+	commitMu  sync.Mutex
 	mu        sync.Mutex
 	state     *queue.Office
 	lastSeq   uint64 // assigned
@@ -90,9 +109,10 @@ type waiter struct {
 // Open rebuilds the office's day from the log and starts the committer.
 func Open(cfg *queue.Config, log Log, opt Options) (*Office, error) {
 	o := &Office{
-		cfg: cfg, log: log, now: opt.Now, publish: opt.Publish, newID: opt.NewID, logger: opt.Logger,
+		log: log, now: opt.Now, publish: opt.Publish, newID: opt.NewID, logger: opt.Logger, onCommit: opt.Committed,
 		kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
 	}
+	o.cfg.Store(cfg)
 	if o.now == nil {
 		o.now = time.Now
 	}
@@ -112,30 +132,10 @@ func Open(cfg *queue.Config, log Log, opt Options) (*Office, error) {
 // rebuild replaces the state with the log's latest day. Callers hold mu or
 // run before the committer starts.
 func (o *Office) rebuild() error {
-	st := queue.NewOffice(o.cfg)
-	if o.newID != nil {
-		st.NewID = o.newID
-	}
-	year := o.now().In(o.cfg.Location).Year()
-	for _, y := range []int{year - 1, year, year + 1} { // the clock may sit near New Year
-		seq, err := o.log.ProtocolSeq(y)
-		if err != nil {
-			return fmt.Errorf("live: load protocol numbers: %w", err)
-		}
-		st.SetProtocolSeq(y, seq)
-	}
-	day, events, err := o.log.LatestDay()
+	st, err := o.build(o.cfg.Load())
 	if err != nil {
-		return fmt.Errorf("live: load the day: %w", err)
+		return err
 	}
-	if day != "" {
-		bookings, err := o.log.Bookings(day)
-		if err != nil {
-			return fmt.Errorf("live: load the agenda: %w", err)
-		}
-		st.LoadBookings(bookings)
-	}
-	st.Apply(events...)
 	last, err := o.log.LastSeq()
 	if err != nil {
 		return fmt.Errorf("live: load the sequence: %w", err)
@@ -143,6 +143,37 @@ func (o *Office) rebuild() error {
 	o.state, o.lastSeq, o.committed = st, last, last
 	o.shared = nil // of a state that is gone
 	return nil
+}
+
+// build reads the log's latest day into a new state under cfg: the
+// protocol numbers, the agenda from that day on, the day's events. It
+// changes nothing of o's.
+func (o *Office) build(cfg *queue.Config) (*queue.Office, error) {
+	st := queue.NewOffice(cfg)
+	if o.newID != nil {
+		st.NewID = o.newID
+	}
+	year := o.now().In(cfg.Location).Year()
+	for _, y := range []int{year - 1, year, year + 1} { // the clock may sit near New Year
+		seq, err := o.log.ProtocolSeq(y)
+		if err != nil {
+			return nil, fmt.Errorf("live: load protocol numbers: %w", err)
+		}
+		st.SetProtocolSeq(y, seq)
+	}
+	day, events, err := o.log.LatestDay()
+	if err != nil {
+		return nil, fmt.Errorf("live: load the day: %w", err)
+	}
+	if day != "" {
+		bookings, err := o.log.Bookings(day)
+		if err != nil {
+			return nil, fmt.Errorf("live: load the agenda: %w", err)
+		}
+		st.LoadBookings(bookings)
+	}
+	st.Apply(events...)
+	return st, nil
 }
 
 // Command computes a command's events from the state at now without changing
@@ -250,7 +281,7 @@ func (o *Office) guarded(f func()) (err error) {
 // the office stays on its day (a day is never entered twice), and someone
 // must look at the machine's clock.
 func (o *Office) checkClock(now time.Time) {
-	behind := o.state.Day() != "" && o.cfg.Day(now) < o.state.Day()
+	behind := o.state.Day() != "" && o.cfg.Load().Day(now) < o.state.Day()
 	if behind && !o.clockBehind {
 		o.logger.Error("the clock is behind the business day already started; staying on it", "clock", now, "day", o.state.Day())
 	}
@@ -278,6 +309,8 @@ func (o *Office) commitLoop() {
 }
 
 func (o *Office) commitPending() {
+	o.commitMu.Lock()
+	defer o.commitMu.Unlock()
 	o.mu.Lock()
 	batch := o.pending
 	o.pending = nil
@@ -289,7 +322,11 @@ func (o *Office) commitPending() {
 	for _, w := range batch {
 		all = append(all, w.events...)
 	}
+	start := time.Now() // a duration, not the office's clock
 	err := o.log.Append(all)
+	if o.onCommit != nil && len(all) > 0 {
+		o.onCommit(Commit{Events: len(all), Requests: len(batch), Duration: time.Since(start), Err: err})
+	}
 	if err != nil {
 		err = fmt.Errorf("live: commit events %d-%d: %w", all[0].Seq, all[len(all)-1].Seq, err)
 		o.logger.Error("commit failed; refusing uncommitted changes and reloading the day", "err", err)
@@ -336,5 +373,5 @@ func (o *Office) Close() {
 	<-o.done
 }
 
-// Config returns the office's configuration.
-func (o *Office) Config() *queue.Config { return o.cfg }
+// Config returns the office's configuration in force.
+func (o *Office) Config() *queue.Config { return o.cfg.Load() }

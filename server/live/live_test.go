@@ -31,7 +31,7 @@ func (l *faultyLog) Append(events []queue.Event) error {
 	return l.Store.Append(events)
 }
 
-func openOffice(t *testing.T) (*live.Office, *faultyLog, *[][]queue.Event) {
+func openOffice(t *testing.T, opts ...func(*live.Options)) (*live.Office, *faultyLog, *[][]queue.Event) {
 	t.Helper()
 	cfg, err := config.Demo()
 	if err != nil {
@@ -49,7 +49,7 @@ func openOffice(t *testing.T) (*live.Office, *faultyLog, *[][]queue.Event) {
 	var mu sync.Mutex
 	var published [][]queue.Event
 	now := time.Date(2026, 11, 24, 9, 0, 0, 0, cfg.Office.Location)
-	o, err := live.Open(&cfg.Office, log, live.Options{
+	opt := live.Options{
 		Now:    func() time.Time { return now },
 		Logger: slog.New(slog.DiscardHandler),
 		Publish: func(evs []queue.Event) {
@@ -57,7 +57,11 @@ func openOffice(t *testing.T) (*live.Office, *faultyLog, *[][]queue.Event) {
 			published = append(published, evs)
 			mu.Unlock()
 		},
-	})
+	}
+	for _, f := range opts {
+		f(&opt)
+	}
+	o, err := live.Open(&cfg.Office, log, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,6 +155,60 @@ func TestAFailedCommitIsRefusedAndForgotten(t *testing.T) {
 	}
 	if waiting != 2 {
 		t.Fatalf("got %d waiting, want 2", waiting)
+	}
+}
+
+// Every write of the committer is reported (the server's metrics count
+// them): what it wrote, for how many callers, and whether it failed.
+func TestEveryWriteIsReported(t *testing.T) {
+	var mu sync.Mutex
+	var commits []live.Commit
+	o, log, _ := openOffice(t, func(opt *live.Options) {
+		opt.Committed = func(c live.Commit) {
+			mu.Lock()
+			commits = append(commits, c)
+			mu.Unlock()
+		}
+	})
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := issue(ctx, o, "anagrafe"); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	log.fail.Store(true)
+	if _, err := issue(ctx, o, "anagrafe"); !errors.Is(err, errDisk) {
+		t.Fatalf("got %v, want the disk's error", err)
+	}
+	o.Close()
+	last, err := log.LastSeq()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	var written, requests int
+	for _, c := range commits[:len(commits)-1] {
+		if c.Err != nil || c.Events == 0 || c.Requests == 0 || c.Duration <= 0 {
+			t.Fatalf("got %+v, want a successful write of some events for some callers, timed", c)
+		}
+		written += c.Events
+		requests += c.Requests
+	}
+	if uint64(written) != last {
+		t.Errorf("the reports count %d events written, the log holds %d", written, last)
+	}
+	if requests < 50 {
+		t.Errorf("the reports count %d callers, want at least the 50 tickets'", requests)
+	}
+	if failed := commits[len(commits)-1]; !errors.Is(failed.Err, errDisk) || failed.Events == 0 {
+		t.Errorf("the last report: got %+v, want the failed write with the disk's error", failed)
 	}
 }
 

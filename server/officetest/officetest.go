@@ -13,9 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"turno/server/admin"
 	"turno/server/config"
 	"turno/server/hub"
 	"turno/server/live"
+	"turno/server/queue"
 	"turno/server/store"
 	"turno/server/web"
 )
@@ -68,12 +70,16 @@ func Tuesday(hhmm string) time.Time {
 
 // Office is a running server.
 type Office struct {
-	URL    string // e.g. http://127.0.0.1:41234
-	Clock  *Clock
-	Config *config.Config
-	Store  *store.Store
-	Live   *live.Office
-	Hub    *hub.Hub
+	URL   string // e.g. http://127.0.0.1:41234
+	Clock *Clock
+	// Config is the configuration it started from (the file); Current
+	// holds the one in force, which Admin (the console) may change.
+	Config  *config.Config
+	Current *config.Current
+	Admin   *admin.Admin
+	Store   *store.Store
+	Live    *live.Office
+	Hub     *hub.Hub
 
 	t    testing.TB
 	path string
@@ -112,14 +118,21 @@ func start(t testing.TB, cfg *config.Config, clock *Clock, path, addr string) *O
 	if err != nil {
 		t.Fatal(err)
 	}
-	streams := hub.New(hub.Options{Config: &cfg.Office, Last: last, History: history, Logger: quiet,
-		Devices: cfg.DeviceList(), Now: clock.Now})
-	lo, err := live.Open(&cfg.Office, db, live.Options{Now: clock.Now, Publish: streams.Publish, Logger: quiet})
+	// As the server does: the latest version the console stored, if any.
+	inForce, _, err := admin.InForce(db, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	current := config.NewCurrent(inForce)
+	streams := hub.New(hub.Options{Config: &inForce.Office, Current: func() *queue.Config { return &current.Load().Office },
+		Last: last, History: history, Logger: quiet, Devices: inForce.DeviceList(), Now: clock.Now})
+	lo, err := live.Open(&inForce.Office, db, live.Options{Now: clock.Now, Publish: streams.Publish, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
 	streams.Start(lo)
-	api, err := web.New(web.Options{Config: cfg, Office: lo, Store: db, Now: clock.Now, Hub: streams, Logger: quiet})
+	adm := admin.New(lo, current, func(c *config.Config) { streams.SetDevices(c.DeviceList()) })
+	api, err := web.New(web.Options{Config: inForce, Current: current, Admin: adm, Office: lo, Store: db, Now: clock.Now, Hub: streams, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +154,7 @@ func start(t testing.TB, cfg *config.Config, clock *Clock, path, addr string) *O
 		srv.Listener = l
 	}
 	srv.Start()
-	o := &Office{URL: srv.URL, Clock: clock, Config: cfg, Store: db, Live: lo, Hub: streams, t: t, path: path,
+	o := &Office{URL: srv.URL, Clock: clock, Config: cfg, Current: current, Admin: adm, Store: db, Live: lo, Hub: streams, t: t, path: path,
 		addr: srv.Listener.Addr().String(), srv: srv}
 	t.Cleanup(o.Stop)
 	return o

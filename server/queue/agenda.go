@@ -88,16 +88,18 @@ const (
 	EventBookingMissed    = "booking.missed"
 )
 
-// Field limits of a booking, in characters.
+// Field limits of a booking, in characters (the apps check them before
+// sending, to say so in their own words).
 const (
-	maxBookingName = 100
-	maxContact     = 100
-	maxBookingNote = 500
+	MaxBookingName = 100
+	MaxContact     = 100
+	MaxBookingNote = 500
 )
 
-// codeAlphabet leaves out what is misread or misheard: 0/O, 1/I/L, 2/Z,
-// 5/S, 8/B, U/V.
-const codeAlphabet = "ACDEFGHJKMNPQRTWXY34679"
+// CodeAlphabet is the booking codes' characters: it leaves out what is
+// misread or misheard, 0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V. A kiosk's keypad
+// offers exactly these.
+const CodeAlphabet = "ACDEFGHJKMNPQRTWXY34679"
 
 // CodeLength is the booking code's length: 23^6, about 148 million codes,
 // against some thousands of bookings alive at once.
@@ -109,7 +111,7 @@ func randomCode() string {
 		panic("queue: no randomness: " + err.Error())
 	}
 	for i := range b {
-		b[i] = codeAlphabet[int(b[i])%len(codeAlphabet)] // 256 % 23 bias is negligible here
+		b[i] = CodeAlphabet[int(b[i])%len(CodeAlphabet)] // 256 % 23 bias is negligible here
 	}
 	return string(b[:])
 }
@@ -143,7 +145,7 @@ func NormalizeContact(s string) (string, bool) {
 	if s == "" {
 		return "", true
 	}
-	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > maxContact {
+	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > MaxContact {
 		return "", false
 	}
 	if at := strings.LastIndexByte(s, '@'); at > 0 {

@@ -67,11 +67,11 @@ func (o *Office) Book(now time.Time, req BookRequest, by Actor) ([]Event, *Booki
 	default:
 		return nil, nil, ErrInvalid.withf("channel %q must be web, phone, counter or kiosk", req.Channel)
 	}
-	name, err := text("the name", req.Name, maxBookingName, true)
+	name, err := text("the name", req.Name, MaxBookingName, true)
 	if err != nil {
 		return nil, nil, err
 	}
-	note, err := text("the note", req.Note, maxBookingNote, false)
+	note, err := text("the note", req.Note, MaxBookingNote, false)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -120,6 +120,8 @@ func (o *Office) Issue(now time.Time, req IssueRequest, by Actor) ([]Event, *Tic
 		QueuedAt:       now,
 		IdempotencyKey: req.Key,
 	}
+	promise := o.promise(now, s.ID, req.Priority)
+	t.Promise = &promise
 	ev := o.event(now, EventTicketIssued, by)
 	ev.Ticket = t
 	return []Event{ev}, t, nil

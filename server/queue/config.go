@@ -216,6 +216,10 @@ type Rules struct {
 	// OvertimeTolerance for a numerator with CutoffOnLoad to issue it.
 	OvertimeConfidence float64
 	OvertimeTolerance  time.Duration
+	// RatingsPerClerk records the clerk in a citizen's rating. Off by
+	// default: ratings count per service and counter, as workers'
+	// agreements usually require.
+	RatingsPerClerk bool
 }
 
 // AgendaRules are the office-wide rules of appointments.

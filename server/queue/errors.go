@@ -66,6 +66,10 @@ var (
 	ErrBookingLimit      = &Error{Code: "booking_limit", Kind: KindConflict, Message: "too many bookings for this contact"}
 	ErrUnknownBooking    = &Error{Code: "unknown_booking", Kind: KindNotFound, Message: "unknown booking"}
 	ErrBookingState      = &Error{Code: "booking_state", Kind: KindConflict, Message: "the booking cannot do that in its current state"}
+	ErrInvalidScore      = &Error{Code: "invalid_score", Kind: KindInvalid, Message: "a rating is a whole number from 1 to 5"}
+	ErrNotFinished       = &Error{Code: "not_finished", Kind: KindConflict, Message: "only a finished ticket can be rated"}
+	ErrAlreadyRated      = &Error{Code: "already_rated", Kind: KindConflict, Message: "the ticket has already been rated"}
+	ErrNotLastFinished   = &Error{Code: "not_last_finished", Kind: KindConflict, Message: "a rating pad rates only the last ticket finished at its counter"}
 	// ErrIdempotencyConflict is a retried request whose key was used by a
 	// different request.
 	ErrIdempotencyConflict = &Error{Code: "idempotency_conflict", Kind: KindConflict, Message: "the idempotency key was used for another request"}

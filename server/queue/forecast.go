@@ -141,7 +141,7 @@ func (o *Office) forecast(now time.Time) *Forecast {
 // new replay.
 func (o *Office) noteForecast(ev *Event) {
 	switch ev.Type {
-	case EventServiceTurnaway, EventHallMessage, EventContactLogged, EventServiceCutoff, EventServiceClosed, EventServiceReopened:
+	case EventServiceTurnaway, EventHallMessage, EventContactLogged, EventServiceCutoff, EventServiceClosed, EventServiceReopened, EventTicketRated:
 		return // the queues and counters are as they were
 	case EventTicketIssued:
 		if t := ev.Ticket; t != nil && t.Due == nil && !t.Priority && !o.fcDirty {

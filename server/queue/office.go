@@ -3,6 +3,7 @@ package queue
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"maps"
 	"math"
 	"sort"
 	"time"
@@ -26,6 +27,18 @@ type ServiceStats struct {
 	AppointmentsKept   int `json:"appointments_kept,omitempty"`
 	AppointmentsLate   int `json:"appointments_late,omitempty"`
 	AppointmentsMissed int `json:"appointments_missed,omitempty"`
+	// Citizens' ratings of finished tickets: how many, and their sum (the
+	// mean is RatingSum / Ratings).
+	Ratings   int `json:"ratings,omitempty"`
+	RatingSum int `json:"rating_sum,omitempty"`
+}
+
+// clone returns a copy that shares nothing with s: views leave the office's
+// lock and are encoded while the office goes on counting.
+func (s *ServiceStats) clone() ServiceStats {
+	c := *s
+	c.ByRule = maps.Clone(s.ByRule)
+	return c
 }
 
 // Office is the state of one business day: the live queues, counters and
@@ -70,6 +83,7 @@ type Office struct {
 	message       string            // the hall message, until cleared or the day ends
 	agenda        agenda            // bookings of today and ahead: they outlive the day
 	contacts      int               // simple-information contacts today, any service or none
+	rated         map[string]bool   // today's tickets rated by their citizen
 
 	// recent and shown are what a live view holds of the day: shown maps
 	// each open ticket and each recent closed one to the order it entered
@@ -114,6 +128,7 @@ func (o *Office) reset(day string) {
 	o.fc, o.fcDirty = nil, false
 	o.fcAppended, o.fcAppendedIDs = map[string]int{}, map[string]int{}
 	o.message, o.contacts = "", 0
+	o.rated = map[string]bool{}
 	o.counters = make(map[string]*Counter, len(o.cfg.Counters))
 	for _, k := range o.cfg.Counters {
 		o.counters[k.ID] = &Counter{ID: k.ID, Name: k.Name, Lane: k.Lane, State: CounterClosed, MayServe: k.Services}
@@ -204,6 +219,9 @@ func (o *Office) apply(ev *Event) {
 			}
 			st.ByRule[ev.Refusal.Rule]++
 		}
+	}
+	if ev.Rating != nil {
+		o.applyRating(ev)
 	}
 	if ev.Booking != nil {
 		o.putBooking(ev)

@@ -158,7 +158,7 @@ func (o *Office) ServiceView(now time.Time, id string) ServiceView {
 		ID: s.ID, NameIT: s.NameIT, NameEN: s.NameEN, Prefix: s.Prefix, Lane: s.Lane,
 		TargetWait: Seconds(s.TargetWait), ServiceTime: Seconds(o.ServiceTime(id)), Appointments: s.Appointments, Info: s.Info,
 		ServiceStatus: o.ServiceStatus(now, id),
-		Stats:         *o.stats[id],
+		Stats:         o.stats[id].clone(),
 		Agenda:        o.agendaView(now, s),
 	}
 }

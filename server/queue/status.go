@@ -132,6 +132,22 @@ func (o *Office) newTicketWait(fc *Forecast, service string, priority bool) Wait
 	return fc.beyond(service, o.waiting(service))
 }
 
+// promise is the wait a ticket of the service issued at now is told: what
+// positionAt gives it once issued (the ghost's place, less the age of the
+// forecast), recorded on the ticket so that reports can weigh it against
+// the wait that followed.
+func (o *Office) promise(now time.Time, service string, priority bool) Wait {
+	fc := o.forecast(now)
+	age := now.Sub(fc.At).Seconds()
+	if n := fc.news[service]; priority && n != nil && n.prioDone {
+		return waitOf(n.prio.mean-age, n.prio.variance)
+	}
+	if r, ok := fc.walkIn(service, o.fcAppended[service]); ok && !priority {
+		return waitOf(r.mean-age, r.variance)
+	}
+	return fc.beyond(service, o.waiting(service))
+}
+
 // servedBy reports whether a walk-in issued now is served by deadline with
 // the office's confidence (cutoff_confidence), and leaves the day of the
 // service's clerks likely enough (overtime_confidence) to end by deadline
@@ -210,15 +226,6 @@ func orderKey(t *Ticket) int {
 		return 1
 	}
 	return 2
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Position is where a waiting ticket stands.

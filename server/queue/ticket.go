@@ -67,6 +67,10 @@ type Ticket struct {
 	// booking's id (the citizen's name and note stay in the booking).
 	Due     *time.Time `json:"due,omitempty"`
 	Booking string     `json:"booking,omitempty"`
+	// Promise is the wait the ticket was told at issue (printed, shown on
+	// the kiosk and the phone): the reports weigh it against the wait that
+	// followed. Appointment tickets have none: they are called at their slot.
+	Promise *Wait `json:"promise,omitempty"`
 }
 
 // Appointment reports whether the ticket is a booked citizen's.
@@ -170,6 +174,10 @@ type Event struct {
 	Message string `json:"message,omitempty"`
 	// Booking is the booking after the change (booking.* events).
 	Booking *Booking `json:"booking,omitempty"`
+	// Rating is a citizen's rating (ticket.rated).
+	Rating *Rating `json:"rating,omitempty"`
+	// Config is the new version of the configuration (config.changed).
+	Config *ConfigChange `json:"config,omitempty"`
 }
 
 // ProtocolNumber is a document's registration number, sequential per year.

@@ -16,9 +16,10 @@ type Wait struct {
 // and High min". Every surface words it in its own language from these
 // numbers, so they all round alike.
 type ReadableWait struct {
-	About     bool
-	Minutes   int // when About; 0 means "any moment now"
-	Low, High int // when not About
+	About   bool `json:"about"`
+	Minutes int  `json:"minutes,omitempty"` // when About; 0 means "any moment now"
+	Low     int  `json:"low,omitempty"`     // when not About
+	High    int  `json:"high,omitempty"`
 }
 
 // Readable rounds a wait for citizens: whole minutes under ten, fives

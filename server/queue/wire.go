@@ -22,9 +22,15 @@ type PublicTicket struct {
 	CounterName   string     `json:"counter_name,omitempty"`
 	Recalls       int        `json:"recalls,omitempty"`
 	Protocol      string     `json:"protocol,omitempty"`
-	// Ahead and the wait are set while the ticket waits.
+	// Ahead and the wait are set while the ticket waits; Readable is the
+	// wait as the page says it (about N, or between L and H minutes).
 	Ahead *int `json:"ahead,omitempty"`
 	*Wait
+	Readable *ReadableWait `json:"wait_readable,omitempty"`
+	// Ratable says the citizen may rate the ticket now (finished today, not
+	// yet rated); Rated that they have.
+	Ratable bool `json:"ratable,omitempty"`
+	Rated   bool `json:"rated,omitempty"`
 }
 
 // PublicView returns the public view of a ticket at now. o may hold another
@@ -42,9 +48,11 @@ func PublicView(cfg *Config, o *Office, t *Ticket, now time.Time) PublicTicket {
 		}
 	}
 	if o != nil && o.Day() == t.Day {
+		v.Rated = o.Rated(t.ID)
+		v.Ratable = t.Status == StatusDone && !v.Rated
 		if pos, ok := o.PositionAt(now, t); ok {
-			w := pos.Wait
-			v.Ahead, v.Wait = &pos.Ahead, &w
+			w, r := pos.Wait, pos.Wait.Readable()
+			v.Ahead, v.Wait, v.Readable = &pos.Ahead, &w, &r
 		}
 	}
 	return v

@@ -91,5 +91,3 @@ func demo(t testing.TB) (*queue.Config, *Profile) {
 	}
 	return &c.Office, p
 }
-
-func minutesOf(d time.Duration) float64 { return d.Minutes() }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"time"
 
@@ -30,12 +31,11 @@ const checkBudget = 250_000
 // damaged is ErrDamaged for path, with the cause and what to do.
 func damaged(path string, cause error) error {
 	return fmt.Errorf("%w: %s (%v).\n"+
-		"The server cannot use it. To restore the latest backup (a copy saved from GET /api/v1/backup):\n"+
-		"  1. keep the damaged file aside:   mv %s %s.damaged\n"+
-		"  2. put the backup in its place:  cp turno-YYYYMMDD-HHMMSS.db %s\n"+
-		"  3. start the server again.\n"+
-		"What was recorded after that backup is lost; see docs/api.md, \"Restoring a backup\"",
-		ErrDamaged, path, cause, path, path, path)
+		"The server cannot use it. Restore the latest backup (a daily backup turno-YYYY-MM-DD.db, or a copy saved from GET /api/v1/backup):\n"+
+		"  turno-server -restore BACKUP -data %s\n"+
+		"checks the backup, keeps this file aside as %s.before-restore-<time> and puts the backup in its place;\n"+
+		"then start the server again. What was recorded after that backup is lost; see docs/deploy.md, \"Restoring a backup\"",
+		ErrDamaged, path, cause, filepath.Dir(path), filepath.Base(path))
 }
 
 // safely runs fn so that a damaged file cannot crash the process: bbolt
@@ -66,6 +66,21 @@ func (e *faultError) Error() string { return fmt.Sprintf("reading it failed: %v"
 // check. A panic inside bbolt's Open (a damaged free-page list) leaves that
 // read-only handle open: the server is refusing the file and exits.
 func check(path string) error {
+	err := verify(path)
+	var d *damageError
+	if errors.As(err, &d) {
+		return damaged(path, d.cause)
+	}
+	return err
+}
+
+// damageError is what verify found wrong with a file.
+type damageError struct{ cause error }
+
+func (d *damageError) Error() string { return d.cause.Error() }
+
+// verify is check, its findings as *damageError errors.
+func verify(path string) error {
 	info, err := os.Stat(path)
 	if errors.Is(err, os.ErrNotExist) || (err == nil && info.Size() == 0) {
 		return nil
@@ -86,7 +101,7 @@ func check(path string) error {
 		if errors.Is(err, berrors.ErrInvalid) || errors.Is(err, berrors.ErrVersionMismatch) || errors.Is(err, berrors.ErrChecksum) {
 			err = fmt.Errorf("it is not a Turno database, or its header is overwritten: %w", err)
 		}
-		return damaged(path, err)
+		return &damageError{err}
 	}
 	defer db.Close()
 	err = safely(func() error {
@@ -110,7 +125,7 @@ func check(path string) error {
 		})
 	})
 	if err != nil {
-		return damaged(path, err)
+		return &damageError{err}
 	}
 	return nil
 }
@@ -120,7 +135,7 @@ func check(path string) error {
 func walk(tx *bolt.Tx) (bool, error) {
 	left := checkBudget
 	// Small buckets first, then the event log, which start-up reads.
-	for _, name := range [][]byte{bucketMeta, bucketDays, bucketProtocol, bucketSessions, bucketEvents, bucketTickets, bucketTicketsV1, bucketNewIDs, bucketIDs} {
+	for _, name := range [][]byte{bucketMeta, bucketDays, bucketProtocol, bucketSessions, bucketConfigs, bucketEvents, bucketTickets, bucketTicketsV1, bucketNewIDs, bucketIDs} {
 		b := tx.Bucket(name)
 		if b == nil {
 			if bytes.Equal(name, bucketMeta) {

@@ -32,6 +32,13 @@
 //	booking_events/
 //	    <booking id>         -> the 8-byte sequences of the events that carried it,
 //	                            so erasing its personal data rewrites just those
+//	day_stats/                  (schema 3)
+//	    <"2006-01-02">       -> a closed day's indicators (package history), folded
+//	                            from that day's events: rebuildable from the log
+//
+//	config_versions/            (schema 4)
+//	    <version uint64 BE>  -> JSON ConfigVersion: the configuration's text as
+//	                            each config.changed event put it in force
 //
 // Start-up reads the last key of days/ and replays events from there: its
 // cost is today's events, never the history. Open first checks the file for
@@ -68,11 +75,13 @@ var (
 	bucketBookings = []byte("bookings")
 	bucketBookDays = []byte("booking_days")
 	bucketBookEvts = []byte("booking_events")
+	bucketDayStats = []byte("day_stats")
+	bucketConfigs  = []byte("config_versions")
 	keySchema      = []byte("schema_version")
 )
 
 // The tickets' id indexes (tickets.go), and schema 1-2's tickets by id,
-// which migration 3 re-keys.
+// which migration 5 re-keys.
 var (
 	bucketIDs       = []byte("ticket_ids")
 	bucketNewIDs    = []byte("ticket_ids_new")
@@ -109,7 +118,17 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
-	// 3: tickets keyed by day and issuing event, with an id index
+	// 3: the per-day indicators of the reports.
+	func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bucketDayStats)
+		return err
+	},
+	// 4: the versions of the configuration (the administration console).
+	func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bucketConfigs)
+		return err
+	},
+	// 5: tickets keyed by day and issuing event, with an id index
 	// (rekeyTickets, in batches).
 	rekeyTickets,
 }
@@ -222,7 +241,8 @@ func yearKey(year int) []byte {
 }
 
 // Append writes events, which must continue the log without a gap, in one
-// transaction with the tickets, day index and protocol counters they change.
+// transaction with the tickets, day index, protocol counters, bookings and
+// configuration versions they change.
 // It returns once the transaction is on disk.
 func (s *Store) Append(events []queue.Event) error {
 	if len(events) == 0 {
@@ -262,6 +282,11 @@ func (s *Store) Append(events []queue.Event) error {
 			}
 			if ev.Booking != nil {
 				if err := putBooking(tx, ev.Seq, ev.Booking); err != nil {
+					return err
+				}
+			}
+			if ev.Type == queue.EventConfigChanged && ev.Config != nil {
+				if err := putConfigVersion(tx, ev); err != nil {
 					return err
 				}
 			}

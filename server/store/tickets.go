@@ -155,13 +155,13 @@ func (s *Store) indexSome(day string) (n int, more bool, err error) {
 	return n, more, nil
 }
 
-// rekeyBatch is how many events one transaction of migration 3 reads.
+// rekeyBatch is how many events one transaction of migration 5 reads.
 var rekeyBatch = 20000
 
-// keyRekeyFrom is migration 3's progress: the next event to read.
+// keyRekeyFrom is migration 5's progress: the next event to read.
 var keyRekeyFrom = []byte("rekey_tickets_from")
 
-// rekeyTickets is migration 3: tickets keyed by id (schema 1-2) become
+// rekeyTickets is migration 5: tickets keyed by id (schema 1-4) become
 // tickets keyed by day and issuing event, with the id index. It reads the
 // event log in order, a batch per transaction: the first event that
 // carries a ticket still in the old bucket issued it, and gives its key.

@@ -142,17 +142,17 @@ func writeV2(t *testing.T, db *bolt.DB, events []queue.Event) {
 	}
 }
 
-// Migration 3 re-keys a schema 2 file's tickets by day and issuing event,
+// Migration 5 re-keys a schema 4 file's tickets by day and issuing event,
 // in batches: one interrupted half-way (a crash, a full disk) resumes at
 // the next start, and every ticket is found by its id at its latest
 // version, in issue order, even one that no event carries.
-func TestMigrationThreeKeysTicketsByDayAndIssue(t *testing.T) {
+func TestMigrationFiveKeysTicketsByDayAndIssue(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v2.db")
 	db, err := bolt.Open(path, 0o600, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := migrate(db, migrations[:2]); err != nil {
+	if err := migrate(db, migrations[:4]); err != nil {
 		t.Fatal(err)
 	}
 	mon, tue := "2026-11-23", "2026-11-24"
@@ -174,7 +174,7 @@ func TestMigrationThreeKeysTicketsByDayAndIssue(t *testing.T) {
 	rekeyBatch = 3
 	batches := 0
 	failing := slices.Clone(migrations)
-	failing[2] = func(tx *bolt.Tx) error {
+	failing[4] = func(tx *bolt.Tx) error {
 		if batches++; batches == 2 {
 			return errors.New("disk full")
 		}
@@ -194,8 +194,8 @@ func TestMigrationThreeKeysTicketsByDayAndIssue(t *testing.T) {
 		if tx.Bucket(bucketTicketsV1) != nil {
 			return errors.New("the old tickets bucket is still there")
 		}
-		if v := tx.Bucket(bucketMeta).Get(keySchema); !bytes.Equal(v, u64(3)) {
-			return fmt.Errorf("schema version %x, want 3", v)
+		if v := tx.Bucket(bucketMeta).Get(keySchema); !bytes.Equal(v, u64(5)) {
+			return fmt.Errorf("schema version %x, want 5", v)
 		}
 		if tx.Bucket(bucketMeta).Get(keyRekeyFrom) != nil {
 			return errors.New("the migration's progress is left behind")

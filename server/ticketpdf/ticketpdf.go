@@ -1,7 +1,9 @@
 // Package ticketpdf prints what a citizen takes home, as PDF for an 80 mm
-// thermal roll: the queue ticket from the kiosk and the receipt of a
-// document registered at the fast-track counter. Each page is as long as
-// its content, so the printer cuts the paper where the document ends.
+// thermal roll: the queue ticket from the kiosk, the receipt of a
+// document registered at the fast-track counter, and the confirmation of
+// an appointment booked on the web page (also on A4, for a home printer).
+// Each roll page is as long as its content, so the printer cuts the paper
+// where the document ends.
 //
 // Text uses the PDF core fonts, which need no font file and print on every
 // thermal driver; their code page is cp1252, which covers Italian, and what

@@ -71,7 +71,7 @@ func (s *Server) authenticateToken(token string) (*principal, error) {
 	if token == "" || len(token) > 512 {
 		return nil, errUnauthorized
 	}
-	if d := s.cfg.DeviceByToken(token); d != nil {
+	if d := s.cfg().DeviceByToken(token); d != nil {
 		return &principal{Name: d.ID, Role: d.Role}, nil
 	}
 	sess, err := s.sessions.Session(sessionKey(token))
@@ -87,7 +87,7 @@ func (s *Server) authenticateToken(token string) (*principal, error) {
 	}
 	// The configuration in force decides, not the one of the login: a user
 	// removed, given another role or another password since is logged out.
-	u := s.cfg.User(sess.User)
+	u := s.cfg().User(sess.User)
 	if u == nil || string(u.Role) != sess.Role || sess.Credential != credential(u) {
 		_ = s.sessions.DeleteSession(sessionKey(token))
 		return nil, errorf(http.StatusUnauthorized, "session_expired", "your account has changed since you logged in: log in again")
@@ -149,7 +149,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		s.logins.release(att, s.now()) // never checked
 		return r.Context().Err()
 	}
-	u := s.cfg.User(req.User)
+	u := s.cfg().User(req.User)
 	ok := false
 	if u == nil {
 		s.dummyUser.CheckPassword(req.Password) // as slow as a wrong password
@@ -168,7 +168,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	token := base64.RawURLEncoding.EncodeToString(b[:])
-	expires := s.now().Add(s.cfg.SessionTTL)
+	expires := s.now().Add(s.cfg().SessionTTL)
 	if err := s.sessions.PutSession(sessionKey(token), store.Session{User: u.Name, Role: string(u.Role), Credential: credential(u), Expires: expires}); err != nil {
 		return err
 	}

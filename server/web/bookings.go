@@ -13,6 +13,10 @@ import (
 // bookers may see and change bookings: they hold citizens' names.
 var bookers = []config.Role{config.RoleClerk, config.RoleFloor, config.RoleBackoffice, config.RoleAdmin}
 
+// bookMakers may make a booking: staff for a citizen, a kiosk for the
+// citizen standing at it.
+var bookMakers = append([]config.Role{config.RoleKiosk}, bookers...)
+
 // checkers may check a booked citizen in: the kiosk, and staff at the desk.
 var checkers = []config.Role{config.RoleKiosk, config.RoleClerk, config.RoleFloor, config.RoleAdmin}
 
@@ -53,7 +57,7 @@ func (s *Server) slots(w http.ResponseWriter, r *http.Request, p *principal) err
 // dayParam reads a date YYYY-MM-DD from the query, as noon of that date in
 // the office's zone (today when absent).
 func (s *Server) dayParam(r *http.Request, name string) (time.Time, error) {
-	loc := s.cfg.Office.Location
+	loc := s.cfg().Office.Location
 	v := r.URL.Query().Get(name)
 	if v == "" {
 		y, m, d := s.now().In(loc).Date()
@@ -76,16 +80,25 @@ type bookRequest struct {
 	IdempotencyKey string    `json:"idempotency_key"`
 }
 
-// book makes a booking for a citizen on the phone or at the counter.
+// book makes a booking for a citizen on the phone or at the counter, or
+// the citizen's own at a kiosk (a service cut off offers its next free
+// slot): a kiosk books as the citizen would, within the notice and the
+// horizon, and gets the booking's id to print its QR code on the
+// citizen's confirmation.
 func (s *Server) book(w http.ResponseWriter, r *http.Request, p *principal) error {
 	var req bookRequest
 	if err := decode(w, r, &req, false); err != nil {
 		return err
 	}
-	if req.Channel == "" {
+	kiosk := p.Role == config.RoleKiosk
+	switch {
+	case kiosk && req.Channel != "" && req.Channel != queue.ChannelKiosk:
+		return errorf(http.StatusBadRequest, "invalid", "a kiosk books with channel %q", queue.ChannelKiosk)
+	case kiosk:
+		req.Channel = queue.ChannelKiosk
+	case req.Channel == "":
 		req.Channel = queue.ChannelPhone
-	}
-	if req.Channel != queue.ChannelPhone && req.Channel != queue.ChannelCounter {
+	case req.Channel != queue.ChannelPhone && req.Channel != queue.ChannelCounter:
 		return errorf(http.StatusBadRequest, "invalid", "channel %q must be %q or %q", req.Channel, queue.ChannelPhone, queue.ChannelCounter)
 	}
 	if req.Slot.IsZero() {
@@ -96,9 +109,12 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request, p *principal) erro
 		key = p.Name + "/" + req.IdempotencyKey
 	}
 	b, replay, err := s.doBooking(r, queue.BookRequest{Service: req.Service, Slot: req.Slot, Name: req.Name, Contact: req.Contact,
-		Note: req.Note, Channel: req.Channel, Staff: true, Key: key}, p.actor())
+		Note: req.Note, Channel: req.Channel, Staff: !kiosk, Key: key}, p.actor())
 	if err != nil {
 		return err
+	}
+	if kiosk {
+		b.Key = ""
 	}
 	status := http.StatusCreated
 	if replay {
@@ -137,7 +153,7 @@ const maxFound = 50
 func (s *Server) bookings(w http.ResponseWriter, r *http.Request, p *principal) error {
 	q := r.URL.Query()
 	service := q.Get("service")
-	if service != "" && s.cfg.Office.Service(service) == nil {
+	if service != "" && s.cfg().Office.Service(service) == nil {
 		return errorf(http.StatusNotFound, "unknown_service", "unknown service %q", service)
 	}
 	day, err := s.dayParam(r, "day")

@@ -131,7 +131,7 @@ func (s *Server) ticket(w http.ResponseWriter, r *http.Request) error {
 	var v *queue.PublicTicket
 	err := s.read(r.Context(), func(now time.Time, st *queue.Office) {
 		if t := st.TicketByID(id); t != nil {
-			pv := queue.PublicView(&s.cfg.Office, st, t, now)
+			pv := queue.PublicView(&s.cfg().Office, st, t, now)
 			v = &pv
 		}
 	})
@@ -146,7 +146,7 @@ func (s *Server) ticket(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		pv := queue.PublicView(&s.cfg.Office, nil, t, time.Time{})
+		pv := queue.PublicView(&s.cfg().Office, nil, t, time.Time{})
 		v = &pv
 	}
 	writeJSON(w, http.StatusOK, v)

@@ -27,12 +27,12 @@ func (s *Server) ticketPDF(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data := ticketpdf.TicketData{
-		Office:   s.cfg.Office.Name,
-		Location: s.cfg.Office.Location,
+		Office:   s.cfg().Office.Name,
+		Location: s.cfg().Office.Location,
 		Ticket:   pub,
 		URL:      s.ticketPageURL(r, t.ID),
 	}
-	if svc := s.cfg.Office.Service(t.Service); svc != nil {
+	if svc := s.cfg().Office.Service(t.Service); svc != nil {
 		data.Info = svc.Info
 	}
 	return writePDF(w, "ticket-"+t.Number+".pdf", func(w io.Writer) error { return ticketpdf.Ticket(w, data) })
@@ -49,8 +49,8 @@ func (s *Server) receiptPDF(w http.ResponseWriter, r *http.Request) error {
 		return errorf(http.StatusConflict, "not_registered", "ticket %s has no registered document", t.Number)
 	}
 	data := ticketpdf.ReceiptData{
-		Office:   s.cfg.Office.Name,
-		Location: s.cfg.Office.Location,
+		Office:   s.cfg().Office.Name,
+		Location: s.cfg().Office.Location,
 		Protocol: t.Protocol,
 		Document: t.Document,
 		At:       registeredAround(t),
@@ -58,7 +58,7 @@ func (s *Server) receiptPDF(w http.ResponseWriter, r *http.Request) error {
 		Counter:  t.Counter,
 		URL:      s.ticketPageURL(r, t.ID),
 	}
-	if c := s.cfg.Office.Counter(t.Counter); c != nil {
+	if c := s.cfg().Office.Counter(t.Counter); c != nil {
 		data.Counter = c.Name
 	}
 	name := "receipt-" + strings.ReplaceAll(t.Protocol, "/", "-") + ".pdf"
@@ -92,7 +92,7 @@ func (s *Server) lookupTicket(ctx context.Context, id string) (*queue.Ticket, qu
 	err := s.read(ctx, func(now time.Time, st *queue.Office) {
 		if lt := st.TicketByID(id); lt != nil {
 			c := *lt // the state changes once the lock is released
-			t, pub = &c, queue.PublicView(&s.cfg.Office, st, lt, now)
+			t, pub = &c, queue.PublicView(&s.cfg().Office, st, lt, now)
 		}
 	})
 	if err != nil {
@@ -106,24 +106,29 @@ func (s *Server) lookupTicket(ctx context.Context, id string) (*queue.Ticket, qu
 		return nil, queue.PublicTicket{}, unknown
 	}
 	if err != nil {
-		return nil, queue.PublicTicket{}, fmt.Errorf("web: ticket %s: %w", id, err)
+		return nil, queue.PublicTicket{}, fmt.Errorf("web: a past ticket: %w", err) // not its id: errors are logged
 	}
-	return t, queue.PublicView(&s.cfg.Office, nil, t, time.Time{}), nil
+	return t, queue.PublicView(&s.cfg().Office, nil, t, time.Time{}), nil
 }
 
 // ticketPageURL is the phone page of a ticket, which the QR codes link to:
 // under the configured public URL, or else under the address the request
 // came to, which is how the kiosk on the office's network reaches us.
 func (s *Server) ticketPageURL(r *http.Request, id string) string {
-	base := strings.TrimRight(s.publicURL, "/")
-	if base == "" {
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
-		base = scheme + "://" + r.Host
+	return s.baseURL(r) + "/t/" + id
+}
+
+// baseURL is the server's address as citizens reach it: the configured
+// public URL, or else the address the request came to.
+func (s *Server) baseURL(r *http.Request) string {
+	if base := strings.TrimRight(s.publicURL, "/"); base != "" {
+		return base
 	}
-	return base + "/t/" + id
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
 
 // writePDF renders the whole document before the first byte goes out, so a

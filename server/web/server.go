@@ -13,7 +13,9 @@ import (
 	"slices"
 	"time"
 
+	"turno/server/admin"
 	"turno/server/config"
+	"turno/server/history"
 	"turno/server/hub"
 	"turno/server/live"
 	"turno/server/queue"
@@ -35,6 +37,12 @@ type Backups interface {
 // Options are the server's collaborators.
 type Options struct {
 	Config *config.Config
+	// Current holds the configuration in force when the administration
+	// console may change it (main's and officetest's); nil: Config, fixed.
+	Current *config.Current
+	// Admin changes the configuration (the administration console, /admin);
+	// nil: the console is not served.
+	Admin  *admin.Admin
 	Office *live.Office
 	Store  *store.Store
 	Now    func() time.Time
@@ -45,14 +53,22 @@ type Options struct {
 	// http://192.168.1.10:8080, for the QR codes; empty: the request's.
 	PublicURL string
 	// TrustedProxies are reverse proxies whose X-Forwarded-For names the
-	// client (for the login's per-address budget); none: the peer is the
-	// client.
+	// client (for the per-address budgets of the login and the booking
+	// page); none: the peer is the client.
 	TrustedProxies []netip.Prefix
+	// Metrics, if set, is served at GET /metrics (it checks its own token);
+	// nil when metrics are off or served on a listener of their own.
+	Metrics http.Handler
+	// Sender delivers the booking page's one-time codes; required when the
+	// office sets agenda.verify_contact.
+	Sender Sender
 }
 
 // Server serves the API.
 type Server struct {
-	cfg      *config.Config
+	current  *config.Current
+	admin    *admin.Admin
+	versions admin.Versions
 	office   *live.Office
 	sessions Sessions
 	tickets  Tickets
@@ -68,16 +84,23 @@ type Server struct {
 	publicURL    string
 	// trustedProxies: see Options.TrustedProxies.
 	trustedProxies []netip.Prefix
+	// reports read the office's history (reports.go).
+	reports  *history.Reports
+	metrics  http.Handler
+	citizens *citizenPages // the booking page /prenota
 }
 
 // New builds the server and registers every route.
 func New(opt Options) (*Server, error) {
 	s := &Server{
-		cfg: opt.Config, office: opt.Office, sessions: opt.Store, tickets: opt.Store, backups: opt.Store, bookingStore: opt.Store,
+		current: opt.Current, admin: opt.Admin, versions: opt.Store, office: opt.Office, sessions: opt.Store, tickets: opt.Store, backups: opt.Store, bookingStore: opt.Store,
 		now: opt.Now, logger: opt.Logger, mux: http.NewServeMux(),
 		hub:       opt.Hub,
 		logins:    newLoginGuard(),
-		publicURL: opt.PublicURL, trustedProxies: opt.TrustedProxies,
+		publicURL: opt.PublicURL, trustedProxies: opt.TrustedProxies, metrics: opt.Metrics,
+	}
+	if s.current == nil {
+		s.current = config.NewCurrent(opt.Config)
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -90,6 +113,10 @@ func New(opt Options) (*Server, error) {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	s.dummyUser = &config.User{PasswordHash: hash}
+	s.reports = history.NewLiveReports(s.current.Load, opt.Store, s.now)
+	if s.citizens, err = newCitizenPages(s.cfg(), opt.Sender); err != nil {
+		return nil, err
+	}
 	s.routes()
 	return s, nil
 }
@@ -124,12 +151,18 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST /api/v1/contacts", s.auth(clerks, s.contact))
 	s.mux.HandleFunc("GET /api/v1/devices", s.auth(supervisors, s.devices))
 	s.mux.HandleFunc("GET /api/v1/services/{id}/slots", s.auth(anyRole, s.slots))
-	s.mux.HandleFunc("POST /api/v1/bookings", s.auth(bookers, s.book))
+	s.mux.HandleFunc("POST /api/v1/bookings", s.auth(bookMakers, s.book))
 	s.mux.HandleFunc("GET /api/v1/bookings", s.auth(bookers, s.bookings))
 	s.mux.HandleFunc("GET /api/v1/bookings/{ref}", s.auth(bookers, s.booking))
 	s.mux.HandleFunc("POST /api/v1/bookings/{ref}/{action}", s.auth(bookers, s.bookingAction))
 	s.mux.HandleFunc("POST /api/v1/checkin", s.auth(checkers, s.checkIn))
-	s.streamRoutes() // GET /api/v1/stream, the phone's page /t/{id} and its files
+	s.streamRoutes()  // GET /api/v1/stream, the phone's page /t/{id} and its files
+	s.reportRoutes()  // ratings, reports, forecast, the back-office page (reports.go)
+	s.consoleRoutes() // the administration console, /admin (console.go)
+	s.prenotaRoutes() // the citizens' booking page /prenota and each booking's /prenota/b/{id}
+	if s.metrics != nil {
+		s.mux.Handle("GET /metrics", s.metrics)
+	}
 }
 
 // ServeHTTP answers unknown routes and methods in the API's JSON error form,
@@ -191,7 +224,8 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	status, body, internal := errorResponse(err)
 	if internal {
-		s.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		// The route, not the path: paths carry ticket ids and booking codes.
+		s.logger.Error("request failed", "method", r.Method, "route", r.Pattern, "err", err)
 	}
 	writeJSON(w, status, body)
 }
@@ -205,6 +239,10 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "seq": seq, "day": day})
 	return nil
 }
+
+// cfg is the configuration in force; a handler that reads it more than
+// once should load it once.
+func (s *Server) cfg() *config.Config { return s.current.Load() }
 
 // read runs view on the committed state.
 func (s *Server) read(ctx context.Context, view live.View) error {

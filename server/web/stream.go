@@ -117,7 +117,7 @@ func (s *Server) roleView(p *principal, sub queue.Subscribe) (hub.View, *queue.W
 		if sub.Counter == "" {
 			return hub.View{}, &queue.WireError{Code: hub.CodeBadSubscribe, Message: "a clerk's stream needs \"counter\": the counter's id"}
 		}
-		k := s.cfg.Office.Counter(sub.Counter)
+		k := s.cfg().Office.Counter(sub.Counter)
 		if k == nil {
 			return hub.View{}, &queue.WireError{Code: "unknown_counter", Message: "no such counter"}
 		}
@@ -155,7 +155,7 @@ func (s *Server) phoneView(ctx context.Context, sub queue.Subscribe) (hub.View, 
 	if err != nil {
 		return hub.View{}, s.wireError(err)
 	}
-	pv := queue.PublicView(&s.cfg.Office, nil, t, time.Time{})
+	pv := queue.PublicView(&s.cfg().Office, nil, t, time.Time{})
 	v.Past = &pv
 	return v, nil
 }
@@ -188,7 +188,7 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) {
 	// The page shows times in the office's zone, not the phone's: it reads
 	// the zone's name from here.
 	page = bytes.Replace(page, []byte(`<meta name="timezone" content="">`),
-		[]byte(`<meta name="timezone" content="`+html.EscapeString(s.cfg.Office.Location.String())+`">`), 1)
+		[]byte(`<meta name="timezone" content="`+html.EscapeString(s.cfg().Office.Location.String())+`">`), 1)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "+

@@ -347,6 +347,9 @@ func TestStreamDropsASlowClientAndKeepsTheOthers(t *testing.T) {
 			t.Fatalf("the slow client was not dropped: %d clients", o.hub.Clients())
 		}
 	}
+	if st := o.hub.Stats(); st.Dropped != 1 || st.Clients["supervisor"] != 1 || st.Clients["phone"] != 0 {
+		t.Fatalf("hub stats: got %+v, want 1 dropped and the fast supervisor left", st)
+	}
 	o.issue("anagrafe", false)
 	want = o.seq()
 	fast.until(func(f frame) bool { return f.Type == queue.FrameEvent && f.Seq == want })
@@ -383,8 +386,8 @@ func TestSupervisorsSeeWhichDevicesAreConnected(t *testing.T) {
 	}
 	online := func(devices []queue.DeviceStatus, id string) bool { return device(devices, id).Online }
 	got := sup.until(presence)
-	if f := got[len(got)-1]; len(f.Devices) != 2 || online(f.Devices, "kiosk-1") || online(f.Devices, "display-1") {
-		t.Fatalf("at start: got %+v, want both devices offline", f.Devices)
+	if f := got[len(got)-1]; len(f.Devices) != 3 || online(f.Devices, "kiosk-1") || online(f.Devices, "display-1") {
+		t.Fatalf("at start: got %+v, want the three devices (kiosk, board, rating pad) offline", f.Devices)
 	}
 	kiosk := o.dial(t, kioskToken, queue.Subscribe{})
 	got = sup.until(presence)

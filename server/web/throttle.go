@@ -205,7 +205,7 @@ func (g *loginGuard) spent(a *attempt, now time.Time) (user, addr bool) {
 // tooManyAttempts answers a refused login, with Retry-After.
 func (s *Server) tooManyAttempts(w http.ResponseWriter, user, addr string, r *refusal, now time.Time) error {
 	w.Header().Set("Retry-After", fmt.Sprint(max(1, int(r.until.Sub(now).Round(time.Second)/time.Second))))
-	at := r.until.In(s.cfg.Office.Location).Format("15:04:05")
+	at := r.until.In(s.cfg().Office.Location).Format("15:04:05")
 	if r.address {
 		return errorf(http.StatusTooManyRequests, "too_many_attempts",
 			"too many wrong passwords from this address (%s): try again after %s", addr, at)
