@@ -202,6 +202,22 @@ func (c *child) cpuSeconds(b *testing.B) float64 {
 	return ns / 1e9
 }
 
+// waitIdle waits until the child has used under 10 ms of processor in half
+// a second (its start-up work done), two minutes at most.
+func (c *child) waitIdle(b *testing.B) {
+	b.Helper()
+	last := c.cpuSeconds(b)
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); {
+		time.Sleep(500 * time.Millisecond)
+		now := c.cpuSeconds(b)
+		if now-last < 0.010 {
+			return
+		}
+		last = now
+	}
+	b.Fatal("the server never went idle")
+}
+
 // writtenBytes is what the child has sent to the disk so far.
 func (c *child) writtenBytes(b *testing.B) float64 {
 	b.Helper()
