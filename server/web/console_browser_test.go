@@ -1,20 +1,11 @@
 package web_test
 
 import (
-	"bufio"
-	"context"
 	"encoding/base64"
-	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
-	"time"
-
-	"github.com/gorilla/websocket"
 
 	"turno/server/client"
 	"turno/server/officetest"
@@ -26,91 +17,15 @@ import (
 // signing in, typing and pressing buttons as an office manager does.
 
 // consoleBrowser is one page of a headless Chromium.
+// consoleBrowser is a desktop page of a headless Chromium (devtools), with
+// scripts off: the console must work without them.
 type consoleBrowser struct {
-	t       *testing.T
-	ctx     context.Context
-	conn    *websocket.Conn
-	session string
-
-	mu      sync.Mutex
-	nextID  int
-	waiting map[int]chan devtoolsMessage
-	events  chan devtoolsMessage
+	*devtools
 }
 
-type devtoolsMessage struct {
-	ID        int             `json:"id,omitempty"`
-	Method    string          `json:"method,omitempty"`
-	Params    json.RawMessage `json:"params,omitempty"`
-	Result    json.RawMessage `json:"result,omitempty"`
-	Error     *struct{ Message string }
-	SessionID string `json:"sessionId,omitempty"`
-}
-
-// openConsoleBrowser starts Chromium with a page of width x height CSS
-// pixels that prefers lang, scripts disabled.
 func openConsoleBrowser(t *testing.T, width, height int, lang string) *consoleBrowser {
 	t.Helper()
-	browser := chromium(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	t.Cleanup(cancel)
-	cmd := exec.CommandContext(ctx, browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-		"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage", "--hide-scrollbars",
-		"--remote-debugging-port=0", "--user-data-dir="+t.TempDir(), "--lang="+lang, "about:blank")
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // its helpers end with it
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("chromium: %v", err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	var b *consoleBrowser
-	t.Cleanup(func() { // before the profile's directory is removed
-		if b != nil {
-			b.mu.Lock()
-			_ = b.conn.WriteJSON(map[string]any{"id": 1 << 30, "method": "Browser.close"})
-			b.mu.Unlock()
-		}
-		select {
-		case <-exited:
-		case <-time.After(20 * time.Second):
-		}
-		if b != nil {
-			b.conn.Close()
-		}
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		<-exited
-	})
-	found := make(chan string, 1)
-	go func() { // Chromium names its DevTools address on stderr
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			if _, u, ok := strings.Cut(sc.Text(), "DevTools listening on "); ok {
-				found <- strings.TrimSpace(u)
-			}
-		}
-	}()
-	var wsURL string
-	select {
-	case wsURL = <-found:
-	case <-ctx.Done():
-		t.Fatal("chromium did not start its DevTools server")
-	}
-	conn, _, err := websocket.DefaultDialer.DialContext(ctx, wsURL, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b = &consoleBrowser{t: t, ctx: ctx, conn: conn, waiting: map[int]chan devtoolsMessage{}, events: make(chan devtoolsMessage, 1000)}
-	go b.read()
-	var target struct{ TargetID string }
-	b.call("Target.createTarget", map[string]any{"url": "about:blank"}, &target)
-	var attached struct{ SessionID string }
-	b.call("Target.attachToTarget", map[string]any{"targetId": target.TargetID, "flatten": true}, &attached)
-	b.session = attached.SessionID
-	b.call("Page.enable", nil, nil)
+	b := &consoleBrowser{startChromium(t, width, height, lang)}
 	b.call("Network.setUserAgentOverride", map[string]any{"userAgent": "Mozilla/5.0 (X11; Linux x86_64) Turno-test", "acceptLanguage": lang}, nil)
 	b.resize(width, height)
 	b.call("Emulation.setScriptExecutionDisabled", map[string]any{"value": true}, nil)
@@ -120,119 +35,6 @@ func openConsoleBrowser(t *testing.T, width, height int, lang string) *consoleBr
 func (b *consoleBrowser) resize(width, height int) {
 	b.t.Helper()
 	b.call("Emulation.setDeviceMetricsOverride", map[string]any{"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}, nil)
-}
-
-func (b *consoleBrowser) read() {
-	for {
-		var m devtoolsMessage
-		if err := b.conn.ReadJSON(&m); err != nil {
-			close(b.events)
-			return
-		}
-		if m.ID != 0 {
-			b.mu.Lock()
-			ch := b.waiting[m.ID]
-			delete(b.waiting, m.ID)
-			b.mu.Unlock()
-			if ch != nil {
-				ch <- m
-			}
-			continue
-		}
-		select {
-		case b.events <- m:
-		default: // nobody waits for this many events
-		}
-	}
-}
-
-// call sends a command to the page and decodes its result into out.
-func (b *consoleBrowser) call(method string, params any, out any) {
-	b.t.Helper()
-	b.mu.Lock()
-	b.nextID++
-	id := b.nextID
-	ch := make(chan devtoolsMessage, 1)
-	b.waiting[id] = ch
-	msg := map[string]any{"id": id, "method": method}
-	if params != nil {
-		msg["params"] = params
-	}
-	if b.session != "" && !strings.HasPrefix(method, "Target.") {
-		msg["sessionId"] = b.session
-	}
-	err := b.conn.WriteJSON(msg)
-	b.mu.Unlock()
-	if err != nil {
-		b.t.Fatalf("%s: %v", method, err)
-	}
-	select {
-	case m := <-ch:
-		if m.Error != nil {
-			b.t.Fatalf("%s: %s", method, m.Error.Message)
-		}
-		if out != nil {
-			if err := json.Unmarshal(m.Result, out); err != nil {
-				b.t.Fatalf("%s: %v in %s", method, err, m.Result)
-			}
-		}
-	case <-b.ctx.Done():
-		b.t.Fatalf("%s: no answer", method)
-	}
-}
-
-// loads runs action and waits until the page it leads to has loaded.
-func (b *consoleBrowser) loads(action func()) {
-	b.t.Helper()
-	for len(b.events) > 0 {
-		<-b.events
-	}
-	action()
-	for {
-		select {
-		case m, ok := <-b.events:
-			if !ok {
-				b.t.Fatal("the browser went away")
-			}
-			if m.Method == "Page.loadEventFired" && m.SessionID == b.session {
-				return
-			}
-		case <-b.ctx.Done():
-			b.t.Fatal("the page did not load")
-		}
-	}
-}
-
-func (b *consoleBrowser) navigate(url string) {
-	b.t.Helper()
-	b.loads(func() { b.call("Page.navigate", map[string]any{"url": url}, nil) })
-}
-
-// node finds an element by CSS selector.
-func (b *consoleBrowser) node(selector string) int {
-	b.t.Helper()
-	var doc struct{ Root struct{ NodeID int } }
-	b.call("DOM.getDocument", map[string]any{"depth": 0}, &doc)
-	var found struct{ NodeID int }
-	b.call("DOM.querySelector", map[string]any{"nodeId": doc.Root.NodeID, "selector": selector}, &found)
-	if found.NodeID == 0 {
-		b.t.Fatalf("no %s on the page:\n%s", selector, b.html())
-	}
-	return found.NodeID
-}
-
-// click presses and releases the mouse on the middle of an element.
-func (b *consoleBrowser) click(selector string) {
-	b.t.Helper()
-	node := b.node(selector)
-	b.call("DOM.scrollIntoViewIfNeeded", map[string]any{"nodeId": node}, nil)
-	var box struct{ Model struct{ Content []float64 } }
-	b.call("DOM.getBoxModel", map[string]any{"nodeId": node}, &box)
-	q := box.Model.Content
-	x, y := (q[0]+q[2]+q[4]+q[6])/4, (q[1]+q[3]+q[5]+q[7])/4
-	for _, typ := range []string{"mousePressed", "mouseReleased"} {
-		b.call("Input.dispatchMouseEvent", map[string]any{"type": typ, "x": x, "y": y, "button": "left", "clickCount": 1}, nil)
-	}
 }
 
 // submit clicks a button that sends a form and waits for the answer.
@@ -258,27 +60,6 @@ func (b *consoleBrowser) typeInto(selector, text string) {
 func (b *consoleBrowser) setDate(selector, date string) {
 	b.t.Helper()
 	b.call("DOM.setAttributeValue", map[string]any{"nodeId": b.node(selector), "name": "value", "value": date}, nil)
-}
-
-func (b *consoleBrowser) html() string {
-	b.t.Helper()
-	var doc struct{ Root struct{ NodeID int } }
-	b.call("DOM.getDocument", map[string]any{"depth": 0}, &doc)
-	var out struct{ OuterHTML string }
-	b.call("DOM.getOuterHTML", map[string]any{"nodeId": doc.Root.NodeID}, &out)
-	return out.OuterHTML
-}
-
-// has checks that the page holds each of want.
-func (b *consoleBrowser) has(want ...string) string {
-	b.t.Helper()
-	page := b.html()
-	for _, w := range want {
-		if !strings.Contains(page, w) {
-			b.t.Fatalf("the page lacks %q:\n%s", w, page)
-		}
-	}
-	return page
 }
 
 // screenshot writes the page to $TURNO_SCREENSHOTS/name when set: the
