@@ -34,6 +34,8 @@ func build(b *testing.B, pkg, dir string) string {
 type child struct {
 	cmd *exec.Cmd
 	url string
+	// stderr is its log, access log included: read it once stopped.
+	stderr *bytes.Buffer
 }
 
 // stop ends the child, as its cleanup would.
@@ -67,7 +69,7 @@ func start(b *testing.B, bin string, args ...string) *child {
 	}()
 	select {
 	case url := <-urls:
-		c := &child{cmd: cmd, url: url}
+		c := &child{cmd: cmd, url: url, stderr: &stderr}
 		b.Cleanup(c.stop)
 		return c
 	case <-time.After(30 * time.Second):
