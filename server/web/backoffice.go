@@ -212,26 +212,12 @@ func (s *Server) backofficeLogin(w http.ResponseWriter, r *http.Request) {
 			"The "+string(lr.Role)+" role may not read the reports: back office or administrator only.")
 		return
 	}
-	// Max-Age, not Expires: the browser's clock need not agree with ours.
-	http.SetCookie(w, &http.Cookie{Name: backofficeCookie, Value: lr.Token, Path: "/backoffice", MaxAge: max(int(lr.ExpiresAt.Sub(s.now()).Seconds()), 1),
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+	s.setPageSession(w, r, backofficeCookie, "/backoffice", lr.Token, lr.ExpiresAt)
 	http.Redirect(w, r, "/backoffice?lang="+lang, http.StatusSeeOther)
 }
 
 func (s *Server) backofficeLogout(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	if err := r.ParseForm(); err != nil || !sameOrigin(r) {
-		http.Error(w, "bad request", http.StatusBadRequest)
-		return
-	}
-	if c, err := r.Cookie(backofficeCookie); err == nil && c.Value != "" {
-		if err := s.sessions.DeleteSession(sessionKey(c.Value)); err != nil && !errors.Is(err, store.ErrNotFound) {
-			s.logger.Warn("back office logout", "err", err)
-		}
-	}
-	http.SetCookie(w, &http.Cookie{Name: backofficeCookie, Value: "", Path: "/backoffice", MaxAge: -1, Expires: time.Unix(0, 0),
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
-	http.Redirect(w, r, "/backoffice?lang="+pageLang(r), http.StatusSeeOther)
+	s.endPageSession(w, r, backofficeCookie, "/backoffice", "back office logout")
 }
 
 // backofficeExport answers the page's download links with the API's
@@ -244,4 +230,30 @@ func (s *Server) backofficeExport(format string) http.HandlerFunc {
 		}
 		s.finish(w, r, s.writeReport(w, r, format))
 	}
+}
+
+// setPageSession gives a server-rendered page's browser its session: a
+// cookie for path only, HttpOnly and SameSite=Strict. Max-Age, not
+// Expires: the browser's clock need not agree with ours.
+func (s *Server) setPageSession(w http.ResponseWriter, r *http.Request, name, path, token string, expires time.Time) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: token, Path: path, MaxAge: max(int(expires.Sub(s.now()).Seconds()), 1),
+		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+}
+
+// endPageSession is a page's sign-out form: the session ends, its cookie
+// is cleared and the page shows its sign-in again.
+func (s *Server) endPageSession(w http.ResponseWriter, r *http.Request, name, path, what string) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if err := r.ParseForm(); err != nil || !sameOrigin(r) {
+		http.Error(w, "bad request", http.StatusBadRequest)
+		return
+	}
+	if c, err := r.Cookie(name); err == nil && c.Value != "" {
+		if err := s.sessions.DeleteSession(sessionKey(c.Value)); err != nil && !errors.Is(err, store.ErrNotFound) {
+			s.logger.Warn(what, "err", err)
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: path, MaxAge: -1, Expires: time.Unix(0, 0),
+		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+	http.Redirect(w, r, path+"?lang="+pageLang(r), http.StatusSeeOther)
 }

@@ -863,24 +863,10 @@ func (s *Server) consoleLogin(w http.ResponseWriter, r *http.Request) {
 			Forbidden: admin.Textf(lang, "forbidden_role", admin.Text(lang, "role_"+string(lr.Role)))})
 		return
 	}
-	// Max-Age, not Expires: the browser's clock need not agree with ours.
-	http.SetCookie(w, &http.Cookie{Name: consoleCookie, Value: lr.Token, Path: "/admin", MaxAge: max(int(lr.ExpiresAt.Sub(s.now()).Seconds()), 1),
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+	s.setPageSession(w, r, consoleCookie, "/admin", lr.Token, lr.ExpiresAt)
 	http.Redirect(w, r, "/admin?lang="+lang, http.StatusSeeOther)
 }
 
 func (s *Server) consoleLogout(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	if err := r.ParseForm(); err != nil || !sameOrigin(r) {
-		http.Error(w, "bad request", http.StatusBadRequest)
-		return
-	}
-	if ck, err := r.Cookie(consoleCookie); err == nil && ck.Value != "" {
-		if err := s.sessions.DeleteSession(sessionKey(ck.Value)); err != nil && !errors.Is(err, store.ErrNotFound) {
-			s.logger.Warn("console logout", "err", err)
-		}
-	}
-	http.SetCookie(w, &http.Cookie{Name: consoleCookie, Value: "", Path: "/admin", MaxAge: -1, Expires: time.Unix(0, 0),
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
-	http.Redirect(w, r, "/admin?lang="+pageLang(r), http.StatusSeeOther)
+	s.endPageSession(w, r, consoleCookie, "/admin", "console logout")
 }
