@@ -431,3 +431,65 @@ func dayOdds(fc *Forecast, deadline time.Time) float64 {
 	}
 	return with
 }
+
+// A clerk planned to leave at 11:00 who is still finishing a citizen at
+// 11:05 calls nobody else in the replay: the queue is priced on the
+// counters that stay. Still open well past the plan, the clerk is taken
+// to be staying.
+func TestALeavingClerkFinishesTheCitizenAtTheDeskAndGoes(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Staffing.Shifts = []Shift{
+		{Counter: "1", Hours: weekdays("08:30-12:30")},
+		{Counter: "2", Hours: weekdays("08:30-11:00")},
+	}
+	if err := cfg.Prepare(); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, cfg)
+	h.open(at(tue, "08:35"), "1", "mario", "anagrafe")
+	h.open(at(tue, "08:35"), "2", "giulia", "anagrafe")
+	for i := range 8 {
+		h.issue(at(tue, "10:50").Add(time.Duration(i)*time.Second), "anagrafe", false)
+	}
+	h.next(at(tue, "10:55"), "1", "mario")
+	h.next(at(tue, "10:58"), "2", "giulia")
+	callsOf := func(now time.Time, counter string) int {
+		n := 0
+		for _, c := range h.o.Forecast(now, h.o.Model).Calls() {
+			if c.Counter == counter {
+				n++
+			}
+		}
+		return n
+	}
+	if n := callsOf(at(tue, "11:05"), "2"); n != 0 {
+		t.Errorf("at 11:05, counter 2 (planned until 11:00) calls %d more in the replay, want none", n)
+	}
+	if n := callsOf(at(tue, "11:05"), "1"); n != 6 {
+		t.Errorf("at 11:05, counter 1 calls %d in the replay, want the 6 waiting", n)
+	}
+	if n := callsOf(at(tue, "11:30"), "2"); n == 0 {
+		t.Errorf("at 11:30, counter 2 still open half an hour past the plan calls nobody in the replay, want it to stay")
+	}
+}
+
+// A counter busy with a citizen ends its day no sooner than that citizen:
+// the day's odds count it even when the replay gives it nobody else.
+func TestABusyCounterCountsInTheDaysOdds(t *testing.T) {
+	odds := func(busy bool) float64 {
+		h := newHarness(t, planned(t, false))
+		h.open(at(tue, "10:00"), "1", "mario", "anagrafe", "tributi")
+		h.open(at(tue, "10:00"), "2", "giulia", "anagrafe")
+		if busy {
+			h.issue(at(tue, "10:00"), "tributi", false)
+			h.next(at(tue, "10:00"), "1", "mario")
+		}
+		now := at(tue, "10:01")
+		h.roll(now)
+		return dayOdds(h.o.Forecast(now, h.o.Model), now.Add(15*time.Minute))
+	}
+	idle, busy := odds(false), odds(true)
+	if busy > 0.95*idle {
+		t.Fatalf("the day's odds of ending in 15 minutes: %.3f with counter 1 a minute into a 10-minute citizen, %.3f with it idle; want clearly lower", busy, idle)
+	}
+}

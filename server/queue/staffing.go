@@ -193,6 +193,11 @@ func (o *Office) replayCounters(now time.Time, sec func(time.Time) float64, mode
 					if !o.endsOpen(p) {
 						end = math.Max(sec(p.Close), start)
 					}
+				case !p.Close.After(now) && now.Sub(p.Close) < leaveGrace && !o.endsOpen(p) && !coveredAt(plan, now):
+					// Planned to leave a moment ago, still open: the clerk
+					// finishes the citizen at the desk and goes, and calls
+					// nobody else (a clerk still open past the grace stays).
+					end = start
 				case p.Open.After(now):
 					later = append(later, o.stretch(p, sec))
 				}
@@ -256,11 +261,26 @@ func (o *Office) replayCounters(now time.Time, sec func(time.Time) float64, mode
 				m := modelOf(t.Service)
 				mean, variance := m.remaining(now.Sub(*t.CalledAt).Seconds())
 				c.free, c.v = math.Max(c.free, mean+m.Gap.Seconds()), variance
+				c.done, c.dv = mean, variance // its day ends no sooner
 			}
 		}
 		out = append(out, c)
 	}
 	return out
+}
+
+// leaveGrace is how long after a planned departure an open counter is
+// still taken to be leaving after its current citizen.
+const leaveGrace = 20 * time.Minute
+
+// coveredAt reports whether a planned stretch runs at now.
+func coveredAt(plan []Planned, now time.Time) bool {
+	for _, p := range plan {
+		if !p.Open.After(now) && p.Close.After(now) {
+			return true
+		}
+	}
+	return false
 }
 
 // stretch is a planned stretch in the replay's seconds: one that runs to
