@@ -208,7 +208,7 @@ func (h *Hub) attach(c *client, since uint64) ([][]byte, *queue.WireError) {
 		fresh := c.view.Kind != KindPhone && since == 0
 		var err error
 		if !fresh {
-			_, err = h.office.Do(h.ctx, nil, func(now time.Time, st *queue.Office) {
+			err = h.office.Read(h.ctx, func(now time.Time, st *queue.Office) {
 				r.cur = st.Seq()
 				switch {
 				case c.view.Kind == KindPhone:

@@ -61,7 +61,8 @@ const (
 // Office is the running office, read through Do with no command, and its
 // shared snapshot (live.Office).
 type Office interface {
-	Do(ctx context.Context, cmd live.Command, view live.View) ([]queue.Event, error)
+	// Read runs a view on the committed state without holding up commands.
+	Read(ctx context.Context, view live.View) error
 	Snapshot(ctx context.Context) (*queue.Snapshot, error)
 }
 
@@ -653,7 +654,7 @@ func (h *Hub) refresh(fresh []*encoded, all bool) {
 		}
 	}
 	tickets := make([]*queue.PublicTicket, len(phones))
-	_, err := h.office.Do(h.ctx, nil, func(now time.Time, st *queue.Office) {
+	err := h.office.Read(h.ctx, func(now time.Time, st *queue.Office) {
 		for _, id := range services {
 			views = append(views, st.ServiceView(now, id))
 		}

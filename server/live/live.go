@@ -13,7 +13,9 @@
 // ordered, gapless event log needs.
 //
 // Reads wait for the commit of every event they saw, so nobody is shown a
-// state that a crash could take back. If a write fails, every event not yet
+// state that a crash could take back. Long reads (snapshots, the stream's
+// fresh views) run on a copy that only committed events reach (Read), so
+// they never hold up a command. If a write fails, every event not yet
 // on disk is refused to its caller and the state is rebuilt from the log.
 package live
 
@@ -91,10 +93,8 @@ type Office struct {
 	broken    error // the day could not be reloaded after a failed commit
 	// clockBehind is set while the clock reads a day before the office's.
 	clockBehind bool
-	// shared is the latest snapshot handed out, and when it was built:
-	// readers of the same state share it (see Snapshot).
-	shared   *queue.Snapshot
-	sharedAt time.Time
+	// reader is the committed state that views read (Read, Snapshot).
+	reader *reader
 
 	kick chan struct{}
 	stop chan struct{}
@@ -122,9 +122,17 @@ func Open(cfg *queue.Config, log Log, opt Options) (*Office, error) {
 	if o.logger == nil {
 		o.logger = slog.Default()
 	}
-	if err := o.rebuild(); err != nil {
+	d, err := o.readDay(cfg)
+	if err != nil {
 		return nil, err
 	}
+	last, err := o.log.LastSeq()
+	if err != nil {
+		return nil, fmt.Errorf("live: load the sequence: %w", err)
+	}
+	o.state, o.lastSeq, o.committed = o.stateOf(cfg, d), last, last
+	o.reader = newReader(o, o.stateOf(cfg, d))
+	go o.reader.loop()
 	go o.commitLoop()
 	return o, nil
 }
@@ -141,7 +149,6 @@ func (o *Office) rebuild() error {
 		return fmt.Errorf("live: load the sequence: %w", err)
 	}
 	o.state, o.lastSeq, o.committed = st, last, last
-	o.shared = nil // of a state that is gone
 	return nil
 }
 
@@ -149,31 +156,58 @@ func (o *Office) rebuild() error {
 // protocol numbers, the agenda from that day on, the day's events. It
 // changes nothing of o's.
 func (o *Office) build(cfg *queue.Config) (*queue.Office, error) {
-	st := queue.NewOffice(cfg)
-	if o.newID != nil {
-		st.NewID = o.newID
+	d, err := o.readDay(cfg)
+	if err != nil {
+		return nil, err
 	}
+	return o.stateOf(cfg, d), nil
+}
+
+// dayLog is what a state is built from, read once from the log: at start
+// the office's state and the readers' copy are both built from one reading
+// (decoding a big day's events is most of the cost, and of the garbage).
+type dayLog struct {
+	protocol map[int]int
+	bookings []queue.Booking
+	events   []queue.Event
+}
+
+func (o *Office) readDay(cfg *queue.Config) (*dayLog, error) {
+	d := &dayLog{protocol: map[int]int{}}
 	year := o.now().In(cfg.Location).Year()
 	for _, y := range []int{year - 1, year, year + 1} { // the clock may sit near New Year
 		seq, err := o.log.ProtocolSeq(y)
 		if err != nil {
 			return nil, fmt.Errorf("live: load protocol numbers: %w", err)
 		}
-		st.SetProtocolSeq(y, seq)
+		d.protocol[y] = seq
 	}
 	day, events, err := o.log.LatestDay()
 	if err != nil {
 		return nil, fmt.Errorf("live: load the day: %w", err)
 	}
+	d.events = events
 	if day != "" {
-		bookings, err := o.log.Bookings(day)
-		if err != nil {
+		if d.bookings, err = o.log.Bookings(day); err != nil {
 			return nil, fmt.Errorf("live: load the agenda: %w", err)
 		}
-		st.LoadBookings(bookings)
 	}
-	st.Apply(events...)
-	return st, nil
+	return d, nil
+}
+
+// stateOf builds a new state from d; d is only read (states copy what
+// they keep of events), so one reading builds several.
+func (o *Office) stateOf(cfg *queue.Config, d *dayLog) *queue.Office {
+	st := queue.NewOffice(cfg)
+	if o.newID != nil {
+		st.NewID = o.newID
+	}
+	for y, seq := range d.protocol {
+		st.SetProtocolSeq(y, seq)
+	}
+	st.LoadBookings(d.bookings)
+	st.Apply(d.events...)
+	return st
 }
 
 // Command computes a command's events from the state at now without changing
@@ -239,23 +273,37 @@ func (o *Office) Do(ctx context.Context, cmd Command, view View) ([]queue.Event,
 // changes: its estimates and the services' states move with the clock.
 const SnapshotAge = time.Second
 
+// Read runs view on the office's committed state, once it holds every event
+// the office had applied when Read was called (the clock's own, a new day or
+// a numerator's cut-off, included): what Do with a view shows, but read from
+// a copy with a lock of its own (see reader), so a long view never holds up
+// the commands. Views that the next command must see are for Do.
+func (o *Office) Read(ctx context.Context, view View) error {
+	var seq uint64
+	if _, err := o.Do(ctx, nil, func(_ time.Time, st *queue.Office) { seq = st.Seq() }); err != nil {
+		return err
+	}
+	return o.reader.read(ctx, seq, func(st *queue.Office) { view(o.now(), st) })
+}
+
 // Snapshot returns the office's snapshot at its committed state. It is
 // shared: every reader of the same state within SnapshotAge gets the same
-// one, built once under the lock (its cost is the open tickets and a few
-// closed ones per service, see queue.Recent), so a hundred screens
-// subscribing at once cost one snapshot. It must not be modified; callers
-// cut their view from copies (hub.View.snapshot) and encode it outside the
-// lock.
+// one, built once (its cost is the open tickets and a few closed ones per
+// service, see queue.Recent) from the readers' copy, so a hundred screens
+// subscribing at once cost one snapshot and no kiosk waits for it. It must
+// not be modified; callers cut their view from copies (hub.View.snapshot)
+// and encode it outside the lock.
 func (o *Office) Snapshot(ctx context.Context) (*queue.Snapshot, error) {
 	var snap *queue.Snapshot
-	_, err := o.Do(ctx, nil, func(now time.Time, st *queue.Office) {
-		// Do holds mu while views run: shared is read and set under it.
-		if s := o.shared; s != nil && s.Seq == st.Seq() && !now.Before(o.sharedAt) && now.Sub(o.sharedAt) < SnapshotAge {
+	r := o.reader
+	err := o.Read(ctx, func(now time.Time, st *queue.Office) {
+		// Read holds r.mu while views run: shared is read and set under it.
+		if s := r.shared; s != nil && s.Seq == st.Seq() && !now.Before(r.sharedAt) && now.Sub(r.sharedAt) < SnapshotAge {
 			snap = s
 			return
 		}
 		s := st.Snapshot(now)
-		snap, o.shared, o.sharedAt = &s, &s, now
+		snap, r.shared, r.sharedAt = &s, &s, now
 	})
 	if err != nil {
 		return nil, err
@@ -332,6 +380,7 @@ func (o *Office) commitPending() {
 		o.logger.Error("commit failed; refusing uncommitted changes and reloading the day", "err", err)
 		batch = append(batch, o.abandon()...)
 	} else if len(all) > 0 {
+		o.reader.committed(all, false) // before anyone is answered: Read waits for it
 		o.mu.Lock()
 		o.committed = all[len(all)-1].Seq
 		o.mu.Unlock()
@@ -371,6 +420,7 @@ func (o *Office) Close() {
 	o.mu.Unlock()
 	close(o.stop)
 	<-o.done
+	o.reader.close()
 }
 
 // Config returns the office's configuration in force.

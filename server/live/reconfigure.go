@@ -114,6 +114,7 @@ func (o *Office) Reconfigure(ctx context.Context, cfg *queue.Config, change queu
 	}
 	broken := o.broken
 	o.mu.Unlock()
+	o.reader.committed(all, true) // read again under the configuration now in force
 	for _, w := range batch {
 		w.done <- nil
 	}

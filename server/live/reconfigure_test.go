@@ -134,7 +134,8 @@ func TestReconfigureCommitsTheChangeAndRebuildsTheDay(t *testing.T) {
 	if !slices.IsSorted(seen) || len(seen) != len(events) {
 		t.Fatalf("published %d events out of order or missing, of %d", len(seen), len(events))
 	}
-	again, err := live.Open(&next.Office, log, live.Options{Now: func() time.Time { return snap.At }})
+	at := snap.At // the office's clock, read from its own goroutines
+	again, err := live.Open(&next.Office, log, live.Options{Now: func() time.Time { return at }})
 	if err != nil {
 		t.Fatal(err)
 	}
