@@ -131,8 +131,8 @@ func Open(cfg *queue.Config, log Log, opt Options) (*Office, error) {
 		return nil, fmt.Errorf("live: load the sequence: %w", err)
 	}
 	o.state, o.lastSeq, o.committed = o.stateOf(cfg, d), last, last
-	o.reader = newReader(o, o.stateOf(cfg, d))
-	go o.reader.loop()
+	o.reader = newReader(o)
+	go o.reader.loop(cfg, d)
 	go o.commitLoop()
 	return o, nil
 }

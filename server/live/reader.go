@@ -42,9 +42,8 @@ type reader struct {
 	done   chan struct{}
 }
 
-// newReader starts from st, a state built from the same log as the office's.
-func newReader(o *Office, st *queue.Office) *reader {
-	r := &reader{o: o, st: st, kick: make(chan struct{}, 1), done: make(chan struct{})}
+func newReader(o *Office) *reader {
+	r := &reader{o: o, kick: make(chan struct{}, 1), done: make(chan struct{})}
 	r.cond = sync.NewCond(&r.mu)
 	return r
 }
@@ -76,8 +75,17 @@ func (r *reader) close() {
 	r.mu.Unlock()
 }
 
-func (r *reader) loop() {
+// loop first builds the copy from first, the reading of the log that the
+// office's own state was built from (beside the office's start, not before
+// it: reads wait for it), then applies what is committed.
+func (r *reader) loop(cfg *queue.Config, first *dayLog) {
 	defer close(r.done)
+	st := r.o.stateOf(cfg, first)
+	first = nil // its events are garbage once applied
+	r.mu.Lock()
+	r.st = st
+	r.cond.Broadcast()
+	r.mu.Unlock()
 	for range r.kick {
 		r.inMu.Lock()
 		events, reload, closed := r.in, r.reload, r.closed
