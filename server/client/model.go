@@ -179,7 +179,7 @@ func (m *model) reset(s *queue.Snapshot) {
 	ticket, devices := m.Ticket, m.Devices
 	m.Model = Model{Snapshot: *s, Ticket: ticket, Devices: devices}
 	m.synced = true
-	m.full = !m.clerk && len(s.Counters) > 0
+	m.full = !m.clerk && len(s.Counters) > 0 && !s.WaitingOmitted
 	m.placed = map[string]queue.Position{}
 	m.recent = queue.Recent{}
 	// Tickets is the snapshot's own slice: the model changes it in place.
@@ -325,7 +325,14 @@ func (m *model) rollover(day string) {
 func (m *model) ticket(ev *queue.Event) {
 	t := *ev.Ticket
 	delete(m.placed, t.ID) // placed again by the next stats frame
-	if i, ok := m.index[t.ID]; ok {
+	if i, ok := m.index[t.ID]; m.WaitingOmitted && t.Status == queue.StatusWaiting {
+		// A hall display's view holds no waiting tickets: one issued, put
+		// back in the queue or transferred leaves it, as a fresh
+		// snapshot would not hold it either.
+		if ok {
+			m.forget([]string{t.ID})
+		}
+	} else if ok {
 		m.Tickets[i] = queue.TicketView{Ticket: t}
 	} else {
 		m.index[t.ID] = len(m.Tickets)

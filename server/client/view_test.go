@@ -129,3 +129,57 @@ func TestDayTicketsReadsTheDayOnDemand(t *testing.T) {
 		t.Fatalf("a kiosk: got %v, want forbidden", err)
 	}
 }
+
+// A hall display's view leaves the waiting tickets out (its snapshot says
+// so, and counts them per service): the model following its stream holds
+// what a fresh display snapshot holds through issues, calls, a no-show put
+// back in the queue and a transfer, and keeps the server's counts instead
+// of recounting the tickets it does not hold.
+func TestDisplayModelHoldsNoWaitingTickets(t *testing.T) {
+	o := newOffice(t, tuesday(t, "09:00"))
+	ctx := context.Background()
+	kiosk, display, mario := o.client(kioskToken), o.client(displayToken), o.login("mario")
+	s := openStream(t, display, client.StreamOptions{})
+	waitState(t, s, client.Connected)
+	for range 4 {
+		if _, _, err := kiosk.Issue(ctx, "anagrafe", false, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(step string, called, waiting int) {
+		t.Helper()
+		waitTickets(t, display, s)
+		m := s.Model()
+		// The counts come with the stats frame that follows the events.
+		for deadline := time.Now().Add(5 * time.Second); m.Service("anagrafe").Waiting != waiting && time.Now().Before(deadline); m = s.Model() {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if !m.WaitingOmitted || len(m.Tickets) != called || m.Service("anagrafe").Waiting != waiting {
+			t.Fatalf("%s: the display's model holds %d tickets, counts %d waiting (omitted: %v); want %d and %d", step, len(m.Tickets), m.Service("anagrafe").Waiting, m.WaitingOmitted, called, waiting)
+		}
+	}
+	check("issued", 0, 4)
+	if _, err := mario.Open(ctx, "1", []string{"anagrafe", "tributi"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mario.Next(ctx, "1"); err != nil {
+		t.Fatal(err)
+	}
+	check("called", 1, 3)
+	res, err := mario.NoShow(ctx, "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("no-show", 1, 3)
+	if _, err := mario.Reactivate(ctx, "1", res.Ticket.ID); err != nil {
+		t.Fatal(err)
+	}
+	check("put back in the queue", 0, 4)
+	if _, err := mario.Next(ctx, "1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mario.Transfer(ctx, "1", "tributi", false); err != nil {
+		t.Fatal(err)
+	}
+	check("transferred", 0, 3)
+}

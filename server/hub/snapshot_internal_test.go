@@ -18,6 +18,7 @@ func TestSnapshotFramesAreSharedByViewsAlike(t *testing.T) {
 		Tickets: []queue.TicketView{
 			{Ticket: queue.Ticket{ID: "a", Service: "anagrafe", Status: queue.StatusWaiting, Note: "private", IssuedAt: at}},
 			{Ticket: queue.Ticket{ID: "t", Service: "tributi", Status: queue.StatusWaiting, IssuedAt: at}},
+			{Ticket: queue.Ticket{ID: "c", Service: "tributi", Status: queue.StatusCalled, Counter: "2", Note: "private", CalledAt: &at, IssuedAt: at}},
 		}}
 	var frames snapshotFrames
 	display1, display2 := frames.frame(snap, &View{Kind: KindDisplay}), frames.frame(snap, &View{Kind: KindDisplay})
@@ -27,8 +28,13 @@ func TestSnapshotFramesAreSharedByViewsAlike(t *testing.T) {
 	if strings.Contains(string(display1), "private") || strings.Contains(string(display1), "mario") {
 		t.Fatalf("a display's snapshot carries private fields: %s", display1)
 	}
+	// A hall screen shows who is called where, and counts the waiting from
+	// the services: their tickets are left out, and it says so.
+	if !strings.Contains(string(display1), `"id":"c"`) || strings.Contains(string(display1), `"id":"a"`) || !strings.Contains(string(display1), `"waiting_omitted":true`) {
+		t.Fatalf("a display's snapshot holds the waiting tickets, or not the called one: %s", display1)
+	}
 	staff := frames.frame(snap, &View{Kind: KindAll})
-	if !strings.Contains(string(staff), "private") || &staff[0] == &display1[0] {
+	if !strings.Contains(string(staff), "private") || !strings.Contains(string(staff), `"id":"a"`) || strings.Contains(string(staff), "waiting_omitted") || &staff[0] == &display1[0] {
 		t.Fatalf("staff's snapshot: %s", staff)
 	}
 	clerk1 := frames.frame(snap, &View{Kind: KindClerk, Counter: "1", Services: []string{"anagrafe"}})

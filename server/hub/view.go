@@ -195,8 +195,12 @@ func (v *View) Snapshot(s *queue.Snapshot) queue.Snapshot {
 	if v.Kind == KindKiosk {
 		return out
 	}
+	out.WaitingOmitted = v.Kind == KindDisplay
 	for _, t := range s.Tickets {
 		if v.Kind == KindClerk && !slices.Contains(v.Services, t.Service) && t.Counter != v.Counter {
+			continue
+		}
+		if out.WaitingOmitted && t.Status == queue.StatusWaiting {
 			continue
 		}
 		t.Ticket = stripTicket(t.Ticket, lv)

@@ -24,6 +24,12 @@ type Snapshot struct {
 	// had left the view and is put back in the queue comes last). The
 	// day's other tickets are read on demand (GET /api/v1/tickets).
 	Tickets []TicketView `json:"tickets"`
+	// WaitingOmitted says the view left the waiting tickets out: a hall
+	// display shows who is called where and each service's count, and the
+	// waiting tickets were most of its bytes (300 of them, 150 KB, sent to
+	// every screen that subscribes). Such a view counts from the services'
+	// Waiting, not from its tickets.
+	WaitingOmitted bool `json:"waiting_omitted,omitempty"`
 	// Bookings are today's appointments, in slot order: staff only.
 	Bookings []Booking `json:"bookings,omitempty"`
 	// Plan is today's staffing plan, counter by counter: the flow view
