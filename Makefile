@@ -86,6 +86,7 @@ bench: deps ## benchmarks, each beside its baseline, three runs each (about 25 m
 	$(GO) test -run '^$$' -bench 'IssueHistory' -benchtime 20000x -count=$(BENCHCOUNT) -timeout 60m ./server/loadtest
 	$(GO) test -run '^$$' -bench 'BigDay' -benchtime 1x -count=$(BENCHCOUNT) -timeout 30m ./server/loadtest
 	$(GO) test -run '^$$' -bench 'CallToScreen|CallToPhone' -benchtime 20x -count=$(BENCHCOUNT) -timeout 60m ./server/loadtest
+	$(GO) test -run '^$$' -bench IssueWrites -benchtime 1x -count=$(BENCHCOUNT) ./server/store
 	$(GO) test -run '^$$' -bench Restart -benchtime 5x -count=1 ./server/live
 	$(GO) test -run '^$$' -bench 'Forecast|IssueWith200Waiting' -benchtime 2000x -count=$(BENCHCOUNT) ./server/queue
 	$(GO) test -run '^$$' -bench 'Snapshot' -benchtime 200x -count=$(BENCHCOUNT) ./server/queue

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
@@ -16,11 +17,12 @@ import (
 // Tickets are keyed by their day and the sequence of the event that issued
 // them: a day's new tickets go at the end of the tree, on pages already
 // written, instead of all over a tree of a million tickets (ids are random).
-// Their ids lead to the key through two indexes: ticket_ids_new holds the
-// tickets of days not yet indexed (today's), a tree that stays small however
-// long the history, so issuing costs the same on a new file and after years;
-// IndexTickets moves a finished day's ids into ticket_ids at once, in id
-// order.
+// Their ids lead to the key through the ids of the days not yet indexed
+// (today's), which the store keeps in memory and learns again at Open from
+// the day's tickets, so issuing writes no index and costs the same on a new
+// file and after years; IndexTickets writes a finished day's ids into
+// ticket_ids at once, in id order. (ticket_ids_new held today's ids in
+// schema 5: a random id's insert there wrote a page of its own per ticket.)
 
 // dayKeyLen is the length of a day ("2006-01-02"), the keys' prefix.
 const dayKeyLen = len(queue.DayLayout)
@@ -29,38 +31,88 @@ func ticketsKey(day string, seq uint64) []byte {
 	return append([]byte(day), u64(seq)...)
 }
 
-// ticketKey finds a ticket's key in tickets_by_day by its id, or nil.
-func ticketKey(tx *bolt.Tx, id []byte) []byte {
-	if k := tx.Bucket(bucketNewIDs).Get(id); k != nil {
+// ticketKey finds a ticket's key in tickets_by_day by its id, or nil:
+// among the ids added by the transaction under way (nil outside Append),
+// those of the days not yet indexed, then the indexes. A key from an index
+// is valid only until the tree changes.
+func (s *Store) ticketKey(tx *bolt.Tx, id string, added map[string][]byte) []byte {
+	if k, ok := added[id]; ok {
 		return k
 	}
-	return tx.Bucket(bucketIDs).Get(id)
+	s.mu.RLock()
+	k, ok := s.unindexed[id]
+	s.mu.RUnlock()
+	if ok {
+		return k
+	}
+	if k := tx.Bucket(bucketNewIDs).Get([]byte(id)); k != nil {
+		return k
+	}
+	return tx.Bucket(bucketIDs).Get([]byte(id))
+}
+
+// loadUnindexed learns the ids of the tickets of the days not yet indexed,
+// from the tickets themselves: those of the day ids_indexed_before names
+// and after (today's, or a few days' if the server was down at midnight).
+func (s *Store) loadUnindexed() error {
+	s.unindexed = map[string][]byte{}
+	return s.view(func(tx *bolt.Tx) error {
+		from := tx.Bucket(bucketMeta).Get(keyIndexedBefore)
+		c := tx.Bucket(bucketTickets).Cursor()
+		for k, v := c.Seek(from); k != nil; k, v = c.Next() {
+			id, err := ticketID(v)
+			if err != nil {
+				return fmt.Errorf("ticket %x: %w", k, err)
+			}
+			s.unindexed[id] = bytes.Clone(k)
+		}
+		return nil
+	})
+}
+
+// ticketID reads the id of an encoded ticket: from its start, where
+// encoding/json puts it, without decoding the rest (a start-up reads a
+// day's tickets); anything else is decoded.
+func ticketID(v []byte) (string, error) {
+	const head = `{"id":"`
+	if rest, ok := bytes.CutPrefix(v, []byte(head)); ok {
+		if end := bytes.IndexByte(rest, '"'); end > 0 && bytes.IndexByte(rest[:end], '\\') < 0 {
+			return string(rest[:end]), nil
+		}
+	}
+	var t struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(v, &t); err != nil {
+		return "", fmt.Errorf("decode ticket: %w", err)
+	}
+	if t.ID == "" {
+		return "", errors.New("a ticket without an id")
+	}
+	return t.ID, nil
 }
 
 // putTicket writes the ticket an event carries, its latest version: in its
 // place if the store has it, else (and always for ticket.issued) as a new
 // ticket of its day keyed by this event.
-func putTicket(tx *bolt.Tx, tickets *bolt.Bucket, ev *queue.Event) error {
+func (s *Store) putTicket(tx *bolt.Tx, tickets *bolt.Bucket, ev *queue.Event, added map[string][]byte) error {
 	t := ev.Ticket
 	data, err := json.Marshal(t)
 	if err != nil {
 		return fmt.Errorf("encode ticket: %w", err)
 	}
-	id := []byte(t.ID)
 	var key []byte
 	if ev.Type != queue.EventTicketIssued {
 		// A ticket issued is new: looking its random id up in the long
 		// index would read a page anywhere in it, at every ticket.
-		key = ticketKey(tx, id)
+		key = s.ticketKey(tx, t.ID, added)
 	}
 	if key == nil {
 		if len(t.Day) != dayKeyLen {
 			return fmt.Errorf("ticket %s: day %q is not a date", t.ID, t.Day)
 		}
 		key = ticketsKey(t.Day, ev.Seq)
-		if err := tx.Bucket(bucketNewIDs).Put(id, key); err != nil {
-			return err
-		}
+		added[t.ID] = key // in memory only: see Store.unindexed
 	} else {
 		key = bytes.Clone(key) // a value of the index: valid only until the tree changes
 	}
@@ -108,10 +160,11 @@ func (s *Store) DayTickets(day string, after uint64, limit int, keep func(*queue
 // never wait long behind it.
 const indexBatch = 2000
 
-// IndexTickets moves the ids of the tickets of the days before day (the
-// office's current day) from ticket_ids_new to ticket_ids, and says how
-// many. The server runs it after the day changes; until then a past day's
-// ids are found in ticket_ids_new all the same.
+// IndexTickets writes the ids of the tickets of the days before day (the
+// office's current day) into ticket_ids, from memory (Store.unindexed) and
+// from ticket_ids_new (a file of schema 5), and says how many. The server
+// runs it after the day changes; until then a past day's ids are found all
+// the same.
 func (s *Store) IndexTickets(day string) (int, error) {
 	total := 0
 	for {
@@ -124,12 +177,27 @@ func (s *Store) IndexTickets(day string) (int, error) {
 }
 
 func (s *Store) indexSome(day string) (n int, more bool, err error) {
+	type entry struct{ id, key []byte }
+	var batch []entry
+	// The ids in memory of the days before day, in id order (neighbours
+	// in the index); they leave memory once they are in the index.
+	s.mu.RLock()
+	var mem []entry
+	for id, key := range s.unindexed {
+		if string(key[:dayKeyLen]) < day {
+			mem = append(mem, entry{[]byte(id), key})
+		}
+	}
+	s.mu.RUnlock()
+	slices.SortFunc(mem, func(a, b entry) int { return bytes.Compare(a.id, b.id) })
+	if len(mem) > indexBatch {
+		mem, more = mem[:indexBatch], true
+	}
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		fresh, ids := tx.Bucket(bucketNewIDs), tx.Bucket(bucketIDs)
-		type entry struct{ id, key []byte }
-		var batch []entry
+		batch = mem
 		c := fresh.Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
+		for k, v := c.First(); k != nil && !more; k, v = c.Next() {
 			if len(batch) == indexBatch {
 				more = true
 				break
@@ -138,21 +206,33 @@ func (s *Store) indexSome(day string) (n int, more bool, err error) {
 				batch = append(batch, entry{bytes.Clone(k), bytes.Clone(v)})
 			}
 		}
-		for _, e := range batch { // in id order: neighbours in the index
+		for i, e := range batch {
 			if err := ids.Put(e.id, e.key); err != nil {
 				return err
 			}
-			if err := fresh.Delete(e.id); err != nil {
-				return err
+			if i >= len(mem) {
+				if err := fresh.Delete(e.id); err != nil {
+					return err
+				}
 			}
 		}
-		n = len(batch)
+		if !more { // every id of the days before day is in the index
+			meta := tx.Bucket(bucketMeta)
+			if string(meta.Get(keyIndexedBefore)) < day {
+				return meta.Put(keyIndexedBefore, []byte(day))
+			}
+		}
 		return nil
 	})
 	if err != nil {
 		return 0, false, fmt.Errorf("store: index tickets: %w", err)
 	}
-	return n, more, nil
+	s.mu.Lock()
+	for _, e := range mem {
+		delete(s.unindexed, string(e.id))
+	}
+	s.mu.Unlock()
+	return len(batch), more, nil
 }
 
 // rekeyBatch is how many events one transaction of migration 5 reads.
