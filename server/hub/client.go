@@ -191,6 +191,38 @@ func (h *Hub) startSlot() (release func()) {
 	}
 }
 
+// pace waits for the turn of a start that sends a fresh snapshot
+// (Options.StartEvery): a wave of displays goes out at a bounded rate, past
+// a burst, and leaves the processors room for the kiosks' requests. The
+// wall clock, not the office's: it spaces work.
+func (h *Hub) pace() {
+	if h.opt.StartEvery < 0 {
+		return
+	}
+	now := time.Now()
+	if wait := h.paceTurn(now).Sub(now); wait > 0 {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-h.ctx.Done():
+		}
+	}
+}
+
+// paceTurn books the next paced start asked for at now and returns when it
+// may go: at once for a burst of startBurst, then one every StartEvery.
+func (h *Hub) paceTurn(now time.Time) time.Time {
+	h.paceMu.Lock()
+	defer h.paceMu.Unlock()
+	if earliest := now.Add(-startBurst * h.opt.StartEvery); h.paceNext.Before(earliest) {
+		h.paceNext = earliest
+	}
+	at := h.paceNext
+	h.paceNext = at.Add(h.opt.StartEvery)
+	return at
+}
+
 // attach reads the starting views from the office (on the connection's
 // goroutine, never the committer's) and hands the client to the hub, which
 // adds the events it holds after them.
@@ -225,6 +257,7 @@ func (h *Hub) attach(c *client, since uint64) ([][]byte, *queue.WireError) {
 			})
 		}
 		if err == nil && fresh {
+			h.pace()
 			// A snapshot taken moments ago (the events since follow from
 			// the ring), or the office's shared one; cut to the view and
 			// encoded here, outside its lock and the hub's goroutine, once

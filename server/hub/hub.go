@@ -56,7 +56,13 @@ const (
 	// DefaultShareSnapshot is how old a snapshot a new subscriber may
 	// start from (Options.ShareSnapshot).
 	DefaultShareSnapshot = 250 * time.Millisecond
+	// DefaultStartEvery is Options.StartEvery's default.
+	DefaultStartEvery = 5 * time.Millisecond
 )
+
+// startBurst is how many snapshot starts go out at once before StartEvery
+// spaces them.
+const startBurst = 10
 
 // Office is the running office, read through Do with no command, and its
 // shared snapshot (live.Office).
@@ -111,6 +117,13 @@ type Options struct {
 	// displays subscribing at once would each build and encode their own
 	// snapshot; they share one instead, built at most once in this time.
 	ShareSnapshot time.Duration
+	// StartEvery spaces the starts that send a fresh snapshot, past a
+	// burst of startBurst: a wave of a hundred displays is spread over
+	// half a second instead of taking every processor at once, while
+	// the kiosks' requests wait (DefaultStartEvery when 0, none when
+	// negative). Phones and resuming clients are not paced: theirs are
+	// small frames.
+	StartEvery time.Duration
 }
 
 // startSlots is how many clients subscribe at once, from their subscribe
@@ -152,6 +165,9 @@ type Hub struct {
 	snapshots snapshotFrames // encoded snapshots, shared by the views alike
 	// starting are the slots to subscribe clients in (startSlots).
 	starting chan struct{}
+	// paceMu guards paceNext, the earliest time of the next paced start.
+	paceMu   sync.Mutex
+	paceNext time.Time
 
 	presence *presence
 
@@ -201,6 +217,9 @@ func New(opt Options) *Hub {
 	}
 	if opt.PhonesPerAddress <= 0 {
 		opt.PhonesPerAddress = DefaultPhonesPerAddress
+	}
+	if opt.StartEvery == 0 {
+		opt.StartEvery = DefaultStartEvery
 	}
 	if opt.ShareSnapshot <= 0 {
 		opt.ShareSnapshot = DefaultShareSnapshot
