@@ -81,11 +81,11 @@ check: test ## test plus staticcheck
 # same run; the big ones report their ratios to it (the -x metrics).
 BENCHCOUNT ?= 3
 
-bench: deps ## benchmarks, each beside its baseline, three runs each (about 25 minutes; see docs/performance.md)
+bench: deps ## benchmarks, each beside its baseline, three runs each (about 45 minutes; see docs/performance.md)
 	$(GO) test -run '^$$' -bench 'Issue$$|BaselineBatch' -benchtime 20000x -count=$(BENCHCOUNT) ./server/loadtest
 	$(GO) test -run '^$$' -bench 'IssueHistory' -benchtime 20000x -count=$(BENCHCOUNT) -timeout 60m ./server/loadtest
 	$(GO) test -run '^$$' -bench 'BigDay' -benchtime 1x -count=$(BENCHCOUNT) -timeout 30m ./server/loadtest
-	$(GO) test -run '^$$' -bench 'CallToScreen|CallToPhone' -benchtime 20x -count=$(BENCHCOUNT) -timeout 60m ./server/loadtest
+	$(GO) test -run '^$$' -bench 'CallToScreen|CallToPhone' -benchtime 100x -count=$(BENCHCOUNT) -timeout 90m ./server/loadtest
 	$(GO) test -run '^$$' -bench IssueWrites -benchtime 1x -count=$(BENCHCOUNT) ./server/store
 	$(GO) test -run '^$$' -bench Restart -benchtime 5x -count=1 ./server/live
 	$(GO) test -run '^$$' -bench 'Forecast|IssueWith200Waiting' -benchtime 2000x -count=$(BENCHCOUNT) ./server/queue
