@@ -160,6 +160,14 @@ func (h *Hub) subscribe(conn *websocket.Conn, resolve Resolver) (*client, [][]by
 	if werr != nil {
 		return nil, nil, werr
 	}
+	// A start that will send a fresh snapshot (neither a phone nor a
+	// resume) waits for its paced turn first, then takes a slot: waiting
+	// inside a slot made the crowd behind it wait for slots too, each on
+	// its handler's goroutine and net/http's buffers (40 MB more at 5,000
+	// screens connecting).
+	if sub.Ticket == "" && sub.Since == 0 {
+		h.pace()
+	}
 	// The server's part of subscribing, up to the starting frames written,
 	// takes one of a few slots (see startSlots); the client's part, the
 	// subscribe message, is done.
@@ -215,7 +223,7 @@ func (h *Hub) pace() {
 // never more than paceWaitMax ahead: past that, at once and unbooked. A
 // crowd larger than a second's pace (thousands of screens) is served as it
 // comes, since each start waiting here keeps its handshake's goroutine and
-// buffers (a 5,000-screen crowd held 60 MB more when all of it waited).
+// buffers.
 func (h *Hub) paceTurn(now time.Time) time.Time {
 	h.paceMu.Lock()
 	defer h.paceMu.Unlock()
@@ -266,8 +274,7 @@ func (h *Hub) attach(c *client, since uint64) ([][]byte, *queue.WireError) {
 				}
 			})
 		}
-		if err == nil && fresh {
-			h.pace()
+		if err == nil && fresh { // paced in subscribe
 			// A snapshot taken moments ago (the events since follow from
 			// the ring), or the office's shared one; cut to the view and
 			// encoded here, outside its lock and the hub's goroutine, once
