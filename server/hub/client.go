@@ -274,7 +274,7 @@ func (h *Hub) attach(c *client, since uint64) ([][]byte, *queue.WireError) {
 				}
 			})
 		}
-		if err == nil && fresh { // paced in subscribe
+		if err == nil && fresh { // paced in subscribe, before the start slot
 			// A snapshot taken moments ago (the events since follow from
 			// the ring), or the office's shared one; cut to the view and
 			// encoded here, outside its lock and the hub's goroutine, once

@@ -207,11 +207,8 @@ func wsURL(srv *child, path string) string { return "ws" + strings.TrimPrefix(sr
 // calledFrame is a frame the size of Turno's ticket.called event.
 const calledFrame = `{"type":"event","seq":42,"event":{"seq":42,"type":"ticket.called","at":"2026-11-24T09:00:00+01:00","day":"2026-11-24","ticket":{"id":"e764edade86dccb510d32eae053b0386","number":"A001","seq":1,"service":"anagrafe","day":"2026-11-24","priority":false,"status":"called","channel":"kiosk-1","issued_at":"2026-11-24T08:59:00+01:00","queued_at":"2026-11-24T08:59:00+01:00","called_at":"2026-11-24T09:00:00+01:00","counter":"1","calls":1},"counter":{"id":"1","name":"1","lane":"standard","state":"open","services":["anagrafe"],"may_serve":["anagrafe"],"current":"e764edade86dccb510d32eae053b0386","opened_at":"2026-11-24T08:30:00+01:00"}}}`
 
-// measureTurns makes the calls of both servers in turn, alternating which
-// goes first, so that both sample the same moments of a shared machine: one
-// server measured after the other met a different machine (the bare hub's
-// p99 at 5,000 screens moved from 46 to 54 ms between runs minutes apart).
-// Each turn is followed by its after, then by pace.
+// turn is one server's part of a measured run: its clients, how many of
+// them each call reaches, the call, what follows it, and the figures.
 type turn struct {
 	cs    *clients
 	want  func(i int) int
@@ -221,6 +218,11 @@ type turn struct {
 	took  []time.Duration
 }
 
+// measureTurns makes the calls of the servers in turn, alternating which
+// goes first, so that all sample the same moments of a shared machine: one
+// server measured after the other met a different machine (the bare hub's
+// p99 at 5,000 screens moved from 46 to 54 ms between runs minutes apart).
+// Each call is followed by its after, then by pace.
 func measureTurns(b *testing.B, turns ...*turn) {
 	b.Helper()
 	for i := 0; i < b.N; i++ {
